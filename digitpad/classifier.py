@@ -1,0 +1,241 @@
+"""One model on one device, classifying drawings: the single forward pass every view reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .capture import FeatureCapture
+from .models import arch_name
+from .preprocess import Preprocessed, preprocess
+
+# Below this top probability a reading is shown as unsure.
+UNSURE_BELOW = 0.6
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Everything one classification produced: every panel draws from this one object."""
+
+    steps: Preprocessed
+    probabilities: np.ndarray | None = None  # (10,) float32, sums to 1
+    logits: np.ndarray | None = None  # (10,) float32
+    feature_maps: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (C, H, W)
+
+    @property
+    def has_digit(self) -> bool:
+        return self.probabilities is not None
+
+    @property
+    def digit(self) -> int | None:
+        return int(self.probabilities.argmax()) if self.has_digit else None
+
+    @property
+    def confidence(self) -> float:
+        return float(self.probabilities.max()) if self.has_digit else 0.0
+
+    @property
+    def unsure(self) -> bool:
+        return self.has_digit and self.confidence < UNSURE_BELOW
+
+    @property
+    def model_input(self) -> np.ndarray | None:
+        return self.steps.model_input
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    device: str  # where the model is now
+    message: str = ""  # why a requested device was not taken, if it was not
+
+
+def cuda_unavailable_reason() -> str | None:
+    """None when CUDA can be used, else a sentence saying why not."""
+    if not torch.backends.cuda.is_built():
+        return "this PyTorch build has no CUDA support"
+    try:
+        if not torch.cuda.is_available():
+            return "no CUDA device was found (or its driver is missing)"
+    except Exception as exc:  # a broken driver can raise here
+        return f"CUDA failed to start: {exc}"
+    return None
+
+
+class Classifier:
+    """Holds the model, its device and the feature capture.
+
+    ``classify(image)`` preprocesses, runs the model once (``eval`` mode, no autograd) and
+    returns a Prediction with the feature maps of that very call.
+    """
+
+    def __init__(self, model: nn.Module, device: str = "cpu", *, capture_types=None,
+                 capture_names=()):
+        kwargs = {} if capture_types is None else {"types": capture_types}
+        self.capture = FeatureCapture(names=capture_names, **kwargs)
+        self.device = torch.device("cpu")
+        self.model = model
+        self._graph = None
+        self.set_model(model)
+        if device != "cpu":
+            self.set_device(device)
+
+    @property
+    def arch(self) -> str:
+        return arch_name(self.model)
+
+    # --------------------------------------------------------------- model and device
+
+    def set_model(self, model: nn.Module) -> None:
+        """Swap in a model (already validated); hooks move to it, the old ones go."""
+        self._graph = None
+        model.eval()
+        self.model = model.to(self.device)
+        self.capture.attach(self.model)
+
+    def set_device(self, device: str) -> DeviceStatus:
+        """Move the model to ``device`` ("cpu", "cuda" or "cuda:N"). When CUDA cannot be
+        used the model stays where it is and the status says why."""
+        target = torch.device(device)
+        if target.type == "cuda":
+            reason = cuda_unavailable_reason()
+            if reason is not None:
+                return DeviceStatus(str(self.device), reason)
+            try:
+                moved = self.model.to(target)
+                torch.cuda.synchronize(target)
+            except Exception as exc:  # out of memory, a busy or failing device
+                self.model.to(self.device)
+                return DeviceStatus(str(self.device), f"moving the model to {target} failed: {exc}")
+        elif target.type == "cpu":
+            moved = self.model.to(target)
+        else:
+            return DeviceStatus(str(self.device), f"unsupported device {device!r}")
+        self.model = moved
+        self.device = target
+        self._graph = None
+        return DeviceStatus(str(self.device))
+
+    def invalidate(self) -> None:
+        """Call after changing parameters in place, so cached device state is rebuilt."""
+        self._graph = None
+
+    def close(self) -> None:
+        self.capture.close()
+
+    # --------------------------------------------------------------- inference
+
+    def classify(self, image, *, min_extent: float | None = None) -> Prediction:
+        """Classify a drawing (any size, ink high)."""
+        steps = preprocess(image, min_extent=min_extent)
+        return self.classify_steps(steps)
+
+    def classify_steps(self, steps: Preprocessed) -> Prediction:
+        if not steps.has_digit:
+            return Prediction(steps=steps)
+        if self.device.type == "cuda":
+            logits, maps = self._forward_cuda(steps.model_input)
+        else:
+            logits, maps = self._forward_cpu(steps.model_input)
+        probabilities = _softmax(logits)
+        return Prediction(steps=steps, probabilities=probabilities, logits=logits, feature_maps=maps)
+
+    def _forward_cpu(self, model_input: np.ndarray):
+        x = torch.from_numpy(model_input).view(1, 1, *model_input.shape)
+        self.capture.clear()
+        with torch.no_grad():
+            logits = self.model(x)
+        maps = {name: t[0].numpy() for name, t in self.capture.outputs().items()}
+        return logits[0].numpy().astype(np.float32, copy=False), maps
+
+    def _forward_cuda(self, model_input: np.ndarray):
+        if self._graph is None or self._graph.shape != model_input.shape:
+            try:
+                self._graph = _CudaGraphForward(self.model, self.capture, self.device, model_input.shape)
+            except Exception:
+                self._graph = _EagerCudaForward(self.model, self.capture, self.device)
+        return self._graph(model_input)
+
+    def logits_batch(self, model_inputs: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+        """Logits for a stack of 28x28 model inputs, in batches (no feature maps)."""
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(model_inputs), batch_size):
+                x = torch.from_numpy(np.ascontiguousarray(model_inputs[start : start + batch_size]))
+                x = x.unsqueeze(1).to(self.device)
+                out.append(self.model(x).float().cpu().numpy())
+        self.capture.clear()
+        return np.concatenate(out) if out else np.zeros((0, 10), np.float32)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max())
+    return (shifted / shifted.sum()).astype(np.float32)
+
+
+class _EagerCudaForward:
+    shape = None
+
+    def __init__(self, model, capture, device):
+        self.model, self.capture, self.device = model, capture, device
+
+    def __call__(self, model_input):
+        x = torch.from_numpy(model_input).view(1, 1, *model_input.shape).to(self.device)
+        self.capture.clear()
+        with torch.no_grad():
+            logits = self.model(x)
+        maps = {name: t[0].numpy() for name, t in self.capture.outputs().items()}
+        return logits[0].cpu().numpy(), maps
+
+
+class _CudaGraphForward:
+    """Batch-1 inference on CUDA as one graph replay and one copy each way.
+
+    A tiny model spends most of an eager CUDA call launching kernels and waiting on
+    separate copies. Here the forward, the hooks' copies and the packing of logits and
+    feature maps into one flat buffer are captured once as a CUDA graph; a call then
+    copies the input from pinned memory, replays the graph, and copies one buffer back.
+    """
+
+    def __init__(self, model, capture: FeatureCapture, device, shape):
+        self.shape = tuple(shape)
+        self.device = device
+        self.host_in = torch.zeros((1, 1, *self.shape), pin_memory=True)
+        self.static_in = self.host_in.to(device)
+        with torch.no_grad():
+            side = torch.cuda.Stream(device)
+            side.wait_stream(torch.cuda.current_stream(device))
+            with torch.cuda.stream(side):
+                for _ in range(3):  # warm up kernels and the allocator outside the graph
+                    model(self.static_in)
+            torch.cuda.current_stream(device).wait_stream(side)
+            capture.clear()
+            self.graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(self.graph):
+                logits = model(self.static_in)
+                maps = capture.latest()
+                names = [n for n in capture.module_names if n in maps]
+                parts = [logits.float().flatten()] + [maps[n].float().flatten() for n in names]
+                self.static_out = torch.cat(parts)
+        self.layout = [(None, tuple(logits.shape[1:]))] + [(n, tuple(maps[n].shape[1:])) for n in names]
+        self.host_out = torch.empty(self.static_out.shape, pin_memory=True)
+
+    def __call__(self, model_input):
+        self.host_in.view(self.shape).copy_(torch.from_numpy(model_input))
+        self.static_in.copy_(self.host_in, non_blocking=True)
+        self.graph.replay()
+        self.host_out.copy_(self.static_out, non_blocking=True)
+        torch.cuda.current_stream(self.device).synchronize()
+        flat = self.host_out.numpy().copy()  # the pinned buffer is reused by the next call
+        offset, maps, logits = 0, {}, None
+        for name, shape in self.layout:
+            size = int(np.prod(shape))
+            chunk = flat[offset : offset + size].reshape(shape)
+            offset += size
+            if name is None:
+                logits = chunk
+            else:
+                maps[name] = chunk
+        return logits, maps

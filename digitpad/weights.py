@@ -1,0 +1,338 @@
+"""Weight files: atomic saves with provenance, and loads that validate before they touch
+anything.
+
+A digitpad file is ``torch.save`` of a plain dict (format tag, version, architecture name,
+metadata of plain values, ``state_dict``), so ``torch.load(weights_only=True)`` reads it
+and no code in a file ever runs. A bare ``torch.save(model.state_dict(), path)`` file, as
+in the lesson, loads too, and so does ``.safetensors``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import pickle
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import torch
+import torch.nn as nn
+
+from .models import ARCHITECTURES, arch_name, create_model, guess_arch
+
+FORMAT = "digitpad-weights"
+FORMAT_VERSION = 1
+SAFETENSORS_SUFFIX = ".safetensors"
+SHIPPED_FILES = {"SimpleCNN": "simplecnn.pt", "DeepCNN": "deepcnn.pt"}
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be saved, read or used; the message says why."""
+
+
+@dataclass
+class WeightsFile:
+    state_dict: dict[str, torch.Tensor]
+    arch: str | None  # None for a bare state_dict that names no architecture
+    metadata: dict = field(default_factory=dict)
+    path: Path | None = None
+
+
+@dataclass
+class LoadedModel:
+    model: nn.Module
+    arch: str
+    file: WeightsFile
+
+
+# ---------------------------------------------------------------------------- saving
+
+
+def atomic_write(path, write: Callable[[object], None]) -> None:
+    """Write ``path`` through ``write(fileobj)`` so it is either the old file or the new.
+
+    The bytes go to a temporary file in the same folder, are flushed and fsynced, then
+    ``os.replace`` puts them in place. On any failure the old file is untouched and the
+    temporary file is removed.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise WeightsError(f"cannot save {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, _new_file_mode(path))
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise WeightsError(f"cannot save {path}: {exc.strerror or exc}") from None
+        raise
+    _fsync_folder(folder)
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777  # keep the replaced file's permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # not every filesystem can sync a folder; the file itself is synced
+    finally:
+        os.close(fd)
+
+
+def plain_metadata(metadata: dict | None) -> dict:
+    """Metadata reduced to JSON values, which ``weights_only`` loading accepts."""
+    return json.loads(json.dumps(metadata or {}, default=str))
+
+
+def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=None) -> Path:
+    """Save ``model``'s state_dict with its architecture name and ``metadata``, atomically.
+
+    A ``.safetensors`` suffix writes safetensors; anything else a ``torch.save`` file.
+    """
+    path = Path(path)
+    arch = arch or arch_name(model)
+    state_dict = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
+    metadata = plain_metadata(metadata)
+    if path.suffix == SAFETENSORS_SUFFIX:
+        from safetensors.torch import save
+
+        header = {"format": FORMAT, "format_version": str(FORMAT_VERSION), "arch": arch,
+                  "metadata": json.dumps(metadata)}
+        blob = save(state_dict, metadata=header)
+        atomic_write(path, lambda handle: handle.write(blob))
+    else:
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "arch": arch,
+            "metadata": metadata,
+            "state_dict": state_dict,
+        }
+        atomic_write(path, lambda handle: torch.save(payload, handle))
+    return path
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def read_weights(path) -> WeightsFile:
+    """Read and check a weights file on its own: readable, tensors only, all finite."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise WeightsError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise WeightsError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise WeightsError(f"{path.name}: the file is empty")
+    if path.is_dir():
+        raise WeightsError(f"{path.name}: is a folder, not a weights file")
+
+    if path.suffix == SAFETENSORS_SUFFIX or _looks_like_safetensors(path):
+        weights = _read_safetensors(path)
+    else:
+        weights = _read_torch(path)
+    weights.path = path
+    _check_tensors(path, weights.state_dict)
+    return weights
+
+
+def _looks_like_safetensors(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(9)
+    return len(head) == 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < 10**8
+
+
+def _read_safetensors(path: Path) -> WeightsFile:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file, safe_open
+
+    try:
+        state_dict = load_file(path, device="cpu")
+        with safe_open(path, framework="pt") as handle:
+            header = handle.metadata() or {}
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise WeightsError(f"{path.name}: not a readable safetensors file ({exc})") from None
+    try:
+        metadata = json.loads(header.get("metadata", "{}"))
+    except json.JSONDecodeError:
+        metadata = {}
+    arch = header.get("arch") if header.get("format") == FORMAT else None
+    return WeightsFile(state_dict=dict(state_dict), arch=arch, metadata=metadata)
+
+
+def _read_torch(path: Path) -> WeightsFile:
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        # weights_only refuses anything but tensors and plain containers: no code runs.
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if "weights only load failed" in first_line.lower() or "unsupported global" in str(exc).lower():
+            raise WeightsError(
+                f"{path.name}: refused: the file holds Python objects other than tensors "
+                "and plain values, so it is not a safe weights file (nothing in it was run)"
+            ) from None
+        raise WeightsError(f"{path.name}: not a PyTorch weights file ({first_line})") from None
+    except (EOFError, zipfile.BadZipFile) as exc:
+        raise WeightsError(f"{path.name}: the file is truncated or damaged ({exc})") from None
+    except (RuntimeError, ValueError, OSError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "zip archive" in message or "central directory" in message:
+            raise WeightsError(f"{path.name}: the file is truncated or damaged ({message})") from None
+        raise WeightsError(f"{path.name}: not a PyTorch weights file ({message})") from None
+    return _interpret(path, payload)
+
+
+def _interpret(path: Path, payload) -> WeightsFile:
+    if isinstance(payload, dict) and payload.get("format") == FORMAT:
+        version = payload.get("format_version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise WeightsError(
+                f"{path.name}: written by a newer digitpad (format version {version}); "
+                f"this one reads up to version {FORMAT_VERSION}"
+            )
+        state_dict = payload.get("state_dict")
+        arch = payload.get("arch")
+        metadata = payload.get("metadata") or {}
+        if not isinstance(state_dict, dict) or not isinstance(metadata, dict):
+            raise WeightsError(f"{path.name}: damaged digitpad weights file (no state_dict)")
+        return WeightsFile(state_dict=state_dict, arch=arch if isinstance(arch, str) else None,
+                           metadata=metadata)
+    if isinstance(payload, dict) and payload and all(isinstance(v, torch.Tensor) for v in payload.values()):
+        return WeightsFile(state_dict=dict(payload), arch=None)  # the lesson's bare state_dict
+    if isinstance(payload, dict):
+        for key in ("state_dict", "model_state_dict", "model"):
+            inner = payload.get(key)
+            if isinstance(inner, dict) and inner and all(isinstance(v, torch.Tensor) for v in inner.values()):
+                return WeightsFile(state_dict=dict(inner), arch=None)
+    kind = type(payload).__name__
+    raise WeightsError(f"{path.name}: holds a {kind}, not a state_dict of tensors")
+
+
+def _check_tensors(path: Path, state_dict: dict) -> None:
+    if not state_dict:
+        raise WeightsError(f"{path.name}: the state_dict is empty")
+    not_tensors = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
+    if not_tensors:
+        raise WeightsError(f"{path.name}: entries that are not tensors: {', '.join(map(str, not_tensors))}")
+    bad = [
+        name
+        for name, tensor in state_dict.items()
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all())
+    ]
+    if bad:
+        raise WeightsError(f"{path.name}: NaN or infinite values in {', '.join(bad)}")
+
+
+def _shape(tensor_or_shape) -> str:
+    shape = tensor_or_shape.shape if hasattr(tensor_or_shape, "shape") else tensor_or_shape
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def check_fits(model: nn.Module, state_dict: dict, arch: str | None = None) -> None:
+    """Raise one WeightsError naming every missing, unexpected or misshapen entry."""
+    expected = model.state_dict()
+    problems = []
+    missing = [k for k in expected if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in expected]
+    if missing:
+        problems.append("missing " + ", ".join(f"{k} {_shape(expected[k])}" for k in missing))
+    if unexpected:
+        problems.append("unexpected " + ", ".join(f"{k} {_shape(state_dict[k])}" for k in unexpected))
+    for key in expected:
+        if key in state_dict and state_dict[key].shape != expected[key].shape:
+            problems.append(
+                f"{key} has shape {_shape(state_dict[key])} in the file but "
+                f"{_shape(expected[key])} in the model"
+            )
+        elif key in state_dict and expected[key].is_floating_point() and not state_dict[key].is_floating_point():
+            problems.append(f"{key} holds {state_dict[key].dtype}, not floating point values")
+    if problems:
+        name = arch or arch_name(model)
+        raise WeightsError(f"the weights do not fit {name}: " + "; ".join(problems))
+
+
+def load_model(path, arch: str | None = None) -> LoadedModel:
+    """A fresh model with the weights of ``path``; nothing existing is touched.
+
+    The architecture comes from the file, else from the keys of a bare state_dict, else
+    ``arch``. Every problem is raised as one WeightsError before any model sees a value.
+    """
+    weights = read_weights(path)
+    chosen = weights.arch or guess_arch(weights.state_dict) or arch
+    if chosen is None:
+        raise WeightsError(
+            f"{Path(path).name}: the keys match no known architecture ({', '.join(ARCHITECTURES)})"
+        )
+    if chosen not in ARCHITECTURES:
+        raise WeightsError(
+            f"{Path(path).name}: unknown architecture {chosen!r}; known: {', '.join(ARCHITECTURES)}"
+        )
+    model = create_model(chosen)
+    try:
+        check_fits(model, weights.state_dict, chosen)
+    except WeightsError as exc:
+        raise WeightsError(f"{Path(path).name}: {exc}") from None
+    model.load_state_dict(weights.state_dict, strict=True)
+    model.eval()
+    return LoadedModel(model=model, arch=chosen, file=weights)
+
+
+# ---------------------------------------------------------------------------- shipped weights
+
+
+def shipped_dir() -> Path:
+    """The folder of the weights shipped with digitpad, wherever it is installed."""
+    try:
+        from importlib.resources import files
+
+        folder = Path(str(files("digitpad._shipped")))
+        if folder.is_dir():
+            return folder
+    except (ModuleNotFoundError, TypeError, ValueError):
+        pass
+    return Path(__file__).resolve().parent.parent / "models"  # a source checkout
+
+
+def shipped_weights_path(arch: str = "SimpleCNN") -> Path:
+    return shipped_dir() / SHIPPED_FILES[arch]
+
+
+def describe_metadata(metadata: dict) -> str:
+    """One line of provenance for titles and About boxes."""
+    parts = []
+    accuracy = metadata.get("test_accuracy")
+    if isinstance(accuracy, (int, float)) and math.isfinite(accuracy):
+        parts.append(f"test accuracy {100 * accuracy:.2f} %")
+    if metadata.get("epochs"):
+        parts.append(f"{metadata['epochs']} epochs")
+    if metadata.get("date"):
+        parts.append(str(metadata["date"])[:10])
+    return ", ".join(parts)
