@@ -106,7 +106,7 @@ def preprocess(image, *, min_extent: float | None = None) -> Preprocessed:
     boxed = np.clip(_resize(np.ascontiguousarray(cropped), box_h, box_w), 0.0, 1.0)
 
     cy, cx = _centre_of_mass(boxed)
-    centre = (INPUT_SIZE - 1) / 2
+    centre = INPUT_SIZE / 2  # MNIST digits have their centre of mass at pixel (14, 14)
     row = min(max(round(centre - cy), 0), INPUT_SIZE - box_h)
     col = min(max(round(centre - cx), 0), INPUT_SIZE - box_w)
     centred = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
