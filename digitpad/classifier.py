@@ -98,7 +98,10 @@ class Classifier:
     def set_device(self, device: str) -> DeviceStatus:
         """Move the model to ``device`` ("cpu", "cuda" or "cuda:N"). When CUDA cannot be
         used the model stays where it is and the status says why."""
-        target = torch.device(device)
+        try:
+            target = torch.device(device)
+        except (RuntimeError, TypeError):
+            return DeviceStatus(str(self.device), f"unsupported device {device!r}")
         if target.type == "cuda":
             reason = cuda_unavailable_reason()
             if reason is not None:
