@@ -1,0 +1,118 @@
+"""The application: QApplication, settings, a guard against tracebacks, and ``main()``,
+which opens the window or writes a screenshot of it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import __version__
+
+ORGANIZATION = "digitpad"
+APPLICATION = "digitpad"
+# A settings file to use instead of the user's (tests, benchmarks, a second profile).
+SETTINGS_ENV = "DIGITPAD_SETTINGS"
+SCREENSHOT_SIZE = (1280, 800)
+DEFAULT_SCREENSHOT_DIGIT = 3
+
+log = logging.getLogger("digitpad")
+
+
+def open_settings() -> QSettings:
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings()  # per user, under ORGANIZATION/APPLICATION
+
+
+def create_app() -> QApplication:
+    """The QApplication (the existing one if there is one), named for QSettings."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("digitpad")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")  # one look on every platform, and in screenshots
+    return app
+
+
+def log_path() -> Path:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(folder) / "digitpad.log"
+
+
+def report_unexpected_error(exc_type, exc, tb) -> None:
+    """sys.excepthook for the app: log the traceback, show a short message, keep going."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    details = "".join(traceback.format_exception(exc_type, exc, tb))
+    log.error("unexpected error\n%s", details)
+    where = "the terminal's output"
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(details + "\n")
+        where = str(path)
+    except OSError:
+        pass
+    if report_unexpected_error.showing:  # an error while showing the last one: log only
+        return
+    report_unexpected_error.showing = True
+    try:
+        QMessageBox.critical(
+            QApplication.activeWindow(), "Something went wrong",
+            f"digitpad hit an unexpected problem: {exc or exc_type.__name__}\n\n"
+            f"Your drawing and the model are as they were. The details are in {where}.")
+    finally:
+        report_unexpected_error.showing = False
+
+
+report_unexpected_error.showing = False
+
+
+def main(screenshot=None, digit=None, weights=None) -> int:
+    """Run the app; with ``screenshot``, draw sample ``digit`` offscreen and save a PNG."""
+    if screenshot is not None and QApplication.instance() is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = create_app()
+    from .main_window import MainWindow  # after the QApplication: pyqtgraph wants one
+
+    if screenshot is not None:
+        return write_screenshot(MainWindow(weights=weights), Path(screenshot), digit)
+
+    sys.excepthook = report_unexpected_error
+    window = MainWindow(settings=open_settings(), weights=weights)
+    window.show()
+    if window.startup_error:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(
+            window, "Cannot open weights", f"{window.startup_error}\n\n"
+            "digitpad started with its shipped weights instead (or random ones if there are none)."))
+    return app.exec()
+
+
+def write_screenshot(window, path: Path, digit: int | None) -> int:
+    """The window at its default size with a sample digit drawn by real mouse events."""
+    from ..samples import sample
+    from .canvas import draw_strokes
+
+    if window.startup_error:
+        print(f"digitpad: cannot open weights: {window.startup_error}", file=sys.stderr)
+        return 1
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    QApplication.processEvents()
+    draw_strokes(window.canvas, sample(DEFAULT_SCREENSHOT_DIGIT if digit is None else digit).strokes)
+    QApplication.processEvents()  # the coalesced classification and the repaints
+    if not window.grab().save(str(path), "PNG"):
+        print(f"digitpad: cannot write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0

@@ -1,0 +1,473 @@
+"""The drawing pad: pen strokes in a fixed logical square, painted as they come, and the
+grayscale image the classifier reads.
+
+Strokes live in a 280 x 280 logical square, so a window of any shape shows the same
+drawing, scaled. Each stroke is a chain of small curve pieces through the midpoints of
+successive pointer positions (smooth at any pointer speed); a new pointer position paints
+one piece onto two layers, the classifier's image and the screen's, and repaints only the
+piece's rectangle. Changes are announced through ``image_changed`` at most once per turn
+of the event loop, however many pointer moves arrived in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPointingDevice,
+    QTransform,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+LOGICAL_SIZE = 280
+GUIDE_MARGIN = 0.14  # the guide box, as a fraction of the pad, on each side
+MIN_BRUSH, MAX_BRUSH, DEFAULT_BRUSH = 6, 48, 22  # logical pixels
+BRUSH_STEP = 2
+# Stylus pressure p in 0..1 scales the brush by PRESSURE_FLOOR + PRESSURE_GAIN * p, so a
+# moderate press (about 0.8) draws the nominal width.
+PRESSURE_FLOOR, PRESSURE_GAIN = 0.3, 0.9
+MIN_POINT_DISTANCE = 0.5  # logical pixels; closer pointer positions add nothing
+PAD_MARGIN = 14  # widget pixels around the pad
+
+BACKGROUND = QColor("#e9ecf1")
+PAPER = QColor("#ffffff")
+PAPER_EDGE = QColor("#c9ced6")
+INK = QColor("#1d2330")
+GUIDE = QColor(120, 140, 170, 90)
+
+
+@dataclass
+class Stroke:
+    """One pen-down to pen-up: points in logical pixels, with pressure factors."""
+
+    width: float
+    erase: bool
+    points: list[QPointF] = field(default_factory=list)
+    factors: list[float] = field(default_factory=list)
+
+    def piece(self, index: int) -> tuple[QPainterPath, float]:
+        """The curve piece that point ``index`` (1 or more) completes: from the midpoint
+        before the previous point, around it, to the midpoint after it."""
+        points = self.points
+        end = (points[index - 1] + points[index]) / 2
+        path = QPainterPath(points[0] if index == 1 else (points[index - 2] + points[index - 1]) / 2)
+        if index == 1:
+            path.lineTo(end)
+        else:
+            path.quadTo(points[index - 1], end)
+        return path, self.width * self.factors[index]
+
+    def tail(self) -> tuple[QPainterPath, float]:
+        """From the last midpoint to the pen itself; a lone point makes a dot."""
+        points = self.points
+        last = points[-1]
+        if len(points) == 1:
+            path = QPainterPath(last)
+            # A zero-length line has no direction to cap; a tiny one gets round caps: a dot.
+            path.lineTo(last + QPointF(0.01, 0.0))
+        else:
+            path = QPainterPath((points[-2] + last) / 2)
+            path.lineTo(last)
+        return path, self.width * self.factors[-1]
+
+    def pieces(self):
+        for index in range(1, len(self.points)):
+            yield self.piece(index)
+        yield self.tail()
+
+
+class _Layer:
+    """An image that strokes are painted on through a transform from logical pixels.
+
+    Ink is painted over; the eraser either paints the background colour over (the
+    classifier's opaque layer) or cuts through (the screen's transparent layer).
+    """
+
+    def __init__(self, image: QImage, transform: QTransform, ink: QColor, background: QColor | None):
+        self.image, self.transform, self.ink, self.background = image, transform, ink, background
+
+    def paint(self, pieces, erase: bool) -> None:
+        painter = QPainter(self.image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setTransform(self.transform)
+        colour = self.ink
+        if erase and self.background is not None:
+            colour = self.background
+        elif erase:
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationOut)
+        for path, width in pieces:
+            painter.strokePath(path, _pen(colour, width))
+        painter.end()
+
+    def clear(self) -> None:
+        self.image.fill(self.background if self.background is not None else Qt.GlobalColor.transparent)
+
+
+def _pen(colour: QColor, width: float) -> QPen:
+    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin)
+
+
+class _AddStroke(QUndoCommand):
+    def __init__(self, canvas: "DrawingCanvas", stroke: Stroke):
+        super().__init__("Erase" if stroke.erase else "Stroke")
+        self.canvas, self.stroke, self.painted = canvas, stroke, True
+
+    def redo(self):
+        self.canvas.strokes.append(self.stroke)
+        if not self.painted:  # the first redo comes from push(): already on screen
+            self.canvas._paint_on_layers(list(self.stroke.pieces()), self.stroke.erase)
+        self.painted = False
+        self.canvas._changed()
+
+    def undo(self):
+        self.canvas.strokes.pop()
+        self.canvas._rebuild()
+
+
+class _Clear(QUndoCommand):
+    def __init__(self, canvas: "DrawingCanvas"):
+        super().__init__("Clear")
+        self.canvas, self.cleared = canvas, list(canvas.strokes)
+
+    def redo(self):
+        self.canvas.strokes = []
+        self.canvas._rebuild()
+
+    def undo(self):
+        self.canvas.strokes = list(self.cleared)
+        self.canvas._rebuild()
+
+
+class DrawingCanvas(QWidget):
+    """A square pad to draw digits on with a mouse, a stylus or a finger.
+
+    Left button (or a stylus tip) draws, the right button (or a stylus's eraser end)
+    erases, as does the left button while ``eraser`` is on. ``undo_stack`` holds one
+    command per stroke and per clear.
+    """
+
+    image_changed = Signal(object)  # (280, 280) uint8, ink high; coalesced per event-loop turn
+    brush_size_changed = Signal(int)
+    eraser_changed = Signal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.setMouseTracking(True)  # for the brush outline under the pointer
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 200)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+        self.strokes: list[Stroke] = []
+        self.undo_stack = QUndoStack(self)
+        self._brush_size = DEFAULT_BRUSH
+        self._eraser = False
+        self._active: Stroke | None = None
+        self._hover: QPointF | None = None
+
+        # The classifier's layer: white ink on black, one byte a pixel.
+        image = QImage(LOGICAL_SIZE, LOGICAL_SIZE, QImage.Format.Format_Grayscale8)
+        image.fill(0)
+        self._model_layer = _Layer(image, QTransform(), QColor(255, 255, 255), QColor(0, 0, 0))
+        self._screen_layer: _Layer | None = None  # made to the widget's size on resize
+
+        self._emit_timer = QTimer(self)
+        self._emit_timer.setSingleShot(True)
+        self._emit_timer.setInterval(0)
+        self._emit_timer.timeout.connect(self._emit_image)
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def brush_size(self) -> int:
+        return self._brush_size
+
+    def set_brush_size(self, size: int) -> None:
+        size = int(min(MAX_BRUSH, max(MIN_BRUSH, size)))
+        if size != self._brush_size:
+            self._brush_size = size
+            self._update_hover(self._hover)
+            self.brush_size_changed.emit(size)
+
+    def grow_brush(self) -> None:
+        self.set_brush_size(self._brush_size + BRUSH_STEP)
+
+    def shrink_brush(self) -> None:
+        self.set_brush_size(self._brush_size - BRUSH_STEP)
+
+    @property
+    def eraser(self) -> bool:
+        return self._eraser
+
+    def set_eraser(self, on: bool) -> None:
+        if on != self._eraser:
+            self._eraser = on
+            self._update_hover(self._hover)
+            self.eraser_changed.emit(on)
+
+    def is_empty(self) -> bool:
+        return not self.strokes and self._active is None
+
+    def clear(self) -> None:
+        self._finish_stroke()
+        if self.strokes:
+            self.undo_stack.push(_Clear(self))
+
+    # ------------------------------------------------------------------ geometry
+
+    def pad_rect(self) -> QRectF:
+        """Where the pad is drawn, in widget pixels: the largest centred square, on whole
+        pixels so the screen layer lands on them unblurred."""
+        side = max(1, min(self.width(), self.height()) - 2 * PAD_MARGIN)
+        return QRectF((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
+    def logical_to_widget(self) -> QTransform:
+        pad = self.pad_rect()
+        scale = pad.width() / LOGICAL_SIZE
+        return QTransform(scale, 0, 0, scale, pad.x(), pad.y())
+
+    def to_logical(self, point: QPointF) -> QPointF:
+        return self.logical_to_widget().inverted()[0].map(point)
+
+    def to_widget(self, point: QPointF) -> QPointF:
+        return self.logical_to_widget().map(point)
+
+    def sizeHint(self) -> QSize:
+        return QSize(560, 560)
+
+    # ------------------------------------------------------------------ the image
+
+    def image(self) -> np.ndarray:
+        """The drawing as the classifier reads it: (280, 280) uint8, ink high, with the
+        stroke in progress right up to the pen."""
+        source = self._model_layer.image
+        if self._active is not None:
+            source = source.copy()
+            _Layer(source, QTransform(), self._model_layer.ink,
+                   self._model_layer.background).paint([self._active.tail()], self._active.erase)
+        return _grey_array(source)
+
+    # ------------------------------------------------------------------ strokes
+
+    def begin_stroke(self, point: QPointF, erase: bool = False, pressure: float | None = None):
+        """Put the pen down at ``point`` (widget pixels)."""
+        self._finish_stroke()
+        self._active = Stroke(width=float(self._brush_size), erase=erase or self._eraser)
+        self._active.points.append(self.to_logical(point))
+        self._active.factors.append(_pressure_factor(pressure))
+        self._update_logical(self._active.tail())
+        self._changed()
+
+    def extend_stroke(self, point: QPointF, pressure: float | None = None) -> None:
+        stroke = self._active
+        if stroke is None:
+            return
+        logical = self.to_logical(point)
+        step = logical - stroke.points[-1]
+        if abs(step.x()) + abs(step.y()) < MIN_POINT_DISTANCE:
+            return
+        old_tail = stroke.tail()
+        stroke.points.append(logical)
+        stroke.factors.append(_pressure_factor(pressure))
+        piece = stroke.piece(len(stroke.points) - 1)
+        self._paint_on_layers([piece], stroke.erase)
+        self._update_logical(old_tail, piece, stroke.tail())
+        self._changed()
+
+    def end_stroke(self) -> None:
+        stroke = self._active
+        if stroke is None:
+            return
+        self._active = None
+        self._paint_on_layers([stroke.tail()], stroke.erase)
+        self.undo_stack.push(_AddStroke(self, stroke))
+
+    def _finish_stroke(self) -> None:
+        if self._active is not None:
+            self.end_stroke()
+
+    def _paint_on_layers(self, pieces, erase: bool) -> None:
+        self._model_layer.paint(pieces, erase)
+        if self._screen_layer is not None:
+            self._screen_layer.paint(pieces, erase)
+        if erase:
+            self.update()  # the eraser's live tail is not previewed; keep the pad honest
+
+    def _rebuild(self) -> None:
+        """Paint every stroke again from scratch (after undo or clear)."""
+        self._rebuild_layer(self._model_layer)
+        self._rebuild_layer(self._screen_layer)
+        self.update()
+        self._changed()
+
+    def _rebuild_layer(self, layer: _Layer | None) -> None:
+        if layer is not None:
+            layer.clear()
+            for stroke in self.strokes:
+                layer.paint(list(stroke.pieces()), stroke.erase)
+
+    def _changed(self) -> None:
+        if not self._emit_timer.isActive():
+            self._emit_timer.start()
+
+    def _emit_image(self) -> None:
+        self.image_changed.emit(self.image())
+
+    # ------------------------------------------------------------------ painting
+
+    def resizeEvent(self, event) -> None:
+        ratio = self.devicePixelRatioF()
+        side = max(1, round(self.pad_rect().width() * ratio))
+        image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(ratio)
+        image.fill(Qt.GlobalColor.transparent)
+        scale = side / ratio / LOGICAL_SIZE
+        self._screen_layer = _Layer(image, QTransform.fromScale(scale, scale), INK, None)
+        self._rebuild_layer(self._screen_layer)  # the drawing itself is unchanged
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(event.rect(), BACKGROUND)
+        pad = self.pad_rect()
+        painter.setPen(QPen(PAPER_EDGE, 1))
+        painter.setBrush(PAPER)
+        painter.drawRoundedRect(pad.adjusted(-0.5, -0.5, 0.5, 0.5), 6, 6)
+        self._paint_guide(painter, pad)
+        if self._screen_layer is not None:
+            painter.drawImage(pad.topLeft(), self._screen_layer.image)
+        painter.setClipRect(pad)
+        painter.setTransform(self.logical_to_widget())
+        if self._active is not None and not self._active.erase:
+            path, width = self._active.tail()
+            painter.strokePath(path, _pen(INK, width))
+        if self._hover is not None and self._active is None:
+            self._paint_brush_outline(painter, self._hover)
+        painter.end()
+
+    def _paint_guide(self, painter: QPainter, pad: QRectF) -> None:
+        inset = pad.width() * GUIDE_MARGIN
+        guide = pad.adjusted(inset, inset, -inset, -inset)
+        pen = QPen(GUIDE, 1.2, Qt.PenStyle.DashLine)
+        pen.setDashPattern([6, 6])
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(guide, 10, 10)
+        if self.is_empty():
+            painter.setPen(GUIDE.darker(160))
+            font = painter.font()
+            font.setPointSizeF(max(10.0, pad.width() / 34))
+            painter.setFont(font)
+            painter.drawText(guide, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+
+    def _paint_brush_outline(self, painter: QPainter, point: QPointF) -> None:
+        pen = QPen(QColor(60, 70, 90, 150), 0)  # cosmetic: one pixel at any scale
+        if self._eraser:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        radius = self._brush_size / 2
+        painter.drawEllipse(point, radius, radius)
+
+    def _update_logical(self, *pieces) -> None:
+        """Repaint the widget rectangles covering these logical pieces."""
+        transform = self.logical_to_widget()
+        for path, width in pieces:
+            margin = width / 2 + 1
+            box = path.controlPointRect().adjusted(-margin, -margin, margin, margin)
+            self.update(transform.mapRect(box).toAlignedRect().adjusted(-1, -1, 1, 1))
+
+    def _update_hover(self, point: QPointF | None) -> None:
+        radius = MAX_BRUSH / 2 + 2  # covers the old outline whatever its size was
+        for old_or_new in (self._hover, point):
+            if old_or_new is not None:
+                box = QRectF(old_or_new.x() - radius, old_or_new.y() - radius, 2 * radius, 2 * radius)
+                self.update(self.logical_to_widget().mapRect(box).toAlignedRect())
+        self._hover = point
+
+    # ------------------------------------------------------------------ pointer input
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            self._update_hover(None)
+            self.begin_stroke(event.position(), erase=event.button() == Qt.MouseButton.RightButton)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._active is not None:
+            self.extend_stroke(event.position())
+        else:
+            self._update_hover(self.to_logical(event.position()))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            if self._active is not None:
+                self.extend_stroke(event.position())
+            self.end_stroke()
+            event.accept()
+        else:
+            super().mouseReleaseEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._update_hover(None)
+        super().leaveEvent(event)
+
+    def tabletEvent(self, event) -> None:
+        kind = event.type()
+        if kind == event.Type.TabletPress:
+            erase = event.pointerType() == QPointingDevice.PointerType.Eraser
+            self.begin_stroke(event.position(), erase=erase, pressure=event.pressure())
+        elif kind == event.Type.TabletMove:
+            self.extend_stroke(event.position(), pressure=event.pressure())
+        elif kind == event.Type.TabletRelease:
+            self.end_stroke()
+        event.accept()  # no synthesized mouse events: the stylus drew already
+
+
+def _pressure_factor(pressure: float | None) -> float:
+    if pressure is None:  # a mouse: the nominal width
+        return 1.0
+    return PRESSURE_FLOOR + PRESSURE_GAIN * min(1.0, max(0.0, pressure))
+
+
+def _grey_array(image: QImage) -> np.ndarray:
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width()].copy()
+
+
+# ------------------------------------------------------------------ drawing by program
+
+
+def send_mouse(widget: QWidget, kind, point: QPointF, button, buttons) -> None:
+    """Deliver one real mouse event, as the window system would."""
+    event = QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons,
+                        Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def draw_strokes(canvas: DrawingCanvas, strokes, button=Qt.MouseButton.LeftButton) -> None:
+    """Draw strokes of unit-box points (see ``digitpad.samples``) by sending the canvas the
+    mouse press, moves and release a hand would make."""
+    for stroke in strokes:
+        points = [canvas.to_widget(QPointF(x * LOGICAL_SIZE, y * LOGICAL_SIZE)) for x, y in stroke]
+        send_mouse(canvas, QMouseEvent.Type.MouseButtonPress, points[0], button, button)
+        for point in points[1:]:
+            send_mouse(canvas, QMouseEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, button)
+        send_mouse(canvas, QMouseEvent.Type.MouseButtonRelease, points[-1], button,
+                   Qt.MouseButton.NoButton)

@@ -1,0 +1,467 @@
+"""The main window: the drawing canvas in the centre, dock panels around it, and menus for
+weights, model and device. It wires the core's Classifier to the canvas and the panels.
+
+Data flow: the canvas announces its image (at most once per event-loop turn), the window
+classifies it once, and every visible panel draws that one Prediction.
+"""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import PySide6
+import torch
+from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..classifier import Classifier, cuda_unavailable_reason
+from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
+from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
+from .canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from .panels.network_input import NetworkInputPanel
+from .panels.probabilities import ProbabilitiesPanel
+
+DEFAULT_SIZE = (1280, 800)
+DEFAULT_DOCK_WIDTH = 420
+MAX_RECENT_FILES = 8
+WEIGHTS_FILTER = "Weights (*.pt *.pth *.safetensors);;All files (*)"
+STATUS_TIMEOUT_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """``settings`` (a QSettings, or None to remember nothing) keeps geometry, dock layout,
+    brush size, recent files, device and architecture. ``weights`` is a file to start
+    with; without it, or when it cannot be read, the architecture's shipped weights, else
+    random ones under a warning. A start-up problem is left in ``startup_error``."""
+
+    def __init__(self, settings: QSettings | None = None, weights=None):
+        super().__init__()
+        self.settings = settings
+        self.classifier: Classifier | None = None
+        self.prediction = None
+        self.weights_path: Path | None = None  # None: random initial weights
+        self.weights_metadata: dict = {}
+        self.recent_files: list[str] = []
+
+        self.canvas = DrawingCanvas()
+        self.warning_banner = QLabel()
+        self.warning_banner.setObjectName("weights_warning")
+        self.warning_banner.setWordWrap(True)
+        self.warning_banner.setStyleSheet(
+            "background: #fff4d6; color: #6b4a00; border: 1px solid #f0c36d;"
+            "border-radius: 4px; padding: 6px 10px;")
+        self.warning_banner.hide()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.warning_banner)
+        layout.addWidget(self.canvas, 1)
+        self.setCentralWidget(central)
+
+        self.panels = []
+        self.probabilities = self.add_panel(ProbabilitiesPanel(self))
+        self.network_input = self.add_panel(NetworkInputPanel(self))
+
+        self.create_actions()
+        self.create_menus()
+        self.create_tool_bars()
+        self.create_status_bar()
+        self.read_settings()
+        self.startup_error = self.open_initial_weights(weights)
+        self.canvas.image_changed.connect(self.classify)
+
+    # ------------------------------------------------------------------ panels
+
+    def add_panel(self, panel, area=Qt.DockWidgetArea.RightDockWidgetArea):
+        """Dock ``panel`` (see digitpad.ui.panels for what a panel provides)."""
+        self.addDockWidget(area, panel)
+        self.panels.append(panel)
+        panel.visibilityChanged.connect(lambda visible: self._panel_shown(panel, visible))
+        edited = getattr(panel, "parameters_edited", None)
+        if edited is not None:
+            edited.connect(self.parameters_edited)
+        if self.classifier is not None:
+            panel.set_classifier(self.classifier)
+        return panel
+
+    def _panel_shown(self, panel, visible: bool) -> None:
+        if visible and self.prediction is not None:
+            panel.show_prediction(self.prediction)  # it skipped predictions while hidden
+
+    def classify(self, image: np.ndarray | None = None) -> None:
+        """Classify the drawing (the canvas's current one by default) and show it."""
+        self.prediction = self.classifier.classify(self.canvas.image() if image is None else image)
+        for panel in self.panels:
+            if panel.isVisible():
+                panel.show_prediction(self.prediction)
+
+    def parameters_edited(self) -> None:
+        self.classifier.invalidate()
+        self.setWindowModified(True)
+        self.classify()
+
+    # ------------------------------------------------------------------ actions and menus
+
+    def create_actions(self) -> None:
+        self.open_act = QAction("&Open Weights…", self, shortcut=QKeySequence.StandardKey.Open,
+                                statusTip="Open a weights file", triggered=self.open_weights_dialog)
+        self.save_as_act = QAction("Save Weights &As…", self,
+                                   shortcut=QKeySequence.StandardKey.SaveAs,
+                                   statusTip="Save the model's current weights to a file",
+                                   triggered=self.save_weights_dialog)
+        self.revert_act = QAction("&Revert to Shipped Weights", self,
+                                  statusTip="Load the weights that came with digitpad",
+                                  triggered=self.revert_to_shipped)
+        self.quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit,
+                                triggered=self.close)
+
+        stack = self.canvas.undo_stack
+        self.undo_act = stack.createUndoAction(self, "&Undo")
+        self.undo_act.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_act = stack.createRedoAction(self, "&Redo")
+        self.redo_act.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.clear_act = QAction("&Clear", self, statusTip="Wipe the pad (undoable)",
+                                 triggered=self.canvas.clear)
+        self.clear_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
+                                     QKeySequence(Qt.Key.Key_Escape)])
+        self.eraser_act = QAction("&Eraser", self, checkable=True, shortcut="E",
+                                  statusTip="Erase with the left button (the right button "
+                                  "always erases)", toggled=self.canvas.set_eraser)
+        self.canvas.eraser_changed.connect(self.eraser_act.setChecked)
+        self.smaller_act = QAction("&Smaller Brush", self, shortcut="[",
+                                   triggered=self.canvas.shrink_brush)
+        self.larger_act = QAction("&Larger Brush", self, shortcut="]",
+                                  triggered=self.canvas.grow_brush)
+
+        self.steps_act = QAction("&Preprocessing Steps", self, checkable=True,
+                                 statusTip="Show how the drawing becomes the 28 × 28 input",
+                                 toggled=self._show_steps)
+
+        self.arch_group = QActionGroup(self)
+        for arch in ARCHITECTURES:
+            action = QAction(arch, self.arch_group, checkable=True, data=arch,
+                             statusTip=f"Use {arch}, with its shipped weights if there are any")
+            action.triggered.connect(lambda _=False, a=arch: self.set_architecture(a))
+
+        self.device_group = QActionGroup(self)
+        self.cpu_act = QAction("&CPU", self.device_group, checkable=True, data="cpu",
+                               triggered=lambda: self.set_device("cpu"))
+        self.cuda_act = QAction("C&UDA", self.device_group, checkable=True, data="cuda",
+                                triggered=lambda: self.set_device("cuda"))
+        reason = cuda_unavailable_reason()
+        if reason is not None:
+            self.cuda_act.setEnabled(False)
+            self.cuda_act.setText("CUDA (unavailable)")
+            self.cuda_act.setToolTip(f"CUDA cannot be used: {reason}")
+            self.cuda_act.setStatusTip(f"CUDA cannot be used: {reason}")
+
+        self.about_act = QAction("&About digitpad", self, triggered=self.about)
+        self.about_qt_act = QAction("About &Qt", self, triggered=QApplication.aboutQt)
+
+    def create_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.open_act)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.save_as_act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.revert_act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_act)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addActions([self.undo_act, self.redo_act])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.clear_act, self.eraser_act, self.smaller_act, self.larger_act])
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        for panel in self.panels:
+            self.view_menu.addAction(panel.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.steps_act)
+
+        model_menu = self.menuBar().addMenu("&Model")
+        model_menu.addActions(self.arch_group.actions())
+        model_menu.addSeparator()
+        device_menu = model_menu.addMenu("&Device")
+        device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
+        device_menu.addActions(self.device_group.actions())
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.about_act)
+        help_menu.addAction(self.about_qt_act)
+
+    def create_tool_bars(self) -> None:
+        bar = self.addToolBar("Drawing")
+        bar.setObjectName("drawing_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([self.undo_act, self.redo_act, self.clear_act, self.eraser_act])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Brush "))
+        self.brush_slider = QSlider(Qt.Orientation.Horizontal)
+        self.brush_slider.setObjectName("brush_size")
+        self.brush_slider.setRange(MIN_BRUSH, MAX_BRUSH)
+        self.brush_slider.setFixedWidth(140)
+        self.brush_slider.setToolTip("Brush size ([ and ] change it)")
+        self.brush_slider.setValue(self.canvas.brush_size)
+        self.brush_slider.valueChanged.connect(self.canvas.set_brush_size)
+        self.canvas.brush_size_changed.connect(self.brush_slider.setValue)
+        bar.addWidget(self.brush_slider)
+        self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
+
+    def create_status_bar(self) -> None:
+        self.model_status = QLabel()
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.statusBar().showMessage("Ready")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for number, path in enumerate(self.recent_files, 1):
+            action = self.recent_menu.addAction(f"&{number} {Path(path).name}")
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.load_weights(p))
+        if not self.recent_files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def _show_steps(self, visible: bool) -> None:
+        self.network_input.set_steps_visible(visible)
+
+    # ------------------------------------------------------------------ weights
+
+    def open_initial_weights(self, weights) -> str | None:
+        """Install the first model; returns why ``weights`` could not be used, if so."""
+        arch = self._saved("architecture", DEFAULT_ARCH)
+        if arch not in ARCHITECTURES:
+            arch = DEFAULT_ARCH
+        error = None
+        if weights is not None:
+            try:
+                loaded = load_model(weights, arch=arch)
+            except WeightsError as exc:
+                error = str(exc)
+            else:
+                self.install_model(loaded.model, Path(weights), loaded.file.metadata)
+        if self.classifier is None:
+            error = self.use_shipped_or_random(arch) or error
+        device = self._saved("device", "cpu")
+        if device != "cpu":
+            self.set_device(device, report=False)
+        return error
+
+    def install_model(self, model, path: Path | None, metadata: dict) -> None:
+        """Make ``model`` (already validated) the live one, from ``path``."""
+        if self.classifier is None:
+            self.classifier = Classifier(model)
+        else:
+            self.classifier.set_model(model)
+        self.weights_path = None if path is None else Path(path).resolve()
+        self.weights_metadata = dict(metadata)
+        self.setWindowModified(False)
+        self._model_changed()
+
+    def load_weights(self, path) -> bool:
+        """Load a weights file; on any problem a dialog says why and nothing changes."""
+        try:
+            loaded = load_model(path, arch=self.classifier.arch)
+        except WeightsError as exc:
+            QMessageBox.warning(self, "Cannot open weights",
+                                f"{exc}\n\nThe model keeps its current weights.")
+            self._forget_recent(path)
+            return False
+        self.install_model(loaded.model, Path(path), loaded.file.metadata)
+        self._remember_recent(path)
+        self.statusBar().showMessage(f"Opened {Path(path).name}", STATUS_TIMEOUT_MS)
+        return True
+
+    def save_weights(self, path) -> bool:
+        metadata = dict(self.weights_metadata)
+        if self.isWindowModified():  # edited here: earlier measurements no longer hold
+            metadata.pop("test_accuracy", None)
+            metadata["edited_in_app"] = True
+        metadata["saved_from"] = self.weights_path.name if self.weights_path else "random initial weights"
+        try:
+            saved = save_weights(path, self.classifier.model, arch=self.classifier.arch,
+                                 metadata=metadata)
+        except WeightsError as exc:
+            QMessageBox.warning(self, "Cannot save weights", str(exc))
+            return False
+        self.weights_path, self.weights_metadata = Path(saved).resolve(), metadata
+        self.setWindowModified(False)
+        self._update_title()
+        self._remember_recent(saved)
+        self.statusBar().showMessage(f"Saved {Path(saved).name}", STATUS_TIMEOUT_MS)
+        return True
+
+    def use_shipped_or_random(self, arch: str) -> str | None:
+        """The shipped weights of ``arch``; random ones (under a warning) if there are none
+        or they cannot be read, in which case the reason is returned."""
+        path = shipped_weights_path(arch)
+        if path.is_file():
+            try:
+                loaded = load_model(path, arch=arch)
+            except WeightsError as exc:
+                self.install_model(create_model(arch), None, {})
+                return str(exc)
+            self.install_model(loaded.model, path, loaded.file.metadata)
+            return None
+        self.install_model(create_model(arch), None, {})
+        return None
+
+    def set_architecture(self, arch: str) -> None:
+        if arch == self.classifier.arch:
+            return
+        error = self.use_shipped_or_random(arch)
+        if error:
+            QMessageBox.warning(self, "Cannot open the shipped weights",
+                                f"{error}\n\n{arch} starts with random weights.")
+
+    def revert_to_shipped(self) -> None:
+        path = shipped_weights_path(self.classifier.arch)
+        if not path.is_file():
+            QMessageBox.information(
+                self, "No shipped weights",
+                f"digitpad has no shipped weights for {self.classifier.arch} "
+                f"(looked for {path}). The model keeps its current weights.")
+            return
+        self.load_weights(path)
+
+    def open_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open Weights", self._dialog_folder(),
+                                              WEIGHTS_FILTER)
+        if path:
+            self.load_weights(path)
+
+    def save_weights_dialog(self) -> None:
+        suggestion = str(Path(self._dialog_folder()) / f"{self.classifier.arch.lower()}.pt")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Weights As", suggestion, WEIGHTS_FILTER)
+        if path:
+            self.save_weights(path)
+
+    def _dialog_folder(self) -> str:
+        if self.recent_files:
+            return str(Path(self.recent_files[0]).parent)
+        return str(Path.home())
+
+    def _remember_recent(self, path) -> None:
+        path = str(Path(path).resolve())
+        self.recent_files = [path] + [p for p in self.recent_files if p != path]
+        del self.recent_files[MAX_RECENT_FILES:]
+        self._save("recent_files", self.recent_files)
+
+    def _forget_recent(self, path) -> None:
+        path = str(Path(path).resolve())
+        if path in self.recent_files:
+            self.recent_files.remove(path)
+            self._save("recent_files", self.recent_files)
+
+    # ------------------------------------------------------------------ device
+
+    def set_device(self, device: str, report: bool = True) -> None:
+        """Move the model live; when the device cannot be used it stays where it is and
+        the status bar (and, if ``report``, a dialog) says why."""
+        status = self.classifier.set_device(device)
+        if status.message:
+            message = f"Staying on {status.device.upper()}: {status.message}."
+            self.statusBar().showMessage(message, 3 * STATUS_TIMEOUT_MS)
+            if report:
+                QMessageBox.warning(self, "Device not changed", message)
+        self._model_changed()
+
+    # ------------------------------------------------------------------ state shown
+
+    def _model_changed(self) -> None:
+        classifier = self.classifier
+        for action in self.arch_group.actions():
+            action.setChecked(action.data() == classifier.arch)
+        device = classifier.device.type
+        for action in self.device_group.actions():
+            action.setChecked(action.data() == device)
+        random = self.weights_path is None
+        self.warning_banner.setText(
+            f"⚠  {classifier.arch} has random, untrained weights: its predictions mean nothing "
+            "until you open trained weights (File ▸ Open Weights…) or train it.")
+        self.warning_banner.setVisible(random)
+        self.revert_act.setEnabled(shipped_weights_path(classifier.arch).is_file())
+        provenance = describe_metadata(self.weights_metadata)
+        self.model_status.setText(" · ".join(
+            part for part in (classifier.arch, device.upper(), provenance) if part))
+        self._update_title()
+        for panel in self.panels:
+            panel.set_classifier(classifier)
+        self.classify()
+
+    def _update_title(self) -> None:
+        if self.weights_path is None:
+            name = f"{self.classifier.arch} (random weights)"
+        else:
+            name = self.weights_path.name
+        self.setWindowTitle(f"{name}[*] — digitpad")
+
+    def about(self) -> None:
+        classifier = self.classifier
+        weights = str(self.weights_path) if self.weights_path else "random initial weights"
+        provenance = describe_metadata(self.weights_metadata) or "no provenance recorded"
+        parameters = sum(p.numel() for p in classifier.model.parameters())
+        QMessageBox.about(
+            self, "About digitpad",
+            f"<h3>digitpad {__version__}</h3>"
+            "<p>Draw a digit and watch a small convolutional network read it, live.</p>"
+            f"<p><b>Model:</b> {classifier.arch}, {parameters:,} parameters, on "
+            f"{str(classifier.device).upper()}<br>"
+            f"<b>Weights:</b> {weights}<br><b>Provenance:</b> {provenance}</p>"
+            f"<p>Python {platform.python_version()} · PyTorch {torch.__version__} · "
+            f"Qt {qVersion()} · PySide6 {PySide6.__version__} · pyqtgraph {pg.__version__} · "
+            f"NumPy {np.__version__}</p>")
+
+    # ------------------------------------------------------------------ settings
+
+    def _saved(self, key: str, default):
+        return default if self.settings is None else self.settings.value(key, default)
+
+    def _save(self, key: str, value) -> None:
+        if self.settings is not None:
+            self.settings.setValue(key, value)
+
+    def read_settings(self) -> None:
+        geometry = self._saved("geometry", QByteArray())
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:  # the default size, or nine tenths of a smaller screen
+            room = self.screen().availableGeometry().size() * 0.9
+            self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
+        state = self._saved("window_state", QByteArray())
+        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+            self.resizeDocks(self.panels, [DEFAULT_DOCK_WIDTH] * len(self.panels),
+                             Qt.Orientation.Horizontal)
+        self.canvas.set_brush_size(int(self._saved("brush_size", self.canvas.brush_size)))
+        recent = self._saved("recent_files", [])
+        self.recent_files = [recent] if isinstance(recent, str) else list(recent or [])
+        self.steps_act.setChecked(str(self._saved("show_steps", "false")).lower() == "true")
+
+    def write_settings(self) -> None:
+        self._save("geometry", self.saveGeometry())
+        self._save("window_state", self.saveState())
+        self._save("brush_size", self.canvas.brush_size)
+        self._save("recent_files", self.recent_files)
+        self._save("device", self.classifier.device.type)
+        self._save("architecture", self.classifier.arch)
+        self._save("show_steps", self.steps_act.isChecked())
+
+    def closeEvent(self, event) -> None:
+        self.write_settings()
+        event.accept()
+

@@ -1,0 +1,74 @@
+"""Fixtures for the app's tests: real weights, settings kept away from the user's, a window."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from PySide6.QtCore import QSettings
+
+from digitpad.data import load_mnist
+from digitpad.models import SimpleCNN
+from digitpad.preprocess import normalise
+from digitpad.weights import save_weights, shipped_weights_path
+
+QUICK_TRAIN_IMAGES = 10_000
+QUICK_TRAIN_EPOCHS = 2
+
+
+def train_quick_weights(mnist_dir, path):
+    """SimpleCNN after two epochs on 10k MNIST images (about 97 % on the test set): good
+    enough to read drawn digits, and made in seconds."""
+    torch.manual_seed(0)
+    digits = load_mnist(mnist_dir, "train")
+    images = torch.from_numpy(normalise(digits.images[:QUICK_TRAIN_IMAGES] / 255.0)).unsqueeze(1)
+    labels = torch.from_numpy(digits.labels[:QUICK_TRAIN_IMAGES])
+    model = SimpleCNN()
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    model.train()
+    for _ in range(QUICK_TRAIN_EPOCHS):
+        for batch in torch.randperm(len(labels)).split(64):
+            optimizer.zero_grad()
+            F.cross_entropy(model(images[batch]), labels[batch]).backward()
+            optimizer.step()
+    return save_weights(path, model, metadata={"note": "quick test weights",
+                                               "epochs": QUICK_TRAIN_EPOCHS})
+
+
+@pytest.fixture(scope="session")
+def trained_weights(tmp_path_factory, mnist_dir):
+    """The shipped SimpleCNN weights when the checkout has them, else quickly trained ones."""
+    shipped = shipped_weights_path("SimpleCNN")
+    if shipped.is_file():
+        return shipped
+    return train_quick_weights(mnist_dir, tmp_path_factory.mktemp("weights") / "quick.pt")
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """Every test gets its own settings file, never the user's."""
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv("DIGITPAD_SETTINGS", str(path))
+    return path
+
+
+@pytest.fixture
+def settings(private_settings):
+    return QSettings(str(private_settings), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings, trained_weights):
+    from digitpad.ui.main_window import MainWindow
+
+    win = MainWindow(settings=settings, weights=trained_weights)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def ink(image: np.ndarray) -> int:
+    return int((image > 64).sum())

@@ -1,0 +1,199 @@
+"""The drawing pad on its own, driven by real mouse and tablet events."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QInputDevice, QPointingDevice, QTabletEvent
+from PySide6.QtWidgets import QApplication
+
+from digitpad.samples import sample
+from digitpad.ui.canvas import LOGICAL_SIZE, DrawingCanvas, draw_strokes
+
+from .conftest import ink
+
+ACROSS = [np.array([[0.1, 0.5], [0.5, 0.5], [0.9, 0.5]])]  # a line through the middle
+
+
+@pytest.fixture
+def canvas(qtbot):
+    pad = DrawingCanvas()
+    qtbot.addWidget(pad)
+    pad.resize(420, 420)
+    pad.show()
+    qtbot.waitExposed(pad)
+    return pad
+
+
+def test_a_stroke_inks_the_image_and_announces_it_once_per_turn(canvas, qtbot):
+    announced = []
+    canvas.image_changed.connect(announced.append)
+    four = sample(4)
+    draw_strokes(canvas, four.strokes)  # hundreds of moves, all before the event loop runs
+    assert announced == []
+    qtbot.waitUntil(lambda: len(announced) == 1)
+    QApplication.processEvents()
+    assert len(announced) == 1  # coalesced: one image for the whole burst
+    image = announced[0]
+    assert image.shape == (LOGICAL_SIZE, LOGICAL_SIZE) and image.dtype == np.uint8
+    assert np.array_equal(image, canvas.image())
+    assert len(canvas.strokes) == len(four.strokes)
+    # The ink is where the sample went: the 4's stem crosses the pad's lower half.
+    assert ink(image[160:240, 150:190]) > 500
+    assert ink(image[:30]) == 0 and ink(image[:, :40]) == 0
+
+
+def test_the_image_follows_the_pen_mid_stroke(canvas, qtbot):
+    widget = canvas.to_widget
+    from digitpad.ui.canvas import send_mouse
+
+    left = Qt.MouseButton.LeftButton
+    send_mouse(canvas, QTabletEvent.Type.MouseButtonPress, widget(QPointF(40, 140)), left, left)
+    for x in range(44, 240, 4):
+        send_mouse(canvas, QTabletEvent.Type.MouseMove, widget(QPointF(x, 140)),
+                   Qt.MouseButton.NoButton, left)
+    image = canvas.image()  # pen still down
+    assert image[140, 238] > 200  # inked right up to the pen, not a segment behind it
+    assert canvas.is_empty() is False and canvas.strokes == []
+
+
+def test_undo_and_redo_go_stroke_by_stroke(canvas):
+    draw_strokes(canvas, sample(4).strokes)  # two strokes
+    both = canvas.image()
+    draw_strokes(canvas, sample(4).strokes[:1])
+    canvas.undo_stack.undo()
+    assert np.array_equal(canvas.image(), both)
+    canvas.undo_stack.undo()
+    first_only = canvas.image()
+    assert 0 < ink(first_only) < ink(both)
+    canvas.undo_stack.undo()
+    assert ink(canvas.image()) == 0 and canvas.is_empty()
+    canvas.undo_stack.redo()
+    assert np.array_equal(canvas.image(), first_only)
+    canvas.undo_stack.redo()
+    assert np.array_equal(canvas.image(), both)
+
+
+def test_clear_is_undoable(canvas):
+    draw_strokes(canvas, sample(8).strokes)
+    drawn = canvas.image()
+    canvas.clear()
+    assert ink(canvas.image()) == 0 and canvas.strokes == []
+    canvas.undo_stack.undo()
+    assert np.array_equal(canvas.image(), drawn)
+    canvas.clear()
+    canvas.clear()  # clearing an empty pad adds nothing to undo
+    assert canvas.undo_stack.count() == 2
+
+
+def test_the_right_button_erases(canvas):
+    draw_strokes(canvas, sample(0).strokes)
+    before = canvas.image()
+    draw_strokes(canvas, ACROSS, button=Qt.MouseButton.RightButton)
+    after = canvas.image()
+    assert canvas.strokes[-1].erase
+    assert ink(after) < ink(before) - 200
+    assert after[140, 70:210].max() == 0  # wiped through the middle
+    assert np.array_equal(after[:100], before[:100])  # and nowhere else
+
+
+def test_the_eraser_toggle_makes_the_left_button_erase(canvas):
+    draw_strokes(canvas, sample(0).strokes)
+    before = canvas.image()
+    canvas.set_eraser(True)
+    draw_strokes(canvas, ACROSS)
+    assert canvas.strokes[-1].erase and ink(canvas.image()) < ink(before) - 200
+    canvas.set_eraser(False)
+    draw_strokes(canvas, ACROSS)
+    assert not canvas.strokes[-1].erase and canvas.image()[140, 70:210].min() > 200
+
+
+def test_the_eraser_shows_on_screen(canvas, qtbot):
+    draw_strokes(canvas, sample(1).strokes)
+    centre = canvas.to_widget(QPointF(140, 140)).toPoint()
+    assert canvas.grab().toImage().pixelColor(centre).lightness() < 80
+    draw_strokes(canvas, ACROSS, button=Qt.MouseButton.RightButton)
+    assert canvas.grab().toImage().pixelColor(centre).lightness() > 200
+
+
+def test_resizing_never_distorts_the_drawing(canvas, qtbot):
+    draw_strokes(canvas, sample(7).strokes)
+    image = canvas.image()
+
+    def ink_box_on_screen():
+        shot = canvas.grab().toImage()
+        pad = canvas.pad_rect()
+        dark = np.array([[shot.pixelColor(int(pad.x() + fx * pad.width()),
+                                          int(pad.y() + fy * pad.height())).lightness() < 100
+                          for fx in np.linspace(0.005, 0.995, 100)]
+                         for fy in np.linspace(0.005, 0.995, 100)])
+        rows, cols = np.flatnonzero(dark.any(1)), np.flatnonzero(dark.any(0))
+        return rows[0], rows[-1], cols[0], cols[-1]
+
+    square = ink_box_on_screen()
+    canvas.resize(900, 380)  # wide and short
+    qtbot.waitUntil(lambda: canvas.width() == 900)
+    assert np.array_equal(canvas.image(), image)  # the classifier sees the same drawing
+    assert np.abs(np.subtract(ink_box_on_screen(), square)).max() <= 1  # same shape on screen
+
+
+def test_brush_size_is_clamped_and_draws_wider(canvas):
+    canvas.set_brush_size(1000)
+    assert canvas.brush_size == 48
+    canvas.set_brush_size(-5)
+    assert canvas.brush_size == 6
+    draw_strokes(canvas, ACROSS)
+    thin = ink(canvas.image())
+    canvas.clear()
+    canvas.grow_brush()
+    canvas.grow_brush()
+    assert canvas.brush_size == 10
+    draw_strokes(canvas, ACROSS)
+    assert ink(canvas.image()) > 1.4 * thin
+
+
+def test_a_click_leaves_a_dot(canvas):
+    draw_strokes(canvas, [np.array([[0.5, 0.5]])])
+    image = canvas.image()
+    assert image[140, 140] == 255 and 200 < ink(image) < 600
+
+
+def _stylus():
+    return QPointingDevice("test stylus", 1, QInputDevice.DeviceType.Stylus,
+                           QPointingDevice.PointerType.Pen,
+                           QInputDevice.Capability.Position | QInputDevice.Capability.Pressure,
+                           1, 2)
+
+
+def _tablet_stroke(canvas, device, pressure, y):
+    events = [(QTabletEvent.Type.TabletPress, 40)] + [
+        (QTabletEvent.Type.TabletMove, x) for x in range(44, 240, 4)] + [
+        (QTabletEvent.Type.TabletRelease, 240)]
+    for kind, x in events:
+        point = canvas.to_widget(QPointF(x, y))
+        event = QTabletEvent(kind, device, point, canvas.mapToGlobal(point), pressure, 0, 0, 0, 0,
+                             0, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
+                             Qt.MouseButton.LeftButton)
+        QApplication.sendEvent(canvas, event)
+
+
+def test_stylus_pressure_sets_the_width(canvas):
+    device = _stylus()
+    _tablet_stroke(canvas, device, 0.15, y=80)
+    _tablet_stroke(canvas, device, 1.0, y=200)
+    image = canvas.image()
+    light, firm = ink(image[:140]), ink(image[140:])
+    assert len(canvas.strokes) == 2
+    assert firm > 2 * light > 0
+
+
+def test_the_guide_and_invitation_show_on_an_empty_pad(canvas):
+    shot = canvas.grab().toImage()
+    pad = canvas.pad_rect()
+    guide_corner = canvas.to_widget(QPointF(LOGICAL_SIZE * 0.5, LOGICAL_SIZE * 0.14)).toPoint()
+    paper = shot.pixelColor(int(pad.x() + 5), int(pad.y() + 5))
+    assert paper == QColor("#ffffff")
+    # the dashed guide's top edge is faintly darker than the paper somewhere along it
+    edge = [shot.pixelColor(guide_corner.x() + dx, guide_corner.y()).lightness() for dx in range(12)]
+    assert 150 < min(edge) < 255

@@ -1,0 +1,187 @@
+"""The main window reading digits drawn with real mouse events, and its drawing controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from digitpad.classifier import Prediction
+from digitpad.preprocess import preprocess
+from digitpad.samples import SAMPLES, sample
+from digitpad.ui.canvas import draw_strokes
+from digitpad.ui.panels.probabilities import SURE, UNSURE
+
+from .conftest import ink
+
+
+def shown_digit(window) -> str:
+    return window.findChild(QLabel, "prediction").text()
+
+
+def draw(window, strokes, qtbot):
+    before = window.prediction
+    draw_strokes(window.canvas, strokes)
+    qtbot.waitUntil(lambda: window.prediction is not before)
+    QApplication.processEvents()
+
+
+def test_the_window_has_its_named_parts(window):
+    for name in ("canvas", "prediction", "model_input", "probabilities"):
+        assert window.findChild(QWidget, name) is not None, name
+    assert window.centralWidget().isAncestorOf(window.canvas)
+    assert [panel.objectName() for panel in window.panels] == ["probabilities", "network_input"]
+
+
+def test_reads_most_sample_digits_drawn_with_the_mouse(window, qtbot):
+    wrong = []
+    for handwritten in SAMPLES:
+        window.canvas.clear()
+        draw(window, handwritten.strokes, qtbot)
+        if shown_digit(window) != str(handwritten.digit):
+            wrong.append(f"{handwritten.name} read as {shown_digit(window)}")
+    assert len(wrong) <= 0.1 * len(SAMPLES), wrong
+
+
+def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
+    draw(window, sample(2).strokes, qtbot)
+    prediction = window.prediction
+    expected = window.classifier.classify(window.canvas.image())
+    assert np.allclose(prediction.probabilities, expected.probabilities, atol=1e-6)
+    assert shown_digit(window) == str(prediction.digit) == "2"
+    panel = window.probabilities
+    assert np.allclose(panel.bars.opts["height"], prediction.probabilities)
+    assert panel.bars.opts["brushes"][2] == SURE
+    assert f"{100 * prediction.confidence:.1f} %" in panel.confidence_label.text()
+    assert np.array_equal(window.network_input.input_item.image, prediction.model_input)
+
+
+def test_the_chart_is_updated_in_place(window, qtbot):
+    bars, item = window.probabilities.bars, window.network_input.input_item
+    draw(window, sample(5).strokes, qtbot)
+    draw(window, sample(1).strokes, qtbot)
+    assert window.probabilities.bars is bars and window.network_input.input_item is item
+    assert window.probabilities.plot.listDataItems().count(bars) == 1
+
+
+def test_an_empty_pad_invites_drawing_instead_of_guessing(window, qtbot):
+    assert not window.prediction.has_digit
+    assert not shown_digit(window).isdigit()
+    assert "Draw a digit" in window.probabilities.confidence_label.text()
+    assert not np.any(window.probabilities.bars.opts["height"])
+    draw(window, sample(3).strokes, qtbot)
+    assert shown_digit(window) == "3"
+    window.clear_act.trigger()
+    QApplication.processEvents()
+    assert not shown_digit(window).isdigit()
+    assert "Draw a digit" in window.probabilities.confidence_label.text()
+
+
+def test_a_low_confidence_reading_is_marked_unsure(window):
+    probabilities = np.full(10, 0.04, np.float32)
+    probabilities[[3, 5]] = [0.45, 0.23]
+    steps = preprocess(window.canvas.image())
+    unsure = Prediction(steps=steps, probabilities=probabilities, logits=np.log(probabilities))
+    assert unsure.unsure
+    window.probabilities.show_prediction(unsure)
+    assert shown_digit(window) == "3"
+    assert "Unsure" in window.probabilities.confidence_label.text()
+    assert "5 at 23 %" in window.probabilities.confidence_label.text()
+    assert UNSURE in window.findChild(QLabel, "prediction").styleSheet()
+    assert window.probabilities.bars.opts["brushes"][3] == UNSURE
+
+
+def test_undo_redo_and_clear_from_the_edit_menu(window, qtbot):
+    draw(window, sample(4).strokes, qtbot)
+    assert shown_digit(window) == "4"
+    window.undo_act.trigger()  # the stem goes
+    window.undo_act.trigger()  # and the rest
+    QApplication.processEvents()
+    assert window.canvas.is_empty() and not window.prediction.has_digit
+    window.redo_act.trigger()
+    window.redo_act.trigger()
+    QApplication.processEvents()
+    assert shown_digit(window) == "4"
+    window.clear_act.trigger()
+    QApplication.processEvents()
+    assert window.canvas.is_empty()
+
+
+def test_standard_keys_reach_the_actions(window, qtbot):
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.waitActive(window)
+    assert window.undo_act.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert window.open_act.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert window.save_as_act.shortcut() == QKeySequence(QKeySequence.StandardKey.SaveAs)
+    draw(window, sample(7).strokes, qtbot)
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Undo))
+    QApplication.processEvents()
+    assert window.canvas.is_empty()
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Redo))
+    QApplication.processEvents()
+    assert shown_digit(window) == "7"
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    QApplication.processEvents()
+    assert window.canvas.is_empty()
+    size = window.canvas.brush_size
+    QTest.keyClick(window, Qt.Key.Key_BracketRight)
+    assert window.canvas.brush_size == size + 2 == window.brush_slider.value()
+    QTest.keyClick(window, Qt.Key.Key_BracketLeft)
+    QTest.keyClick(window, Qt.Key.Key_BracketLeft)
+    assert window.canvas.brush_size == size - 2 == window.brush_slider.value()
+    QTest.keyClick(window, Qt.Key.Key_E)
+    assert window.canvas.eraser and window.eraser_act.isChecked()
+
+
+def test_the_brush_slider_sets_the_brush(window):
+    window.brush_slider.setValue(30)
+    assert window.canvas.brush_size == 30
+
+
+def test_erasing_changes_the_reading(window, qtbot):
+    draw(window, sample(8, 1).strokes, qtbot)  # two loops
+    assert shown_digit(window) == "8"
+    lower_loop = sample(8, 1).strokes[1]
+    window.eraser_act.setChecked(True)
+    draw(window, [lower_loop], qtbot)
+    assert ink(window.canvas.image()[170:]) < 50
+    assert shown_digit(window) != "8"
+
+
+def test_preprocessing_steps_on_demand(window, qtbot):
+    steps_view = window.network_input.steps_view
+    assert not steps_view.isVisible()
+    draw(window, sample(6).strokes, qtbot)
+    window.steps_act.trigger()
+    assert steps_view.isVisible()
+    steps = window.prediction.steps
+    shown = [item.image for item in window.network_input.step_items]
+    for image, expected in zip(shown, (steps.cropped, steps.boxed, steps.centred)):
+        assert np.array_equal(image, expected)
+    assert shown[1].shape[0] == 20 or shown[1].shape[1] == 20
+    assert shown[2].shape == (28, 28)
+
+
+def test_docks_close_and_come_back_from_the_view_menu(window, qtbot):
+    dock = window.probabilities
+    toggle = dock.toggleViewAction()
+    assert toggle in window.view_menu.actions()
+    toggle.trigger()
+    assert not dock.isVisible()
+    draw(window, sample(9).strokes, qtbot)  # classified while the dock is closed
+    toggle.trigger()
+    assert dock.isVisible()
+    assert shown_digit(window) == "9"  # it catches up on showing
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (900, 600)])
+def test_the_window_lays_out_at_common_sizes(window, qtbot, size):
+    window.resize(*size)
+    QApplication.processEvents()
+    pad = window.canvas.pad_rect()
+    assert pad.width() >= 300
+    assert window.probabilities.width() >= 250
