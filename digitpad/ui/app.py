@@ -9,6 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import torch
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -33,6 +34,10 @@ def open_settings() -> QSettings:
 
 def create_app() -> QApplication:
     """The QApplication (the existing one if there is one), named for QSettings."""
+    # The app classifies one 28x28 image at a time: more threads only add handovers, which
+    # stall for whole scheduler slices when other programs keep the CPU busy (48 ms instead
+    # of 0.3 ms for SimpleCNN on a loaded two-core machine).
+    torch.set_num_threads(1)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

@@ -183,6 +183,7 @@ class DrawingCanvas(QWidget):
         image.fill(0)
         self._model_layer = _Layer(image, QTransform(), QColor(255, 255, 255), QColor(0, 0, 0))
         self._screen_layer: _Layer | None = None  # made to the widget's size on resize
+        self._paper: QImage | None = None  # the pad and its guide, drawn once per size
 
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
@@ -331,25 +332,51 @@ class DrawingCanvas(QWidget):
     def resizeEvent(self, event) -> None:
         ratio = self.devicePixelRatioF()
         side = max(1, round(self.pad_rect().width() * ratio))
+        scale = side / ratio / LOGICAL_SIZE
+        self._screen_layer = _Layer(self._new_image(side, ratio), QTransform.fromScale(scale, scale),
+                                    INK, None)
+        self._rebuild_layer(self._screen_layer)  # the drawing itself is unchanged
+        self._paper = self._paint_paper(self._new_image(side, ratio), side / ratio)
+        super().resizeEvent(event)
+
+    @staticmethod
+    def _new_image(side: int, ratio: float) -> QImage:
         image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(ratio)
         image.fill(Qt.GlobalColor.transparent)
-        scale = side / ratio / LOGICAL_SIZE
-        self._screen_layer = _Layer(image, QTransform.fromScale(scale, scale), INK, None)
-        self._rebuild_layer(self._screen_layer)  # the drawing itself is unchanged
-        super().resizeEvent(event)
+        return image
+
+    @staticmethod
+    def _paint_paper(image: QImage, side: float) -> QImage:
+        """The blank pad with its guide: a dashed box where a digit belongs."""
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(PAPER_EDGE, 1))
+        painter.setBrush(PAPER)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, side - 1, side - 1), 6, 6)
+        inset = side * GUIDE_MARGIN
+        pen = QPen(GUIDE, 1.2, Qt.PenStyle.DashLine)
+        pen.setDashPattern([6, 6])
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(inset, inset, side - 2 * inset, side - 2 * inset), 10, 10)
+        painter.end()
+        return image
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(event.rect(), BACKGROUND)
         pad = self.pad_rect()
-        painter.setPen(QPen(PAPER_EDGE, 1))
-        painter.setBrush(PAPER)
-        painter.drawRoundedRect(pad.adjusted(-0.5, -0.5, 0.5, 0.5), 6, 6)
-        self._paint_guide(painter, pad)
-        if self._screen_layer is not None:
-            painter.drawImage(pad.topLeft(), self._screen_layer.image)
+        # Only the part that changed: a pen move repaints a few dozen pixels, not the pad.
+        dirty = QRectF(event.rect()).intersected(pad)
+        source = dirty.translated(-pad.topLeft())
+        if self._paper is not None and not dirty.isEmpty():
+            painter.drawImage(dirty, self._paper, _device_rect(source, self._paper))
+            painter.drawImage(dirty, self._screen_layer.image,
+                              _device_rect(source, self._screen_layer.image))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.is_empty():
+            self._paint_invitation(painter, pad)
         painter.setClipRect(pad)
         painter.setTransform(self.logical_to_widget())
         if self._active is not None and not self._active.erase:
@@ -359,20 +386,14 @@ class DrawingCanvas(QWidget):
             self._paint_brush_outline(painter, self._hover)
         painter.end()
 
-    def _paint_guide(self, painter: QPainter, pad: QRectF) -> None:
+    def _paint_invitation(self, painter: QPainter, pad: QRectF) -> None:
         inset = pad.width() * GUIDE_MARGIN
-        guide = pad.adjusted(inset, inset, -inset, -inset)
-        pen = QPen(GUIDE, 1.2, Qt.PenStyle.DashLine)
-        pen.setDashPattern([6, 6])
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(guide, 10, 10)
-        if self.is_empty():
-            painter.setPen(GUIDE.darker(160))
-            font = painter.font()
-            font.setPointSizeF(max(10.0, pad.width() / 34))
-            painter.setFont(font)
-            painter.drawText(guide, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+        painter.setPen(GUIDE.darker(160))
+        font = painter.font()
+        font.setPointSizeF(max(10.0, pad.width() / 34))
+        painter.setFont(font)
+        painter.drawText(pad.adjusted(inset, inset, -inset, -inset), Qt.AlignmentFlag.AlignCenter,
+                         "Draw a digit here")
 
     def _paint_brush_outline(self, painter: QPainter, point: QPointF) -> None:
         pen = QPen(QColor(60, 70, 90, 150), 0)  # cosmetic: one pixel at any scale
@@ -444,6 +465,12 @@ def _pressure_factor(pressure: float | None) -> float:
     if pressure is None:  # a mouse: the nominal width
         return 1.0
     return PRESSURE_FLOOR + PRESSURE_GAIN * min(1.0, max(0.0, pressure))
+
+
+def _device_rect(rect: QRectF, image: QImage) -> QRectF:
+    """``rect`` in device pixels of ``image`` (which may be high-DPI)."""
+    ratio = image.devicePixelRatio()
+    return QRectF(rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio)
 
 
 def _grey_array(image: QImage) -> np.ndarray:

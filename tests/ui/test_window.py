@@ -55,7 +55,7 @@ def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
     panel = window.probabilities
     assert np.allclose(panel.bars.opts["height"], prediction.probabilities)
     assert panel.bars.opts["brushes"][2] == SURE
-    assert f"{100 * prediction.confidence:.1f} %" in panel.confidence_label.text()
+    assert f"{100 * prediction.confidence:.0f} %" in panel.confidence_label.text()
     assert np.array_equal(window.network_input.input_item.image, prediction.model_input)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ...models import NUM_CLASSES
 from . import Panel
@@ -17,6 +17,39 @@ UNSURE = "#c05621"
 IDLE = "#b8c2d1"
 MUTED = "#8a94a6"
 CLASSES = np.arange(NUM_CLASSES)
+
+
+class Caption(QWidget):
+    """Rich text that may change on every pointer move. Unlike a QLabel, a new text never
+    asks the dock and the window for a new layout (which costs two more repaints)."""
+
+    def __init__(self, height: int, parent=None):
+        super().__init__(parent)
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the dock needs no repaint
+        self._html = ""
+        self._document = QTextDocument(self)
+
+    def text(self) -> str:
+        return self._html
+
+    def setText(self, html: str) -> None:
+        if html != self._html:
+            self._html = html
+            self._document.setHtml(html)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().window())
+        self._document.setDefaultFont(self.font())
+        self._document.setTextWidth(self.width())
+        painter.translate(0, max(0.0, (self.height() - self._document.size().height()) / 2))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        self._document.documentLayout().draw(painter, context)
+        painter.end()
 
 
 class ProbabilitiesPanel(Panel):
@@ -30,15 +63,14 @@ class ProbabilitiesPanel(Panel):
         self.digit_label = QLabel()
         self.digit_label.setObjectName("prediction")
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_label.setMinimumWidth(96)
+        self.digit_label.setFixedSize(104, 96)  # a new text never relayouts the dock
         font = QFont(self.font())
         font.setPixelSize(72)
         font.setBold(True)
         self.digit_label.setFont(font)
         header.addWidget(self.digit_label)
-        self.confidence_label = QLabel()
+        self.confidence_label = Caption(height=96)
         self.confidence_label.setObjectName("confidence")
-        self.confidence_label.setWordWrap(True)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.confidence_label.setFont(font)
@@ -48,6 +80,7 @@ class ProbabilitiesPanel(Panel):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("probability_chart")
         self.plot.setMinimumHeight(160)
+        self.plot.setAntialiasing(False)  # upright bars: crisp without it, and cheaper
         self.plot.setMouseEnabled(False, False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
@@ -68,6 +101,7 @@ class ProbabilitiesPanel(Panel):
         layout.addWidget(self.plot, 1)
 
         self.setWidget(body)
+        self._colour = None
         self.show_prediction(None)
 
     def set_classifier(self, classifier) -> None:
@@ -84,9 +118,7 @@ class ProbabilitiesPanel(Panel):
         self.bars.setOpts(height=probabilities, brushes=brushes)
         self.top_value.setText(f"{100 * prediction.confidence:.0f} %")
         self.top_value.setPos(digit, float(probabilities[digit]) + 0.02)
-        self.top_value.setVisible(True)
-        self.digit_label.setText(str(digit))
-        self.digit_label.setStyleSheet(f"color: {colour};")
+        self._set_digit(str(digit), colour)
         if prediction.unsure:
             runner_up = int(np.argsort(probabilities)[-2])
             self.confidence_label.setText(
@@ -94,14 +126,19 @@ class ProbabilitiesPanel(Panel):
                 f"{100 * prediction.confidence:.0f} %, {runner_up} at "
                 f"{100 * probabilities[runner_up]:.0f} %")
         else:
-            self.confidence_label.setText(f"<b>{100 * prediction.confidence:.1f} %</b> sure")
+            self.confidence_label.setText(f"<b>{100 * prediction.confidence:.0f} %</b> sure")
+
+    def _set_digit(self, text: str, colour: str) -> None:
+        self.digit_label.setText(text)
+        if colour != self._colour:  # a style sheet change re-polishes the label: only on change
+            self._colour = colour
+            self.digit_label.setStyleSheet(f"color: {colour};")
 
     def _show_no_digit(self, prediction) -> None:
         """An invitation, never a guess."""
         self.bars.setOpts(height=np.zeros(NUM_CLASSES), brushes=[IDLE] * NUM_CLASSES)
-        self.top_value.setVisible(False)
-        self.digit_label.setText("\u270e")  # a pencil: nothing to read yet
-        self.digit_label.setStyleSheet(f"color: {MUTED};")
+        self.top_value.setText("")
+        self._set_digit("\u270e", MUTED)  # a pencil: nothing to read yet
         if prediction is not None and prediction.steps.bbox is not None:  # ink, but no digit
             text = f"Nothing to read yet ({prediction.steps.reason}): keep drawing."
         else:

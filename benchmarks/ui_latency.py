@@ -1,0 +1,135 @@
+"""From one pointer move on the canvas to the canvas and every visible panel repainted.
+
+Draws real strokes of the sample digits with mouse events, one move at a time. After each
+move the event loop runs until the move's classification has happened and the canvas and
+each visible dock panel have received a paint event (counted by an event filter on their
+widgets); the time from sending the move to the end of that loop is the latency. Qt runs
+offscreen, so the paints are real raster paints into the window's backing store.
+
+    python benchmarks/ui_latency.py [--weights W] [--steps] [--digits 80352]
+
+Prints JSON lines: one per sample digit drawn, then a summary with p50/p95 against the
+goal of 16 ms (one frame at 60 Hz).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from digitpad.samples import sample  # noqa: E402
+from digitpad.ui.app import create_app  # noqa: E402
+from digitpad.ui.canvas import LOGICAL_SIZE, send_mouse  # noqa: E402
+
+GOAL_P95_MS = 16.0
+DEADLINE_S = 0.5  # a move whose paints have not all come by then counts as missed
+
+
+class PaintClock(QObject):
+    """Records when each watched group of widgets last received a paint event."""
+
+    def __init__(self, groups: dict[str, list[QWidget]]):
+        super().__init__()
+        self.last: dict[str, float] = {name: 0.0 for name in groups}
+        self.group_of = {}
+        for name, widgets in groups.items():
+            for widget in widgets:
+                self.group_of[widget] = name
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            self.last[self.group_of[watched]] = time.perf_counter()
+        return False
+
+
+def measure_stroke(window, clock, points, latencies, missed) -> None:
+    canvas = window.canvas
+    left = Qt.MouseButton.LeftButton
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0], left, left)
+    QApplication.processEvents()
+    for point in points[1:]:
+        before = window.prediction
+        start = time.perf_counter()
+        send_mouse(canvas, QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, left)
+        while True:
+            QApplication.processEvents()
+            now = time.perf_counter()
+            classified = window.prediction is not before
+            painted = all(t >= start for t in clock.last.values())
+            if classified and painted:
+                latencies.append(1000 * (now - start))
+                break
+            if now - start > DEADLINE_S:
+                missed.append([name for name, t in clock.last.items() if t < start])
+                break
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1], left, Qt.MouseButton.NoButton)
+    QApplication.processEvents()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", help="weights file (default: shipped, else random)")
+    parser.add_argument("--steps", action="store_true", help="show the preprocessing steps too")
+    parser.add_argument("--digits", default="8035297416", help="sample digits to draw")
+    args = parser.parse_args()
+
+    create_app()
+    from digitpad.ui.main_window import MainWindow
+
+    window = MainWindow(weights=args.weights)
+    window.resize(1280, 800)
+    window.steps_act.setChecked(args.steps)
+    window.show()
+    QApplication.processEvents()
+    visible = [panel for panel in window.panels if panel.isVisible()]
+    groups = {"canvas": [window.canvas]}
+    for panel in visible:
+        groups[panel.objectName()] = [panel, *panel.findChildren(QWidget)]
+    clock = PaintClock(groups)
+
+    all_latencies, all_missed = [], []
+    for digit in args.digits:
+        window.canvas.clear()
+        QApplication.processEvents()
+        latencies, missed = [], []
+        for stroke in sample(int(digit)).strokes:
+            points = [window.canvas.to_widget(QPointF(x * LOGICAL_SIZE, y * LOGICAL_SIZE))
+                      for x, y in stroke]
+            measure_stroke(window, clock, points, latencies, missed)
+        print(json.dumps({"benchmark": "ui_latency", "digit": int(digit),
+                          "read_as": window.prediction.digit, "moves": len(latencies) + len(missed),
+                          "p50_ms": round(float(np.percentile(latencies, 50)), 2),
+                          "p95_ms": round(float(np.percentile(latencies, 95)), 2),
+                          "missed": len(missed)}), flush=True)
+        all_latencies += latencies
+        all_missed += missed
+
+    values = np.array(all_latencies)
+    p95 = float(np.percentile(values, 95))
+    print(json.dumps({
+        "benchmark": "ui_latency", "summary": True,
+        "measure": "pointer move -> classified -> canvas and every visible panel painted",
+        "moves": len(values) + len(all_missed), "missed": len(all_missed),
+        "p50_ms": round(float(np.percentile(values, 50)), 2), "p95_ms": round(p95, 2),
+        "p99_ms": round(float(np.percentile(values, 99)), 2),
+        "max_ms": round(float(values.max()), 2), "goal_p95_ms": GOAL_P95_MS,
+        "meets_goal": p95 <= GOAL_P95_MS and not all_missed,
+        "panels": [p.objectName() for p in visible], "steps_shown": args.steps,
+        "device": str(window.classifier.device), "arch": window.classifier.arch,
+        "weights": str(window.weights_path or "random"), "platform": QApplication.platformName(),
+        "window": [window.width(), window.height()], "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }), flush=True)
+
+
+if __name__ == "__main__":
+    main()
