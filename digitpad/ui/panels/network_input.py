@@ -11,9 +11,10 @@ from ...preprocess import INPUT_SIZE, normalise
 from . import Panel, image_view
 
 BLANK = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
+BLANK_INPUT = normalise(BLANK)  # what an empty pad would be, normalised
 # The model input is normalised; these levels show ink 0..1 as black..white.
 INPUT_LEVELS = tuple(float(v) for v in normalise(np.array([0.0, 1.0])))
-STEP_TITLES = ("Cropped to the ink", "Longer side 20 px", "Centred by mass")
+STEP_TITLES = ("1 · crop", "2 · 20 px box", "3 · centre")
 
 
 class NetworkInputPanel(Panel):
@@ -26,14 +27,14 @@ class NetworkInputPanel(Panel):
         self.input_view = pg.GraphicsLayoutWidget()
         self.input_view.setObjectName("model_input")
         self.input_view.setBackground("w")
-        self.input_view.setMinimumSize(150, 150)
+        self.input_view.setMinimumSize(120, 120)
         self.input_item = image_view(self.input_view.ci, "28 × 28 input, as the network reads it")
         layout.addWidget(self.input_view, 1)
 
         self.steps_view = pg.GraphicsLayoutWidget()
         self.steps_view.setObjectName("preprocessing_steps")
         self.steps_view.setBackground("w")
-        self.steps_view.setFixedHeight(130)
+        self.steps_view.setFixedHeight(120)
         self.step_items = []
         for title in STEP_TITLES:
             column = self.steps_view.ci.addLayout()
@@ -65,7 +66,8 @@ class NetworkInputPanel(Panel):
     def show_prediction(self, prediction) -> None:
         self._latest = prediction
         steps = prediction.steps if prediction is not None and prediction.has_digit else None
-        self.input_item.setImage(BLANK if steps is None else steps.model_input, levels=INPUT_LEVELS)
+        self.input_item.setImage(BLANK_INPUT if steps is None else steps.model_input,
+                                 levels=INPUT_LEVELS)
         if self.steps_visible():
             self._show_steps(prediction)
 

@@ -79,7 +79,7 @@ class ProbabilitiesPanel(Panel):
 
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("probability_chart")
-        self.plot.setMinimumHeight(160)
+        self.plot.setMinimumHeight(130)
         self.plot.setAntialiasing(False)  # upright bars: crisp without it, and cheaper
         self.plot.setMouseEnabled(False, False)
         self.plot.setMenuEnabled(False)
@@ -89,6 +89,7 @@ class ProbabilitiesPanel(Panel):
         bottom, left = self.plot.getAxis("bottom"), self.plot.getAxis("left")
         bottom.setTicks([[(int(c), str(c)) for c in CLASSES]])
         left.setTicks([[(0, "0"), (0.5, "50 %"), (1, "100 %")]])
+        left.setWidth(48)  # room for "100 %" from the first paint, not after an update
         for axis in (bottom, left):
             axis.setPen(MUTED)
             axis.setTextPen("#2d3748")
