@@ -127,6 +127,7 @@ class _AddStroke(QUndoCommand):
         self.canvas.strokes.append(self.stroke)
         if not self.painted:  # the first redo comes from push(): already on screen
             self.canvas._paint_on_layers(list(self.stroke.pieces()), self.stroke.erase)
+            self.canvas.update()
         self.painted = False
         self.canvas._changed()
 
@@ -294,6 +295,7 @@ class DrawingCanvas(QWidget):
             return
         self._active = None
         self._paint_on_layers([stroke.tail()], stroke.erase)
+        self._update_logical(stroke.tail())
         self.undo_stack.push(_AddStroke(self, stroke))
 
     def _finish_stroke(self) -> None:
@@ -304,8 +306,6 @@ class DrawingCanvas(QWidget):
         self._model_layer.paint(pieces, erase)
         if self._screen_layer is not None:
             self._screen_layer.paint(pieces, erase)
-        if erase:
-            self.update()  # the eraser's live tail is not previewed; keep the pad honest
 
     def _rebuild(self) -> None:
         """Paint every stroke again from scratch (after undo or clear)."""

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.panels = []
+        self.view_menu = None  # panels added once it exists get their toggle there too
         self.probabilities = self.add_panel(ProbabilitiesPanel(self))
         self.network_input = self.add_panel(NetworkInputPanel(self))
 
@@ -90,10 +91,12 @@ class MainWindow(QMainWindow):
         """Dock ``panel`` (see digitpad.ui.panels for what a panel provides)."""
         self.addDockWidget(area, panel)
         self.panels.append(panel)
+        if self.view_menu is not None:
+            self.view_menu.insertAction(self.view_panels_end, panel.toggleViewAction())
         panel.visibilityChanged.connect(lambda visible: self._panel_shown(panel, visible))
         edited = getattr(panel, "parameters_edited", None)
         if edited is not None:
-            edited.connect(self.parameters_edited)
+            edited.connect(self.reclassify_after_edit)
         if self.classifier is not None:
             panel.set_classifier(self.classifier)
         return panel
@@ -109,7 +112,8 @@ class MainWindow(QMainWindow):
             if panel.isVisible():
                 panel.show_prediction(self.prediction)
 
-    def parameters_edited(self) -> None:
+    def reclassify_after_edit(self) -> None:
+        """A panel changed parameters in place: read the drawing again with them."""
         self.classifier.invalidate()
         self.setWindowModified(True)
         self.classify()
@@ -191,7 +195,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         for panel in self.panels:
             self.view_menu.addAction(panel.toggleViewAction())
-        self.view_menu.addSeparator()
+        self.view_panels_end = self.view_menu.addSeparator()
         self.view_menu.addAction(self.steps_act)
 
         model_menu = self.menuBar().addMenu("&Model")
@@ -256,7 +260,8 @@ class MainWindow(QMainWindow):
             else:
                 self.install_model(loaded.model, Path(weights), loaded.file.metadata)
         if self.classifier is None:
-            error = self.use_shipped_or_random(arch) or error
+            shipped_error = self.use_shipped_or_random(arch)
+            error = error or shipped_error
         device = self._saved("device", "cpu")
         if device != "cpu":
             self.set_device(device, report=False)
@@ -309,17 +314,17 @@ class MainWindow(QMainWindow):
     def use_shipped_or_random(self, arch: str) -> str | None:
         """The shipped weights of ``arch``; random ones (under a warning) if there are none
         or they cannot be read, in which case the reason is returned."""
-        path = shipped_weights_path(arch)
+        path, error = shipped_weights_path(arch), None
         if path.is_file():
             try:
                 loaded = load_model(path, arch=arch)
             except WeightsError as exc:
-                self.install_model(create_model(arch), None, {})
-                return str(exc)
-            self.install_model(loaded.model, path, loaded.file.metadata)
-            return None
+                error = str(exc)
+            else:
+                self.install_model(loaded.model, path, loaded.file.metadata)
+                return None
         self.install_model(create_model(arch), None, {})
-        return None
+        return error
 
     def set_architecture(self, arch: str) -> None:
         if arch == self.classifier.arch:

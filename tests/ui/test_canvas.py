@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
@@ -73,6 +73,31 @@ def test_undo_and_redo_go_stroke_by_stroke(canvas):
     assert np.array_equal(canvas.image(), first_only)
     canvas.undo_stack.redo()
     assert np.array_equal(canvas.image(), both)
+
+
+class PaintCounter(QObject):
+    def __init__(self, widget):
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_undo_and_redo_repaint_the_pad(canvas, qtbot):
+    draw_strokes(canvas, sample(1).strokes)
+    QApplication.processEvents()
+    paints = PaintCounter(canvas)
+    on_the_stem = canvas.to_widget(QPointF(142, 84)).toPoint()  # above the invitation text
+    for step, ink_shown in ((canvas.undo_stack.undo, False), (canvas.undo_stack.redo, True)):
+        before = paints.count
+        step()
+        QApplication.processEvents()
+        assert paints.count > before  # the widget was asked to repaint
+        lightness = canvas.grab().toImage().pixelColor(on_the_stem).lightness()
+        assert (lightness < 80) if ink_shown else (lightness > 200)
 
 
 def test_clear_is_undoable(canvas):

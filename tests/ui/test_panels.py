@@ -38,6 +38,7 @@ class RecordingPanel(Panel):
 def test_an_added_panel_follows_model_and_predictions(window, qtbot):
     panel = window.add_panel(RecordingPanel(window), Qt.DockWidgetArea.LeftDockWidgetArea)
     assert panel in window.panels and panel.classifiers == [window.classifier]
+    assert panel.toggleViewAction() in window.view_menu.actions()
     draw(window, sample(3).strokes, qtbot)
     assert panel.predictions[-1] is window.prediction  # the very object the others got
     assert panel.predictions[-1].digit == 3

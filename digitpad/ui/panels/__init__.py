@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
 
 # Images are (rows, columns) numpy arrays everywhere in digitpad.
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
@@ -39,6 +39,14 @@ class Panel(QDockWidget):
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+
+    def body_layout(self) -> QVBoxLayout:
+        """A vertical layout for the panel's contents, already in the dock."""
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.setWidget(body)
+        return layout
 
     def set_classifier(self, classifier) -> None:
         raise NotImplementedError

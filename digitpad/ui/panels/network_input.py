@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel
 
 from ...preprocess import INPUT_SIZE, normalise
 from . import Panel, image_view
@@ -20,9 +20,7 @@ STEP_TITLES = ("1 · crop", "2 · 20 px box", "3 · centre")
 class NetworkInputPanel(Panel):
     def __init__(self, parent=None):
         super().__init__("What the network sees", "network_input", parent)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 6, 12, 8)
+        layout = self.body_layout()
 
         self.input_view = pg.GraphicsLayoutWidget()
         self.input_view.setObjectName("model_input")
@@ -48,7 +46,6 @@ class NetworkInputPanel(Panel):
         caption.setStyleSheet("color: #4a5568;")
         layout.addWidget(caption)
 
-        self.setWidget(body)
         self._latest = None
         self.show_prediction(None)
 

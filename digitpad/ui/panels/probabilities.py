@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ...models import NUM_CLASSES
 from . import Panel
@@ -55,9 +55,7 @@ class Caption(QWidget):
 class ProbabilitiesPanel(Panel):
     def __init__(self, parent=None):
         super().__init__("Prediction", "probabilities", parent)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout = self.body_layout()
 
         header = QHBoxLayout()
         self.digit_label = QLabel()
@@ -101,7 +99,6 @@ class ProbabilitiesPanel(Panel):
         self.plot.addItem(self.top_value)
         layout.addWidget(self.plot, 1)
 
-        self.setWidget(body)
         self._colour = None
         self.show_prediction(None)
 
