@@ -63,6 +63,6 @@ def image_view(parent_layout: pg.GraphicsLayout, title: str | None = None) -> pg
         parent_layout.nextRow()
     view = parent_layout.addViewBox(lockAspect=True, invertY=True, enableMouse=False,
                                     enableMenu=False)
-    item = pg.ImageItem(axisOrder="row-major")
+    item = pg.ImageItem()
     view.addItem(item)
     return item
