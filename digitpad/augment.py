@@ -10,7 +10,7 @@ No per-sample Python, so a batch costs a few kernels on any device.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
@@ -32,9 +32,14 @@ class Augmentation:
     thickness: float = 0.6  # fraction of one 3x3 dilation (+) or erosion (-) step
     elastic: float = 0.0  # pixels of smooth random displacement; 0 turns it off
 
+    def scaled(self, strength: float) -> "Augmentation":
+        """Every range times ``strength`` (0 leaves the images as they are)."""
+        return Augmentation(**{name: strength * value for name, value in asdict(self).items()})
+
     def __str__(self) -> str:
+        elastic = f", elastic {self.elastic:g} px" if self.elastic else ""
         return (f"rotation {self.rotation:g} deg, scale {self.scale:g}, shear {self.shear:g}, "
-                f"shift {self.shift:g} px, thickness {self.thickness:g}, elastic {self.elastic:g} px")
+                f"shift {self.shift:g} px, thickness {self.thickness:g}{elastic}")
 
 
 def _uniform(count: int, bound: float, generator: torch.Generator, device) -> torch.Tensor:

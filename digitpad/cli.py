@@ -6,6 +6,7 @@ import argparse
 import json
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 PREDICT_BATCH = 512
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_train_parser(sub) -> None:
+    from .augment import Augmentation
     from .models import ARCHITECTURES, DEFAULT_ARCH
     from .train import TrainConfig
 
@@ -46,34 +48,36 @@ def add_train_parser(sub) -> None:
                            description="Train a network on MNIST (augmented on the fly) and "
                            "write its weights with a record of how they were made.")
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
-                       help=f"network to train (default {DEFAULT_ARCH})")
+                       help="network to train (default %(default)s)")
     train.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
                        "default: a local copy, else downloaded into the user cache")
     train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
-                       help=f"passes over the training set (default {defaults.epochs})")
+                       help="passes over the training set (default %(default)s)")
     train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
-                       help=f"images per step (default {defaults.batch_size})")
+                       help="images per step (default %(default)s)")
     train.add_argument("--lr", type=positive_float, default=defaults.lr,
-                       help=f"peak learning rate of the one-cycle schedule (default {defaults.lr:g})")
+                       help="peak learning rate of the one-cycle schedule (default %(default)s)")
     train.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
-                       help=f"AdamW weight decay (default {defaults.weight_decay:g})")
+                       help="AdamW weight decay (default %(default)s)")
     train.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing,
-                       help=f"(default {defaults.label_smoothing:g})")
+                       help="cross-entropy label smoothing (default %(default)s)")
     train.add_argument("--seed", type=int, default=defaults.seed,
-                       help=f"seeds weights, batches and augmentation (default {defaults.seed})")
+                       help="seeds weights, batches and augmentation (default %(default)s)")
     train.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto: "
                        "CUDA when present)")
     train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
                        "ARCH.pt, lower case, in this folder)")
     train.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
+                       help=f"scale every augmentation range ({Augmentation()}) by S "
+                       "(default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
     train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
     train.add_argument("--temperature", type=positive_float, default=defaults.temperature,
-                       help=f"distillation temperature (default {defaults.temperature:g})")
+                       help="distillation temperature (default %(default)s)")
     train.add_argument("--distill-weight", type=float, default=defaults.distill_weight,
-                       help="share of the distillation term in the loss, 0-1 "
-                       f"(default {defaults.distill_weight:g})")
+                       help="share of the distillation term in the loss, 0-1 (default %(default)s)")
     train.set_defaults(run=run_train)
 
 
@@ -215,7 +219,8 @@ def run_train(args) -> int:
     device, warning = resolve_device(args.device)
     if warning:
         print(warning, file=sys.stderr)
-    augmentation = None if args.no_augment else Augmentation(elastic=args.elastic)
+    augmentation = None if args.no_augment else replace(
+        Augmentation().scaled(args.augment_strength), elastic=args.elastic)
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,

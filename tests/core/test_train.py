@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from digitpad import cli
+from digitpad.augment import Augmentation
 from digitpad.data import Digits, load_mnist
 from digitpad.models import SimpleCNN
 from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train
@@ -146,6 +147,14 @@ def test_cli_trains_and_records_its_command(small_cli_data, mnist_dir, tmp_path,
     meta = read_weights(out).metadata
     assert meta["command"] == "digitpad " + " ".join(argv)
     assert meta["seed"] == 3 and meta["augmentation"] is None and meta["batch_size"] == 100
+
+
+def test_cli_augmentation_options_reach_the_trainer(small_cli_data, mnist_dir, tmp_path):
+    out = tmp_path / "aug.pt"
+    assert cli.main(["train", "--data", str(mnist_dir), "--epochs", "1", "--device", "cpu",
+                     "--augment-strength", "0.5", "--elastic", "1.5", "--out", str(out)]) == 0
+    recorded = read_weights(out).metadata["augmentation"]
+    assert recorded["rotation"] == Augmentation().rotation / 2 and recorded["elastic"] == 1.5
 
 
 def test_ctrl_c_during_cli_training_writes_nothing(small_cli_data, mnist_dir, tmp_path, monkeypatch,

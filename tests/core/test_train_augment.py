@@ -21,6 +21,11 @@ def digits(count=16, seed=0):
     return images
 
 
+def test_scaling_an_augmentation_scales_every_range():
+    assert Augmentation().scaled(0) == NOTHING
+    assert Augmentation().scaled(0.5).rotation == Augmentation().rotation / 2
+
+
 def test_max_3x3_is_a_3x3_max_pool():
     images = torch.rand(5, 1, 28, 28)
     assert torch.equal(max_3x3(images), F.max_pool2d(images, 3, stride=1, padding=1))
