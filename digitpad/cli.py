@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 PREDICT_BATCH = 512
@@ -31,7 +33,78 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.set_defaults(run=run_predict)
 
+    add_train_parser(sub)
+    add_eval_parser(sub)
     return parser
+
+
+def add_train_parser(sub) -> None:
+    from .augment import Augmentation
+    from .models import ARCHITECTURES, DEFAULT_ARCH
+    from .train import TrainConfig
+
+    defaults = TrainConfig()
+    train = sub.add_parser("train", help="train a network on MNIST and save its weights",
+                           description="Train a network on MNIST (augmented on the fly) and "
+                           "write its weights with a record of how they were made.")
+    train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
+                       help="network to train (default %(default)s)")
+    train.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
+                       "default: a local copy, else downloaded into the user cache")
+    train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
+                       help="passes over the training set (default %(default)s)")
+    train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
+                       help="images per step (default %(default)s)")
+    train.add_argument("--lr", type=positive_float, default=defaults.lr,
+                       help="peak learning rate of the one-cycle schedule (default %(default)s)")
+    train.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
+                       help="AdamW weight decay (default %(default)s)")
+    train.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing,
+                       help="cross-entropy label smoothing (default %(default)s)")
+    train.add_argument("--seed", type=int, default=defaults.seed,
+                       help="seeds weights, batches and augmentation (default %(default)s)")
+    train.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto: "
+                       "CUDA when present)")
+    train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
+                       "ARCH.pt, lower case, in this folder)")
+    train.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
+                       help=f"scale every augmentation range ({Augmentation()}) by S "
+                       "(default %(default)s)")
+    train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
+                       help="add a smooth elastic warp of up to PX pixels (default 0: off)")
+    train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
+    train.add_argument("--temperature", type=positive_float, default=defaults.temperature,
+                       help="distillation temperature (default %(default)s)")
+    train.add_argument("--distill-weight", type=float, default=defaults.distill_weight,
+                       help="share of the distillation term in the loss, 0-1 (default %(default)s)")
+    train.set_defaults(run=run_train)
+
+
+def add_eval_parser(sub) -> None:
+    evaluate = sub.add_parser("eval", help="measure the accuracy of weights on the MNIST test set",
+                              description="Accuracy overall and per digit, the confusion "
+                              "matrix, and accuracy on a perturbed copy of the test set.")
+    evaluate.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
+    evaluate.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
+                          "default: a local copy, else downloaded into the user cache")
+    evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(run=run_eval)
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
 
 
 def resolve_device(requested: str) -> tuple[str, str]:
@@ -112,6 +185,126 @@ def _print_result(result: dict, as_json: bool) -> None:
         print(f"{result['file']}: {result['digit']} ({100 * result['confidence']:.1f} %)", flush=True)
 
 
+def mnist_folder_or_exit(data: str | None) -> Path:
+    """``--data``, else a local MNIST copy, else a download into the user cache."""
+    from .data import download_mnist, local_mnist_dir
+
+    if data:
+        return Path(data)
+    folder = local_mnist_dir()
+    if folder is not None:
+        return folder
+    print("digitpad: no local MNIST found; downloading it (about 12 MB)...", file=sys.stderr)
+    try:
+        return download_mnist()
+    except Exception as exc:  # offline, a proxy, a full disk: all end the same way
+        raise SystemExit(f"digitpad: cannot download MNIST ({exc}); pass --data DIR with the "
+                         "four MNIST IDX files")
+
+
+def load_split_or_exit(folder: Path, split: str):
+    from .data import DataError, load_mnist
+
+    try:
+        return load_mnist(folder, split)
+    except DataError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+
+
+def run_train(args) -> int:
+    from .augment import Augmentation
+    from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
+    from .weights import WeightsError
+
+    device, warning = resolve_device(args.device)
+    if warning:
+        print(warning, file=sys.stderr)
+    augmentation = None if args.no_augment else replace(
+        Augmentation().scaled(args.augment_strength), elastic=args.elastic)
+    config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                         weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
+                         seed=args.seed, device=device, augmentation=augmentation,
+                         teacher=args.teacher, temperature=args.temperature,
+                         distill_weight=args.distill_weight)
+    out = Path(args.out or f"{args.arch.lower()}.pt")
+    folder = mnist_folder_or_exit(args.data)
+    train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
+    command = shlex.join(["digitpad", *args.argv])
+    progress = ProgressBar(sys.stderr)
+    print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
+          f"augmentation {augmentation or 'off'}", file=sys.stderr)
+    try:
+        for event in train(config, train_set, test_set, out=out, command=command):
+            if isinstance(event, StepEvent):
+                progress.step(event)
+            elif isinstance(event, EpochEvent):
+                progress.epoch(event)
+            elif isinstance(event, DoneEvent):
+                print(f"wrote {event.path}: test accuracy {100 * event.test_accuracy:.2f} % "
+                      f"after {event.seconds:.1f} s of training", flush=True)
+    except KeyboardInterrupt:
+        progress.clear()
+        print("digitpad: training cancelled; nothing written", file=sys.stderr)
+        return 130
+    except WeightsError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+    return 0
+
+
+class ProgressBar:
+    """One self-rewriting line per epoch on a terminal; only the epoch lines elsewhere."""
+
+    WIDTH = 24
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.live = stream.isatty()
+
+    def step(self, event) -> None:
+        if not self.live:
+            return
+        done = round(self.WIDTH * event.step / event.steps)
+        bar = "#" * done + "." * (self.WIDTH - done)
+        self.stream.write(f"\repoch {event.epoch}/{event.epochs} [{bar}] loss {event.loss:.4f} "
+                          f"acc {100 * event.accuracy:5.2f} % {event.images_per_second:,.0f} img/s ")
+        self.stream.flush()
+
+    def epoch(self, event) -> None:
+        test = "" if event.test_accuracy is None else f", test {100 * event.test_accuracy:.2f} %"
+        self.clear()
+        self.stream.write(f"epoch {event.epoch}/{event.epochs}: loss {event.loss:.4f}, "
+                          f"train {100 * event.accuracy:.2f} %{test}, {event.seconds:.1f} s "
+                          f"({event.images_per_second:,.0f} img/s)\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")
+
+
+def run_eval(args) -> int:
+    from .evaluate import evaluate
+
+    loaded = load_weights_or_exit(args.weights)
+    device, warning = resolve_device(args.device)
+    if warning:
+        print(warning, file=sys.stderr)
+    test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
+    result = evaluate(loaded.model, test_set, device)
+    if args.json:
+        print(json.dumps({"weights": str(loaded.file.path), "arch": loaded.arch, **result.as_dict()}))
+        return 0
+    print(f"{loaded.file.path} ({loaded.arch}) on {result.count} MNIST test images")
+    print(f"accuracy:           {100 * result.accuracy:.2f} %")
+    print(f"perturbed accuracy: {100 * result.perturbed_accuracy:.2f} %  ({result.perturbation})")
+    print("per digit:          " + "  ".join(f"{d}: {100 * a:.1f}" for d, a in enumerate(result.per_class)))
+    print("confusion (rows: true digit, columns: read as):")
+    print("     " + "".join(f"{d:>6}" for d in range(len(result.confusion))))
+    for digit, row in enumerate(result.confusion):
+        print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))
+    return 0
+
+
 def run_app(args) -> int:
     try:
         from .ui.app import main as app_main
@@ -125,7 +318,9 @@ def run_app(args) -> int:
 
 def main(argv=None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # recorded in the weights that `train` writes
     if args.command is None:
         return run_app(args)
     return args.run(args)

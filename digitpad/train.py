@@ -1,0 +1,235 @@
+"""Training digitpad's networks, as a generator of progress events.
+
+    config = TrainConfig(arch="SimpleCNN", epochs=10)
+    for event in train(config, load_mnist(folder, "train"), load_mnist(folder, "test"), out="my.pt"):
+        print(event)
+
+Fast by design: the training set lives on the device as one uint8 tensor, each batch is an
+index into a random permutation, and augmentation runs batched on the device
+(``digitpad.augment``): no DataLoader, no per-sample transforms. AdamW with a one-cycle
+learning rate; optionally distillation from a teacher network, which sees the same
+augmented batch. The CLI draws the events as a progress bar, the app iterates the same
+generator in a worker thread. Stopping between steps, by ``cancel()`` returning True or by
+closing the generator, writes nothing; a finished run writes its weights atomically with
+their provenance.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata as package_metadata
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import __version__
+from .augment import Augmentation, model_inputs
+from .data import Digits
+from .evaluate import accuracy
+from .models import DEFAULT_ARCH, arch_name, create_model
+from .weights import WeightsError, load_model, save_weights
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    arch: str = DEFAULT_ARCH
+    epochs: int = 10
+    batch_size: int = 128
+    lr: float = 0.01  # the peak of the one-cycle schedule
+    weight_decay: float = 1e-4
+    label_smoothing: float = 0.0
+    seed: int = 0
+    device: str = "cpu"
+    augmentation: Augmentation | None = field(default_factory=Augmentation)
+    teacher: str | None = None  # weights file of a network to distil from
+    temperature: float = 4.0  # softens both networks' outputs for distillation
+    distill_weight: float = 0.9  # share of the distillation term in the loss
+    report_every: int = 10  # steps between StepEvents
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    epoch: int  # 1-based, like step
+    epochs: int
+    step: int
+    steps: int
+    loss: float  # mean over this epoch so far
+    accuracy: float  # on this epoch's (augmented) batches so far
+    images_per_second: float
+
+
+@dataclass(frozen=True)
+class EpochEvent:
+    epoch: int
+    epochs: int
+    loss: float
+    accuracy: float
+    test_accuracy: float | None  # None without a test set
+    seconds: float  # training time of this epoch, test excluded
+    images_per_second: float
+
+
+@dataclass(frozen=True)
+class DoneEvent:
+    model: nn.Module  # trained, on the CPU, in eval mode
+    test_accuracy: float | None
+    metadata: dict
+    path: Path | None  # where the weights were written, if anywhere
+    seconds: float  # training time of all epochs
+
+
+Event = StepEvent | EpochEvent | DoneEvent
+
+
+def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None, *,
+          out=None, model: nn.Module | None = None, cancel: Callable[[], bool] | None = None,
+          command: str | None = None) -> Iterator[Event]:
+    """Train, yielding progress; the last event is a DoneEvent unless cancelled.
+
+    ``model`` continues training from that model's weights (it is not changed itself);
+    otherwise a fresh ``config.arch`` is built from ``config.seed``. ``out`` is written at
+    the end, with ``command`` (the command line, if any) among its metadata.
+    """
+    out = None if out is None else Path(out)
+    if out is not None and not out.parent.resolve().is_dir():
+        raise WeightsError(f"cannot save {out}: no such folder {out.parent}")
+    device = torch.device(config.device)
+    torch.manual_seed(config.seed)  # initial weights and dropout
+    generator = torch.Generator(device).manual_seed(config.seed)  # batches and augmentation
+    student = fresh_copy(model) if model is not None else create_model(config.arch)
+    student = student.to(device, memory_format=torch.channels_last)
+    teacher_file = load_model(config.teacher) if config.teacher else None
+    teacher = teacher_file.model.to(device, memory_format=torch.channels_last) if teacher_file else None
+
+    images = torch.from_numpy(np.array(train_set.images, np.uint8)).to(device)
+    labels = torch.from_numpy(np.array(train_set.labels, np.int64)).to(device)
+    batch_size = min(config.batch_size, len(labels))
+    steps = len(labels) // batch_size  # the remainder changes every epoch
+    optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
+                                  fused=device.type == "cuda" or None)  # one kernel on CUDA
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
+    test_images, test_labels = _on_device(test_set, device)
+
+    test_accuracy, total_seconds = None, 0.0
+    for epoch in range(1, config.epochs + 1):
+        student.train()
+        order = torch.randperm(len(labels), generator=generator, device=device)
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.long)
+        start = time.perf_counter()
+        for step in range(1, steps + 1):
+            index = order[(step - 1) * batch_size : step * batch_size]
+            inputs, targets = model_inputs(images[index], config.augmentation, generator), labels[index]
+            logits = student(inputs)
+            loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
+            if teacher is not None:
+                with torch.no_grad():
+                    teacher_logits = teacher(inputs)
+                loss = (1 - config.distill_weight) * loss + config.distill_weight * distillation_loss(
+                    logits, teacher_logits, config.temperature)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            loss_sum += loss.detach() * batch_size
+            correct += (logits.argmax(1) == targets).sum()
+            if cancel is not None and cancel():
+                return
+            if step % config.report_every == 0 or step == steps:
+                seen = step * batch_size
+                event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
+                                  correct.item() / seen, seen / _seconds_since(start, device))
+                paused = time.perf_counter()
+                yield event
+                start += time.perf_counter() - paused  # the caller's time is not training time
+        seconds = _seconds_since(start, device)
+        total_seconds += seconds
+        if test_images is not None:
+            test_accuracy = accuracy(student, test_images, test_labels)
+        seen = steps * batch_size
+        yield EpochEvent(epoch, config.epochs, loss_sum.item() / seen, correct.item() / seen,
+                         test_accuracy, seconds, seen / seconds)
+
+    student = student.to("cpu", memory_format=torch.contiguous_format).eval()
+    metadata = provenance(config, arch_name(student), device, command=command, teacher=teacher_file,
+                          train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
+    if out is not None:
+        save_weights(out, student, metadata=metadata)
+    yield DoneEvent(student, test_accuracy, metadata, out, total_seconds)
+
+
+def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:
+    """KL divergence between the softened outputs, scaled by T^2 so its gradients keep
+    their size whatever the temperature (Hinton et al., 2015)."""
+    return F.kl_div(F.log_softmax(student_logits / temperature, dim=1),
+                    F.log_softmax(teacher_logits / temperature, dim=1),
+                    reduction="batchmean", log_target=True) * temperature**2
+
+
+def fresh_copy(model: nn.Module) -> nn.Module:
+    """A new model of the same architecture with the same weights, without its hooks."""
+    copy = create_model(arch_name(model))
+    copy.load_state_dict(model.state_dict())
+    return copy
+
+
+def _on_device(digits: Digits | None, device) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    if digits is None:
+        return None, None
+    return (torch.from_numpy(np.array(digits.images, np.uint8)).to(device),
+            torch.from_numpy(np.array(digits.labels, np.int64)).to(device))
+
+
+def _seconds_since(start: float, device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)  # the queued kernels belong to this interval
+    return max(time.perf_counter() - start, 1e-9)
+
+
+def device_description(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{device} ({torch.cuda.get_device_name(device)})"
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def provenance(config: TrainConfig, arch: str, device: torch.device, *, command, teacher,
+               train_images: int, test_accuracy: float | None, seconds: float) -> dict:
+    """What a weights file records about how it was made (``teacher``: its LoadedModel)."""
+    return {
+        "command": command,
+        "arch": arch,
+        "seed": config.seed,
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "lr": config.lr,
+        "weight_decay": config.weight_decay,
+        "label_smoothing": config.label_smoothing,
+        "augmentation": asdict(config.augmentation) if config.augmentation else None,
+        "teacher": None if teacher is None else {
+            "file": Path(config.teacher).name, "arch": teacher.arch,
+            "test_accuracy": teacher.file.metadata.get("test_accuracy"),
+            "temperature": config.temperature, "weight": config.distill_weight},
+        "train_images": train_images,
+        "test_accuracy": test_accuracy,
+        "train_seconds": round(seconds, 2),
+        "device": device_description(device),
+        "versions": {"digitpad": __version__, "torch": torch.__version__,
+                     "torchvision": _installed_version("torchvision"), "numpy": np.__version__,
+                     "python": platform.python_version()},
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+
+def _installed_version(package: str) -> str | None:
+    try:
+        return package_metadata.version(package)
+    except package_metadata.PackageNotFoundError:
+        return None

@@ -1,0 +1,66 @@
+"""The batched augmentation shared by the trainer and the perturbed test set."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from digitpad.augment import Augmentation, augment, max_3x3, model_inputs, vary_thickness
+from digitpad.preprocess import MNIST_MEAN, MNIST_STD
+
+NOTHING = Augmentation(rotation=0, scale=0, shear=0, shift=0, thickness=0, elastic=0)
+
+
+def digits(count=16, seed=0):
+    """Blobby strokes: random bars inside the central 20x20 box."""
+    generator = torch.Generator().manual_seed(seed)
+    images = torch.zeros(count, 1, 28, 28)
+    for i in range(count):
+        top, left = torch.randint(4, 14, (2,), generator=generator).tolist()
+        images[i, 0, top : top + 10, left : left + 3] = 1.0
+        images[i, 0, top : top + 3, left : left + 8] = 0.8
+    return images
+
+
+def test_scaling_an_augmentation_scales_every_range():
+    assert Augmentation().scaled(0) == NOTHING
+    assert Augmentation().scaled(0.5).rotation == Augmentation().rotation / 2
+
+
+def test_max_3x3_is_a_3x3_max_pool():
+    images = torch.rand(5, 1, 28, 28)
+    assert torch.equal(max_3x3(images), F.max_pool2d(images, 3, stride=1, padding=1))
+
+
+def test_no_distortion_leaves_images_unchanged():
+    images = digits()
+    result = augment(images, NOTHING, torch.Generator().manual_seed(0))
+    assert torch.allclose(result, images, atol=1e-5)
+
+
+def test_thickness_thickens_and_thins_strokes():
+    images = digits()
+    ink = images.sum()
+    thicker = vary_thickness(images, torch.ones(len(images)))
+    thinner = vary_thickness(images, -torch.ones(len(images)))
+    assert thicker.sum() > 1.5 * ink and thinner.sum() < 0.5 * ink
+    assert torch.equal(vary_thickness(images, torch.zeros(len(images))), images)
+
+
+@pytest.mark.parametrize("aug", [Augmentation(), Augmentation(elastic=1.5)])
+def test_augmentation_is_random_per_image_and_seeded(aug):
+    images = digits(1).repeat(8, 1, 1, 1)
+    first = augment(images, aug, torch.Generator().manual_seed(1))
+    again = augment(images, aug, torch.Generator().manual_seed(1))
+    assert torch.equal(first, again)
+    assert not torch.allclose(first[0], first[1])  # each image draws its own distortion
+    assert first.shape == images.shape and first.min() >= -1e-6 and first.max() <= 1 + 1e-6
+    # Distorted, but the digit stays inside the frame: most of the ink survives.
+    assert (first.sum(dim=(1, 2, 3)) > 0.5 * images[0].sum()).all()
+
+
+def test_model_inputs_normalise_like_preprocessing():
+    images = torch.tensor([[[0] * 28] * 28, [[255] * 28] * 28], dtype=torch.uint8)
+    inputs = model_inputs(images)
+    assert inputs.shape == (2, 1, 28, 28)
+    assert inputs[0].flatten().unique().item() == pytest.approx(-MNIST_MEAN / MNIST_STD)
+    assert inputs[1].flatten().unique().item() == pytest.approx((1 - MNIST_MEAN) / MNIST_STD)
