@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
 import torch
 import torch.nn as nn
 
 DEFAULT_TYPES: tuple[type[nn.Module], ...] = (nn.Conv2d,)
+# The stages a feature-map view can show: each convolution and what ReLU and pooling make of it.
+FEATURE_MAP_TYPES: tuple[type[nn.Module], ...] = (nn.Conv2d, nn.ReLU, nn.MaxPool2d)
 
 
 class FeatureCapture:
@@ -15,8 +18,11 @@ class FeatureCapture:
 
     Hooks go on every module of ``types`` (Conv2d by default) and on any module named in
     ``names``. Each hook keeps a detached copy of its module's latest output; ``outputs()``
-    hands them over on the CPU. ``attach`` to another model, ``close()`` or leaving a
-    ``with`` block removes every handle, so nothing stale keeps firing.
+    hands them over on the CPU. With ``record_shapes`` every module (the model itself
+    as ``""``) gets one hook that notes the shape of its output, so ``output_shapes()``
+    tells how data flows through the whole nesting; only the hooked types are copied.
+    ``attach`` to another model, ``close()`` or leaving a ``with`` block removes every
+    handle, so nothing stale keeps firing.
     """
 
     def __init__(
@@ -25,11 +31,14 @@ class FeatureCapture:
         *,
         types: Iterable[type[nn.Module]] = DEFAULT_TYPES,
         names: Iterable[str] = (),
+        record_shapes: bool = False,
     ):
         self.types = tuple(types)
         self.names = tuple(names)
+        self.record_shapes = record_shapes
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._latest: dict[str, torch.Tensor] = {}
+        self._shapes: dict[str, tuple[int, ...]] = {}
         self.module_names: list[str] = []
         self.model: nn.Module | None = None
         if model is not None:
@@ -40,14 +49,19 @@ class FeatureCapture:
         self.close()
         self.model = model
         for name, module in model.named_modules():
-            if name and (isinstance(module, self.types) or name in self.names):
-                self._handles.append(module.register_forward_hook(self._make_hook(name)))
+            captured = bool(name) and (isinstance(module, self.types) or name in self.names)
+            if captured or self.record_shapes:
+                self._handles.append(module.register_forward_hook(self._make_hook(name, captured)))
+            if captured:
                 self.module_names.append(name)
 
-    def _make_hook(self, name: str):
+    def _make_hook(self, name: str, captured: bool):
         def hook(module, inputs, output):
-            # A copy, so a later in-place op (ReLU(inplace=True)) cannot change what we show.
-            self._latest[name] = output.detach().clone()
+            if self.record_shapes and isinstance(output, torch.Tensor):
+                self._shapes[name] = tuple(output.shape)
+            if captured:
+                # A copy, so a later in-place op (ReLU(inplace=True)) cannot change what we show.
+                self._latest[name] = output.detach().clone()
 
         return hook
 
@@ -65,14 +79,21 @@ class FeatureCapture:
             name: self._latest[name].cpu() for name in self.module_names if name in self._latest
         }
 
+    def output_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The output shape of every module the last forward ran (with ``record_shapes``),
+        by module name, the model itself as ``""``."""
+        return dict(self._shapes)
+
     def clear(self) -> None:
         self._latest.clear()
+        self._shapes.clear()
 
     def close(self) -> None:
         for handle in self._handles:
             handle.remove()
         self._handles.clear()
         self._latest.clear()
+        self._shapes.clear()
         self.module_names = []
         self.model = None
 
@@ -82,6 +103,19 @@ class FeatureCapture:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+def display_range(values: torch.Tensor, percentile: float = 99.9) -> tuple[float, float]:
+    """Colour levels for ``values``: ``(0, high)`` when none is negative (after a ReLU),
+    else ``(-high, high)`` so zero sits in the middle of a diverging colour map. ``high``
+    is the ``percentile`` of the magnitudes, so a few outliers do not dim the rest."""
+    magnitudes = values.detach().abs().flatten().float().cpu().numpy()
+    if magnitudes.size == 0:
+        return (0.0, 1.0)
+    high = float(np.percentile(magnitudes, percentile))
+    if not high > 0.0:  # all zero (or NaN): any non-empty range will do
+        high = 1.0
+    return (0.0, high) if bool((values >= 0).all()) else (-high, high)
 
 
 def hook_count(model: nn.Module) -> int:

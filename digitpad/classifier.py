@@ -8,7 +8,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .capture import FeatureCapture
+from .capture import FeatureCapture, display_range
 from .models import arch_name
 from .preprocess import Preprocessed, preprocess
 
@@ -24,6 +24,9 @@ class Prediction:
     probabilities: np.ndarray | None = None  # (10,) float32, sums to 1
     logits: np.ndarray | None = None  # (10,) float32
     feature_maps: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (C, H, W)
+    # name -> output shape of every module this forward ran, batch included (the model
+    # itself as ""); empty unless the Classifier records shapes.
+    output_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def has_digit(self) -> bool:
@@ -44,6 +47,15 @@ class Prediction:
     @property
     def model_input(self) -> np.ndarray | None:
         return self.steps.model_input
+
+
+@dataclass(frozen=True)
+class FeatureRange:
+    """What a captured module outputs for one input, and the colour levels that show it."""
+
+    shape: tuple[int, ...]  # one input's output, batch left out
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)
@@ -72,9 +84,9 @@ class Classifier:
     """
 
     def __init__(self, model: nn.Module, device: str = "cpu", *, capture_types=None,
-                 capture_names=()):
+                 capture_names=(), record_shapes=False):
         kwargs = {} if capture_types is None else {"types": capture_types}
-        self.capture = FeatureCapture(names=capture_names, **kwargs)
+        self.capture = FeatureCapture(names=capture_names, record_shapes=record_shapes, **kwargs)
         self.device = torch.device("cpu")
         self.model = model
         self._graph = None
@@ -139,11 +151,12 @@ class Classifier:
         if not steps.has_digit:
             return Prediction(steps=steps)
         if self.device.type == "cuda":
-            logits, maps = self._forward_cuda(steps.model_input)
+            logits, maps, shapes = self._forward_cuda(steps.model_input)
         else:
-            logits, maps = self._forward_cpu(steps.model_input)
+            logits, maps, shapes = self._forward_cpu(steps.model_input)
         probabilities = _softmax(logits)
-        return Prediction(steps=steps, probabilities=probabilities, logits=logits, feature_maps=maps)
+        return Prediction(steps=steps, probabilities=probabilities, logits=logits,
+                          feature_maps=maps, output_shapes=shapes)
 
     def _forward_cpu(self, model_input: np.ndarray):
         x = torch.from_numpy(model_input).view(1, 1, *model_input.shape)
@@ -151,7 +164,7 @@ class Classifier:
         with torch.no_grad():
             logits = self.model(x)
         maps = {name: t[0].numpy() for name, t in self.capture.outputs().items()}
-        return logits[0].numpy().astype(np.float32, copy=False), maps
+        return logits[0].numpy().astype(np.float32, copy=False), maps, self.capture.output_shapes()
 
     def _forward_cuda(self, model_input: np.ndarray):
         if self._graph is None or self._graph.shape != model_input.shape:
@@ -160,6 +173,22 @@ class Classifier:
             except Exception:
                 self._graph = _EagerCudaForward(self.model, self.capture, self.device)
         return self._graph(model_input)
+
+    def feature_ranges(self, model_inputs: np.ndarray, percentile: float = 99.9
+                       ) -> dict[str, FeatureRange]:
+        """Each captured module's output shape and fixed colour levels, from one batch of
+        28x28 model inputs (say a few hundred MNIST digits), so that a colour means the
+        same value in every frame. See ``capture.display_range`` for the levels."""
+        x = torch.from_numpy(np.ascontiguousarray(model_inputs, np.float32)).unsqueeze(1)
+        self.capture.clear()
+        with torch.no_grad():
+            self.model(x.to(self.device))
+        outputs = self.capture.outputs()
+        self.capture.clear()
+        return {
+            name: FeatureRange(tuple(t.shape[1:]), *display_range(t, percentile))
+            for name, t in outputs.items()
+        }
 
     def logits_batch(self, model_inputs: np.ndarray, batch_size: int = 1024) -> np.ndarray:
         """Logits for a stack of 28x28 model inputs, in batches (no feature maps)."""
@@ -190,7 +219,7 @@ class _EagerCudaForward:
         with torch.no_grad():
             logits = self.model(x)
         maps = {name: t[0].numpy() for name, t in self.capture.outputs().items()}
-        return logits[0].cpu().numpy(), maps
+        return logits[0].cpu().numpy(), maps, self.capture.output_shapes()
 
 
 class _CudaGraphForward:
@@ -223,6 +252,8 @@ class _CudaGraphForward:
                 parts = [logits.float().flatten()] + [maps[n].float().flatten() for n in names]
                 self.static_out = torch.cat(parts)
         self.layout = [(None, tuple(logits.shape[1:]))] + [(n, tuple(maps[n].shape[1:])) for n in names]
+        # Replays run no Python hooks: the shapes are those the captured forward recorded.
+        self.shapes = capture.output_shapes()
         self.host_out = torch.empty(self.static_out.shape, pin_memory=True)
 
     def __call__(self, model_input):
@@ -241,4 +272,4 @@ class _CudaGraphForward:
                 logits = chunk
             else:
                 maps[name] = chunk
-        return logits, maps
+        return logits, maps, dict(self.shapes)
