@@ -1,0 +1,198 @@
+"""Many small 2-D arrays shown as one picture: tiles in a grid with 1-px gaps, drawn by a
+single pyqtgraph ImageItem that is updated in place, and the colour maps the panels share.
+
+One ImageItem per layer (rather than one per channel) keeps a repaint to a handful of
+drawImage calls, which is what lets the feature maps follow every stroke.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+pg.setConfigOptions(imageAxisOrder="row-major")
+
+# Gaps between tiles are NaN, which ImageItem leaves transparent: a backdrop of this
+# colour behind the picture shows through them as grid lines.
+GAP_COLOR = "#6b6b6b"
+
+
+def diverging_lut() -> np.ndarray:
+    """Blue below zero, white at zero, red above (CET-D1A): for signed values."""
+    return pg.colormap.get("CET-D1A").getLookupTable(nPts=256)
+
+
+def sequential_lut() -> np.ndarray:
+    """Black through red and yellow to white (CET-L3): for values that are never negative."""
+    return pg.colormap.get("CET-L3").getLookupTable(nPts=256)
+
+
+def grey_lut() -> np.ndarray:
+    return pg.colormap.get("CET-L1").getLookupTable(nPts=256)
+
+
+def lut_for(levels: tuple[float, float]) -> np.ndarray:
+    """The diverging map when the levels straddle zero, else the sequential one."""
+    return diverging_lut() if levels[0] < 0.0 < levels[1] else sequential_lut()
+
+
+def symmetric_levels(values: np.ndarray) -> tuple[float, float]:
+    """(-m, m) with m the largest magnitude, so zero is the middle colour."""
+    finite = np.abs(values[np.isfinite(values)])
+    m = float(finite.max()) if finite.size else 0.0
+    return (-m, m) if m > 0.0 else (-1.0, 1.0)
+
+
+def grid_columns(count: int) -> int:
+    """Columns for ``count`` tiles: near-square, preferring a grid with no empty cell
+    (10 -> 5x2, 32 -> 8x4, 16 -> 4x4)."""
+    if count <= 0:
+        return 1
+    side = math.ceil(math.sqrt(count))
+    for columns in range(side, 2 * side):
+        if count % columns == 0:
+            return columns
+    return side
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A pixel of a mosaic: which tile (``index = row * columns + column``) and where in it."""
+
+    index: int
+    row: int
+    column: int
+    y: int
+    x: int
+
+
+class Mosaic:
+    """``count`` tiles of ``tile_shape`` laid out in a grid with 1-px NaN gaps.
+
+    ``image`` is the float32 picture (row-major); ``fill`` writes new tiles into it in
+    place, so ``image[tile_origin(i)...]`` always holds exactly the values given.
+    """
+
+    def __init__(self, count: int, tile_shape: tuple[int, int], columns: int | None = None):
+        self.count = count
+        self.tile_h, self.tile_w = (int(n) for n in tile_shape)
+        self.columns = columns or grid_columns(count)
+        self.rows = max(1, math.ceil(count / self.columns))
+        # One gap after every tile, the last row and column of gaps cropped off by `image`.
+        self._buffer = np.full(
+            (self.rows * (self.tile_h + 1), self.columns * (self.tile_w + 1)), np.nan, np.float32
+        )
+        self._cells = self._buffer.reshape(self.rows, self.tile_h + 1, self.columns, self.tile_w + 1)
+        self._staging = np.full((self.rows * self.columns, self.tile_h, self.tile_w), np.nan, np.float32)
+        self.image = self._buffer[:-1, :-1]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.image.shape
+
+    def fill(self, tiles: np.ndarray) -> np.ndarray:
+        """Put ``tiles`` (count, h, w) into the picture; returns ``image``."""
+        self._staging[: self.count] = tiles
+        self._cells[:, : self.tile_h, :, : self.tile_w] = self._staging.reshape(
+            self.rows, self.columns, self.tile_h, self.tile_w
+        ).transpose(0, 2, 1, 3)
+        return self.image
+
+    def clear(self) -> np.ndarray:
+        self._buffer.fill(np.nan)
+        return self.image
+
+    def tile_origin(self, index: int) -> tuple[int, int]:
+        """(y, x) of the top-left pixel of tile ``index``."""
+        row, column = divmod(index, self.columns)
+        return row * (self.tile_h + 1), column * (self.tile_w + 1)
+
+    def tile(self, index: int) -> np.ndarray:
+        y, x = self.tile_origin(index)
+        return self.image[y : y + self.tile_h, x : x + self.tile_w]
+
+    def locate(self, y: int, x: int) -> Spot | None:
+        """The tile pixel at picture pixel (y, x); None on a gap, an empty cell or outside."""
+        if not (0 <= y < self.image.shape[0] and 0 <= x < self.image.shape[1]):
+            return None
+        row, ty = divmod(y, self.tile_h + 1)
+        column, tx = divmod(x, self.tile_w + 1)
+        index = row * self.columns + column
+        if ty == self.tile_h or tx == self.tile_w or index >= self.count:
+            return None
+        return Spot(index, row, column, ty, tx)
+
+
+class MosaicImage(pg.ImageItem):
+    """The ImageItem of one Mosaic, with fixed levels and colours, that reports the tile
+    pixel under the pointer (``hovered``, None on leaving) and a left click (``clicked``)."""
+
+    hovered = QtCore.Signal(object)  # Spot | None
+    clicked = QtCore.Signal(object)  # Spot
+
+    def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None):
+        super().__init__()
+        self.mosaic = mosaic
+        self.levels_fixed = (float(levels[0]), float(levels[1]))
+        self.setLookupTable(lut if lut is not None else lut_for(levels))
+        self.setImage(mosaic.image, levels=self.levels_fixed)
+        self.setAcceptHoverEvents(True)
+        height, width = mosaic.shape
+        backdrop = QtWidgets.QGraphicsRectItem(0, 0, width, height, self)
+        backdrop.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        backdrop.setBrush(pg.mkBrush(GAP_COLOR))
+        backdrop.setPen(pg.mkPen(None))
+
+    def show_tiles(self, tiles: np.ndarray) -> None:
+        self.setImage(self.mosaic.fill(tiles), levels=self.levels_fixed)
+
+    def show_empty(self) -> None:
+        self.setImage(self.mosaic.clear(), levels=self.levels_fixed)
+
+    def spot_at(self, pos: QtCore.QPointF) -> Spot | None:
+        return self.mosaic.locate(math.floor(pos.y()), math.floor(pos.x()))
+
+    def hoverEvent(self, ev):
+        if ev.isExit():
+            self.hovered.emit(None)
+            return
+        ev.acceptClicks(QtCore.Qt.MouseButton.LeftButton)
+        self.hovered.emit(self.spot_at(ev.pos()))
+
+    def mouseClickEvent(self, ev):
+        spot = self.spot_at(ev.pos())
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton and spot is not None:
+            ev.accept()
+            self.clicked.emit(spot)
+
+    def value_at(self, spot: Spot) -> float:
+        return float(self.mosaic.tile(spot.index)[spot.y, spot.x])
+
+
+def picture_box(square_pixels: bool = True) -> pg.ViewBox:
+    """A ViewBox for pictures: row 0 at the top, no pan/zoom/menu (the views are read,
+    not explored); pixels square unless a matrix too wide for that should fill the box."""
+    return pg.ViewBox(lockAspect=square_pixels, invertY=True, enableMouse=False,
+                      enableMenu=False)
+
+
+def show_in(box: pg.ViewBox, image: MosaicImage) -> None:
+    """Add ``image`` to ``box`` framed whole; pictures never move, so auto-range stays off."""
+    box.addItem(image)
+    height, width = image.mosaic.shape
+    box.setRange(QtCore.QRectF(0, 0, width, height), padding=0.02)
+    box.disableAutoRange()
+
+
+def outline(color: str = "#ffd400") -> QtWidgets.QGraphicsRectItem:
+    """A rectangle marking the selected tile; its 2-px pen ignores the view's zoom."""
+    rect = QtWidgets.QGraphicsRectItem()
+    pen = pg.mkPen(color, width=2)
+    pen.setCosmetic(True)
+    rect.setPen(pen)
+    rect.setZValue(10)
+    return rect

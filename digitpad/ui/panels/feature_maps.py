@@ -1,0 +1,270 @@
+"""The feature-map dock: what every convolution (and optionally each ReLU and pooling)
+made of the drawing in the last forward pass, as the core's forward hooks captured it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+import torch.nn as nn
+from PySide6 import QtCore, QtWidgets
+
+from ...classifier import Classifier, FeatureRange, Prediction
+from ...params import format_shape
+from ...preprocess import MNIST_MEAN, MNIST_STD
+from ..calibration import calibration_inputs
+from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
+                      show_in)
+
+CONVOLUTIONS = "conv"
+ALL_STAGES = "all"
+# Blank ink and full ink, normalised as the model sees them.
+INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
+MAX_LAYER_COLUMNS = 3
+MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
+HINT = "Hover a map to read its values; click one to enlarge it beside the input."
+
+
+@dataclass
+class _LayerView:
+    name: str
+    range: FeatureRange
+    image: MosaicImage
+    box: pg.ViewBox
+
+
+class FeatureMapsPanel(QtWidgets.QDockWidget):
+    """One mosaic per captured layer (one ImageItem each, made when the model changes and
+    updated in place per frame), colour levels fixed per layer from a calibration batch,
+    and the 28x28 input beside an enlarged copy of the map last clicked."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__("Feature maps", parent)
+        self.setObjectName("feature_maps")
+        self.classifier: Classifier | None = None
+        self.ranges: dict[str, FeatureRange] = {}
+        self.calibrated_model: nn.Module | None = None
+        self.module_types: dict[str, type[nn.Module]] = {}
+        self.layers: list[_LayerView] = []
+        self.selected: tuple[str, int] | None = None  # (layer, channel) shown enlarged
+        self.prediction: Prediction | None = None
+        self._build_widgets()
+
+    # ------------------------------------------------------------------ widgets
+
+    def _build_widgets(self) -> None:
+        self.stage_choice = QtWidgets.QComboBox()
+        self.stage_choice.addItem("Convolutions", CONVOLUTIONS)
+        self.stage_choice.addItem("Convolutions, ReLU and pooling", ALL_STAGES)
+        self.stage_choice.setToolTip("Which captured layers to show")
+        self.stage_choice.currentIndexChanged.connect(self._rebuild)
+        self.status = QtWidgets.QLabel()
+        self.status.setWordWrap(True)
+        self.readout = QtWidgets.QLabel(HINT)
+        self.readout.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plots.setBackground(self.palette().window().color())
+        self.plots.setMinimumSize(240, 260)
+        self.plots.installEventFilter(self)
+        self.columns = 0
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("Show:"))
+        top.addWidget(self.stage_choice, 1)
+        body = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(body)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addLayout(top)
+        column.addWidget(self.status)
+        column.addWidget(self.plots, 1)
+        column.addWidget(self.readout)
+        self.setWidget(body)
+        self._set_status()
+
+    def _label(self, text: str, row: int, col: int, colspan: int = 1) -> pg.LabelItem:
+        return self.plots.ci.addLabel(text, row=row, col=col, colspan=colspan, size="9pt",
+                                      color=self.palette().windowText().color())
+
+    # ------------------------------------------------------------------ panel interface
+
+    def set_classifier(self, classifier: Classifier) -> None:
+        """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
+        if classifier.model is not self.calibrated_model:  # a device move keeps the levels
+            self.ranges = {
+                name: r for name, r in classifier.feature_ranges(calibration_inputs()).items()
+                if len(r.shape) == 3  # channel maps; a 1-D output has no picture here
+            }
+            self.calibrated_model = classifier.model
+        self.classifier = classifier
+        self.module_types = {name: type(m) for name, m in classifier.model.named_modules()}
+        has_stages = any(not issubclass(self.module_types[n], nn.Conv2d) for n in self.ranges)
+        self.stage_choice.model().item(1).setEnabled(has_stages)
+        if not has_stages:
+            self.stage_choice.setCurrentIndex(0)
+        self.prediction = None
+        self._rebuild()
+
+    def show_prediction(self, prediction: Prediction) -> None:
+        """Every classification: new values into the existing images, nothing rebuilt."""
+        self.prediction = prediction
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._draw()  # frames skipped while hidden
+
+    # ------------------------------------------------------------------ structure
+
+    def shown_layers(self) -> list[str]:
+        all_stages = self.stage_choice.currentData() == ALL_STAGES
+        return [name for name in self.ranges
+                if all_stages or issubclass(self.module_types[name], nn.Conv2d)]
+
+    def _fitting_columns(self) -> int:
+        fit = max(1, self.plots.width() // MIN_LAYER_WIDTH)
+        return min(MAX_LAYER_COLUMNS, grid_columns(len(self.shown_layers())), fit)
+
+    def eventFilter(self, watched, event) -> bool:
+        # Lay the layers out again when the dock's width calls for more or fewer columns.
+        if (watched is self.plots and event.type() == QtCore.QEvent.Type.Resize
+                and self.classifier is not None and self._fitting_columns() != self.columns):
+            self._rebuild()
+        return False
+
+    def _rebuild(self) -> None:
+        self.plots.clear()
+        self.layers = []
+        names = self.shown_layers()
+        self.columns = self._fitting_columns()
+        for i, name in enumerate(names):
+            row, col = divmod(i, self.columns)
+            self.layers.append(self._add_layer(name, 2 * row, col))
+        if self.selected is None or self.selected[0] not in names:
+            self.selected = (names[0], 0) if names else None
+        self._add_enlargement(2 * -(-len(names) // self.columns), self.columns)
+        self._set_status()
+        self._draw()
+
+    def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
+        r = self.ranges[name]
+        channels, height, width = r.shape
+        self._label(f"<b>{name}</b> · {self.module_types[name].__name__}<br>"
+                    f"<span style='font-size:8pt'>{format_shape((1, *r.shape))} · "
+                    f"colours {r.low:.2g} … {r.high:.2g}</span>", row, col)
+        box = picture_box()
+        self.plots.ci.addItem(box, row=row + 1, col=col)
+        self.plots.ci.layout.setRowStretchFactor(row + 1, 2)
+        image = MosaicImage(Mosaic(channels, (height, width)), (r.low, r.high))
+        show_in(box, image)
+        layer = _LayerView(name, r, image, box)
+        image.hovered.connect(lambda spot, layer=layer: self._hover_layer(layer, spot))
+        image.clicked.connect(lambda spot, layer=layer: self.select(layer.name, spot.index))
+        return layer
+
+    def _add_enlargement(self, row: int, columns: int) -> None:
+        """The 28x28 input and, beside it, the selected map, both at the same size."""
+        pair = self.plots.ci.addLayout(row=row, col=0, colspan=columns)
+        self.plots.ci.layout.setRowStretchFactor(row, 1)
+        self.input_title = pair.addLabel("input [28×28]", row=0, col=0, size="9pt",
+                                         color=self.palette().windowText().color())
+        self.zoom_title = pair.addLabel("", row=0, col=1, size="9pt",
+                                        color=self.palette().windowText().color())
+        self.input_box, self.zoom_box = picture_box(), picture_box()
+        pair.addItem(self.input_box, row=1, col=0)
+        pair.addItem(self.zoom_box, row=1, col=1)
+        self.input_image = MosaicImage(Mosaic(1, (28, 28)), INPUT_LEVELS, grey_lut())
+        self.input_image.hovered.connect(self._hover_input)
+        show_in(self.input_box, self.input_image)
+        self.zoom_image = None
+        self.marker = outline()
+        if self.selected is not None:
+            self._show_selection()
+
+    def select(self, name: str, channel: int) -> None:
+        """Enlarge ``channel`` of layer ``name`` beside the input."""
+        self.selected = (name, channel)
+        self._show_selection()
+        self._draw()
+
+    def _show_selection(self) -> None:
+        name, channel = self.selected
+        layer = self.layer(name)
+        if self.zoom_image is not None:
+            self.zoom_box.removeItem(self.zoom_image)
+        _, height, width = layer.range.shape
+        self.zoom_image = MosaicImage(Mosaic(1, (height, width)), (layer.range.low, layer.range.high))
+        self.zoom_image.hovered.connect(
+            lambda spot: self._hover(layer.name, channel, spot, self.zoom_image))
+        show_in(self.zoom_box, self.zoom_image)
+        self.zoom_title.setText(f"{name} · channel {channel} [{height}×{width}]")
+        if self.marker.scene() is not None:
+            self.marker.scene().removeItem(self.marker)
+        y, x = layer.image.mosaic.tile_origin(channel)
+        self.marker.setRect(QtCore.QRectF(x, y, width, height))
+        layer.box.addItem(self.marker, ignoreBounds=True)
+
+    def layer(self, name: str) -> _LayerView:
+        return next(layer for layer in self.layers if layer.name == name)
+
+    # ------------------------------------------------------------------ per frame
+
+    def _draw(self) -> None:
+        prediction = self.prediction
+        if prediction is None or not prediction.has_digit:
+            for layer in self.layers:
+                layer.image.show_empty()
+            if self.layers:
+                self.input_image.show_empty()
+                if self.zoom_image is not None:
+                    self.zoom_image.show_empty()
+            self._set_status()
+            return
+        maps = prediction.feature_maps
+        for layer in self.layers:
+            layer.image.show_tiles(maps[layer.name])
+        self.input_image.show_tiles(prediction.model_input[None])
+        if self.zoom_image is not None:
+            name, channel = self.selected
+            self.zoom_image.show_tiles(maps[name][channel : channel + 1])
+        self._set_status()
+
+    def _set_status(self) -> None:
+        if self.classifier is None:
+            text = "No model."
+        elif self.prediction is None or not self.prediction.has_digit:
+            text = "No digit yet: draw one and every map follows each stroke."
+        else:
+            text = "Outputs of the last forward pass, captured by forward hooks."
+        if (self.stage_choice.currentData() == ALL_STAGES and self.classifier is not None
+                and not any(issubclass(t, nn.ReLU) for t in self.module_types.values())):
+            text += (" This model calls ReLU as a function (no module to hook), so its effect"
+                     " shows in the next module's output: pooling of the ReLU'd maps.")
+        if self.status.text() != text:
+            self.status.setText(text)
+
+    # ------------------------------------------------------------------ hover
+
+    def _hover_layer(self, layer: _LayerView, spot: Spot | None) -> None:
+        self._hover(layer.name, spot.index if spot else 0, spot, layer.image)
+
+    def _hover(self, name: str, channel: int, spot: Spot | None, image: MosaicImage) -> None:
+        if spot is None or not self._has_values():
+            self.readout.setText(HINT)
+            return
+        self.readout.setText(f"{name} · channel {channel} · y {spot.y}, x {spot.x} · "
+                             f"value {image.value_at(spot):.4g}")
+
+    def _hover_input(self, spot: Spot | None) -> None:
+        if spot is None or not self._has_values():
+            self.readout.setText(HINT)
+            return
+        value = self.input_image.value_at(spot)
+        self.readout.setText(f"input · y {spot.y}, x {spot.x} · value {value:.4g} "
+                             f"(ink {value * MNIST_STD + MNIST_MEAN:.2f})")
+
+    def _has_values(self) -> bool:
+        return self.prediction is not None and self.prediction.has_digit
+

@@ -1,0 +1,465 @@
+"""The parameters dock: every entry of ``named_parameters()`` in numbers and as a picture,
+scalar parameters edited live, and the tree of modules the parameters live in.
+
+Pictures are chosen by a tensor's shape, not its name, so any architecture gets them:
+4-D conv weights as grids of kernels, 2-D weights as per-output templates shaped like the
+layer's input (when a captured output has that many values) or as one image, 1-D tensors
+as bars, scalars as an editable value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+import torch.nn as nn
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...classifier import Classifier, Prediction
+from ...models import NUM_CLASSES
+from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
+from ..mosaic import (Mosaic, MosaicImage, Spot, diverging_lut, picture_box, show_in,
+                      symmetric_levels)
+
+COLUMNS = ("name", "shape", "numel", "dtype", "device", "requires_grad", "mean", "std", "min", "max")
+NUMERIC_COLUMNS = {"numel", "mean", "std", "min", "max"}
+TREE_COLUMNS = ("module", "type", "parameters", "output shape")
+SUM = "sum"
+ALL = "all"
+SLIDER_STEPS = 1000
+MAX_LABELLED_TILES = 16
+
+
+@dataclass
+class TileView:
+    """A parameter drawn as tiles: what to show, how to read a pixel of it."""
+
+    tiles: np.ndarray  # (n, h, w)
+    levels: tuple[float, float]
+    caption: str
+    describe: Callable[[Spot], str]  # the element under the pointer, in words
+    columns: int | None = None
+    labels: list[str] = field(default_factory=list)  # drawn in the tiles' corners
+    square_pixels: bool = True  # False: a matrix, stretched to fill the view
+
+
+def input_shape_of(layer: str, in_features: int, output_shapes: dict) -> tuple[int, ...] | None:
+    """The (C, H, W) of the last map computed before ``layer`` whose size is
+    ``in_features``: what a linear layer's flattened input looked like. Hooks fire in
+    execution order, so ``output_shapes`` is ordered by when each module ran."""
+    found = None
+    for name, shape in output_shapes.items():
+        if name == layer:
+            return found
+        if len(shape) == 4 and int(np.prod(shape[1:])) == in_features:
+            found = tuple(shape[1:])
+    return None
+
+
+def view_options(values: np.ndarray, input_shape) -> list[tuple[str, object]]:
+    """The choices of what part of a tensor to draw (empty when there is one picture)."""
+    if values.ndim == 4 and values.shape[1] > 1:
+        return [(f"input channel {i}", i) for i in range(values.shape[1])] + [
+            ("all input channels (rows: output, columns: input)", ALL)]
+    if values.ndim == 2 and input_shape is not None:
+        return [("summed over channels", SUM)] + [
+            (f"channel {c}", c) for c in range(input_shape[0])]
+    return []
+
+
+def tile_view(name: str, values: np.ndarray, option, input_shape) -> TileView:
+    """How to draw a tensor of two or more dimensions (see the module docstring)."""
+    if values.ndim == 4:
+        return _kernel_view(name, values, option)
+    if values.ndim == 2 and input_shape is not None:
+        return _template_view(name, values, option, input_shape)
+    rows = values.reshape(values.shape[0], -1)
+    return TileView(
+        tiles=rows[None], levels=symmetric_levels(rows), square_pixels=False,
+        caption="as a matrix: a row per output, a column per input",
+        describe=lambda s: f"{name}[{s.y}, {s.x}]")
+
+
+def _kernel_view(name: str, w: np.ndarray, option) -> TileView:
+    out_channels, in_channels, kh, kw = w.shape
+    levels = symmetric_levels(w)  # one scale for every channel choice, so they compare
+    if option == ALL:
+        return TileView(
+            tiles=w.reshape(out_channels * in_channels, kh, kw), levels=levels,
+            columns=in_channels,
+            caption=f"all {out_channels}×{in_channels} kernels of {kh}×{kw}: a row per output "
+                    "channel, a column per input channel",
+            describe=lambda s: f"{name}[{s.row}, {s.column}] · y {s.y}, x {s.x}")
+    channel = option or 0
+    through = f" on input channel {channel}" if in_channels > 1 else ""
+    return TileView(
+        tiles=w[:, channel], levels=levels,
+        caption=f"{out_channels} kernels of {kh}×{kw}{through}, one per output channel",
+        describe=lambda s: f"{name}[{s.index}, {channel}] · y {s.y}, x {s.x}")
+
+
+def _template_view(name: str, w: np.ndarray, option, input_shape) -> TileView:
+    outputs = w.shape[0]
+    templates = w.reshape(outputs, *input_shape)
+    word = "digit" if outputs == NUM_CLASSES else "output"
+    if option == SUM or option is None:
+        tiles, part = templates.sum(axis=1), "summed over channels"
+    else:
+        tiles, part = templates[:, option], f"channel {option}"
+    return TileView(
+        tiles=tiles, levels=symmetric_levels(tiles),
+        caption=f"{outputs} templates, one per {word}, shaped like the layer's input "
+                f"{format_shape(input_shape)} ({part}): red pixels raise that {word}'s "
+                "score where the input is active, blue ones lower it",
+        describe=lambda s: f"{name} · {word} {s.index} · {part} · y {s.y}, x {s.x}",
+        labels=[str(k) for k in range(outputs)] if outputs <= MAX_LABELLED_TILES else [])
+
+
+class ParametersPanel(QtWidgets.QDockWidget):
+    """Table of named_parameters() with totals, a picture of the selected tensor, an
+    editor for scalar parameters and the module tree with output shapes."""
+
+    # A parameter changed in place: classify the drawing again and refresh the panels.
+    parameters_edited = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__("Parameters", parent)
+        self.setObjectName("parameters")
+        self.classifier: Classifier | None = None
+        self.model: nn.Module | None = None
+        self.parameters: dict[str, nn.Parameter] = {}
+        self.loaded_scalars: dict[str, float] = {}
+        self.output_shapes: dict[str, tuple[int, ...]] = {}
+        self.tree_items: dict[str, QtWidgets.QTreeWidgetItem] = {}
+        self.current: str | None = None
+        self.view: TileView | None = None
+        self.bars: pg.BarGraphItem | None = None
+        self._build_widgets()
+
+    # ------------------------------------------------------------------ widgets
+
+    def _build_widgets(self) -> None:
+        self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.itemSelectionChanged.connect(self._row_selected)
+
+        self.caption = QtWidgets.QLabel()
+        self.caption.setWordWrap(True)
+        self.view_choice = QtWidgets.QComboBox()
+        self.view_choice.currentIndexChanged.connect(self._draw_picture)
+        self.picture = pg.GraphicsLayoutWidget()
+        self.picture.setBackground(self.palette().window().color())
+        self.picture.scene().sigMouseMoved.connect(self._hover_bars)
+        self.readout = QtWidgets.QLabel(" ")
+        self.stack = QtWidgets.QStackedWidget()
+        self.stack.addWidget(self.picture)
+        self.stack.addWidget(self._build_scalar_editor())
+
+        detail = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(detail)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.caption)
+        column.addWidget(self.view_choice)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.readout)
+
+        self.tree = QtWidgets.QTreeWidget()
+        self.tree.setHeaderLabels(TREE_COLUMNS)
+        self.tree.itemClicked.connect(self._tree_clicked)
+
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.addTab(detail, "Picture")
+        self.tabs.addTab(self.tree, "Modules")
+        splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 2)
+        self.setWidget(splitter)
+
+    def _build_scalar_editor(self) -> QtWidgets.QWidget:
+        self.scalar_value = QtWidgets.QLabel()
+        font = self.scalar_value.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        self.scalar_value.setFont(font)
+        self.scalar_spin = QtWidgets.QDoubleSpinBox()
+        self.scalar_spin.setDecimals(4)
+        self.scalar_spin.setRange(-1000.0, 1000.0)
+        self.scalar_spin.setSingleStep(0.05)
+        self.scalar_spin.setKeyboardTracking(False)
+        self.scalar_spin.valueChanged.connect(self._set_scalar)
+        self.scalar_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.scalar_slider.setRange(0, SLIDER_STEPS)
+        self.scalar_slider.valueChanged.connect(self._slider_moved)
+        self.scalar_reset = QtWidgets.QPushButton("Reset")
+        self.scalar_reset.clicked.connect(self.reset_scalar)
+        note = QtWidgets.QLabel("A trainable scalar. Change it and the drawing is classified "
+                                "again at once with the edited model; Reset puts back the "
+                                "value the weights were loaded with.")
+        note.setWordWrap(True)
+
+        editor = QtWidgets.QWidget()
+        form = QtWidgets.QFormLayout(editor)
+        form.addRow(self.scalar_value)
+        form.addRow("Value:", self.scalar_spin)
+        form.addRow("", self.scalar_slider)
+        form.addRow("", self.scalar_reset)
+        form.addRow(note)
+        return editor
+
+    # ------------------------------------------------------------------ panel interface
+
+    def set_classifier(self, classifier: Classifier) -> None:
+        """Weights loaded, device or architecture changed: rebuild table, tree, picture."""
+        if classifier.model is not self.model:  # new weights: their scalars are "loaded"
+            self.loaded_scalars = {name: float(p.detach().cpu().reshape(()))
+                                   for name, p in classifier.model.named_parameters()
+                                   if p.numel() == 1}
+            self.output_shapes = {}
+        self.classifier = classifier
+        self.model = classifier.model
+        self.parameters = dict(self.model.named_parameters())
+        self._fill_table()
+        self._build_tree()
+        keep = self.current if self.current in self.parameters else None
+        self.current = None
+        self.select(keep or next(iter(self.parameters), None))
+
+    def show_prediction(self, prediction: Prediction) -> None:
+        """Only output shapes come from a classification; nothing else here changes."""
+        shapes = prediction.output_shapes
+        if not shapes or shapes == self.output_shapes:
+            return
+        self.output_shapes = dict(shapes)
+        for name, item in self.tree_items.items():
+            item.setText(3, format_shape(shapes[name]) if name in shapes else "—")
+        if self.current is not None and self.parameters[self.current].ndim == 2:
+            self._show_parameter()  # its template shape may be known now
+
+    # ------------------------------------------------------------------ table
+
+    def _fill_table(self) -> None:
+        summary = summarize_parameters(self.model)
+        self.table.blockSignals(True)
+        self.table.clearContents()
+        self.table.setRowCount(len(summary) + 1)
+        for row, entry in enumerate(summary):
+            self._set_row(row, entry)
+        total = ["total", "", f"{summary.total:,}", "", "", f"{summary.trainable:,} trainable"]
+        bold = self.table.font()
+        bold.setBold(True)
+        for col, text in enumerate(total + [""] * (len(COLUMNS) - len(total))):
+            item = QtWidgets.QTableWidgetItem(text)
+            item.setFlags(QtCore.Qt.ItemFlag.ItemIsEnabled)  # shown, not selectable
+            item.setFont(bold)
+            self._align(item, COLUMNS[col])
+            self.table.setItem(len(summary), col, item)
+        self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+
+    def _set_row(self, row: int, entry: ParameterSummary) -> None:
+        for col, key in enumerate(COLUMNS):
+            value = getattr(entry, key)
+            if key == "shape":
+                text = format_shape(value)
+            elif key == "numel":
+                text = f"{value:,}"
+            elif key in NUMERIC_COLUMNS:
+                text = f"{value:.4g}"
+            else:
+                text = str(value)
+            item = QtWidgets.QTableWidgetItem(text)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, value)
+            self._align(item, key)
+            self.table.setItem(row, col, item)
+
+    @staticmethod
+    def _align(item: QtWidgets.QTableWidgetItem, key: str) -> None:
+        if key in NUMERIC_COLUMNS or key == "requires_grad":
+            item.setTextAlignment(QtCore.Qt.AlignmentFlag.AlignRight
+                                  | QtCore.Qt.AlignmentFlag.AlignVCenter)
+
+    def row_of(self, name: str) -> int:
+        return list(self.parameters).index(name)
+
+    def select(self, name: str | None) -> None:
+        """Show parameter ``name`` (its table row selected); None shows nothing."""
+        if name is None:
+            self.table.clearSelection()
+            return
+        self.table.selectRow(self.row_of(name))
+
+    def _row_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.parameters):
+            self.current = list(self.parameters)[rows[0].row()]
+            self._show_parameter()
+
+    # ------------------------------------------------------------------ picture
+
+    def _values(self) -> np.ndarray:
+        return self.parameters[self.current].detach().float().cpu().numpy()
+
+    def _input_shape(self) -> tuple[int, ...] | None:
+        values = self.parameters[self.current]
+        if values.ndim != 2:
+            return None
+        layer = self.current.rpartition(".")[0]
+        return input_shape_of(layer, values.shape[1], self.output_shapes)
+
+    def _show_parameter(self) -> None:
+        """The selected parameter changed (or what its picture depends on)."""
+        values = self._values()
+        options = view_options(values, self._input_shape())
+        self.view_choice.blockSignals(True)
+        self.view_choice.clear()
+        for text, data in options:
+            self.view_choice.addItem(text, data)
+        self.view_choice.blockSignals(False)
+        self.view_choice.setVisible(bool(options))
+        self._draw_picture()
+
+    def _draw_picture(self) -> None:
+        values = self._values()
+        name = self.current
+        self.readout.setText(" ")
+        self.picture.clear()
+        self.view, self.bars = None, None
+        if values.size == 1:
+            self.caption.setText(f"<b>{name}</b> · a scalar")
+            self._show_scalar()
+            return
+        self.stack.setCurrentWidget(self.picture)
+        if values.ndim == 1:
+            self.caption.setText(f"<b>{name}</b> {format_shape(values.shape)} · one bar per "
+                                 "element (red above zero, blue below)")
+            self._draw_bars(values)
+            return
+        self.view = tile_view(name, values, self.view_choice.currentData(), self._input_shape())
+        self.caption.setText(f"<b>{name}</b> {format_shape(values.shape)} · {self.view.caption}")
+        box = picture_box(self.view.square_pixels)
+        self.picture.ci.addItem(box)
+        image = MosaicImage(Mosaic(len(self.view.tiles), self.view.tiles.shape[1:],
+                                   self.view.columns), self.view.levels, diverging_lut())
+        image.show_tiles(self.view.tiles)
+        image.hovered.connect(lambda spot: self._hover_tile(image, spot))
+        show_in(box, image)
+        for index, label in enumerate(self.view.labels):
+            y, x = image.mosaic.tile_origin(index)
+            text = pg.TextItem(label, color="#202020", fill=pg.mkBrush(255, 255, 255, 170))
+            text.setPos(x, y)
+            box.addItem(text)
+        self.picture_image = image
+
+    def _draw_bars(self, values: np.ndarray) -> None:
+        plot = self.picture.addPlot()
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(False, False)
+        plot.showGrid(y=True, alpha=0.3)
+        plot.setLabel("bottom", "index")
+        lut = diverging_lut()
+        brushes = [pg.mkBrush(*(lut[-40] if v >= 0 else lut[40])) for v in values]
+        self.bars = pg.BarGraphItem(x=np.arange(len(values)), height=values, width=0.8,
+                                    brushes=brushes, pen=pg.mkPen(None))
+        self.bar_values = values
+        plot.addItem(self.bars)
+        plot.addLine(y=0, pen=pg.mkPen("#808080"))
+
+    def _hover_tile(self, image: MosaicImage, spot: Spot | None) -> None:
+        if spot is None or self.view is None:
+            self.readout.setText(" ")
+            return
+        self.readout.setText(f"{self.view.describe(spot)} · value {image.value_at(spot):.4g}")
+
+    def _hover_bars(self, scene_pos) -> None:
+        if self.bars is None:
+            return
+        view = self.bars.getViewBox()
+        index = round(view.mapSceneToView(scene_pos).x())
+        if view.sceneBoundingRect().contains(scene_pos) and 0 <= index < len(self.bar_values):
+            self.readout.setText(f"{self.current}[{index}] · value {self.bar_values[index]:.4g}")
+        else:
+            self.readout.setText(" ")
+
+    # ------------------------------------------------------------------ scalars
+
+    def _show_scalar(self) -> None:
+        value = float(self._values().reshape(()))
+        loaded = self.loaded_scalars.get(self.current, value)
+        self._slider_span = max(3.0 * abs(loaded), 1.0)
+        self.scalar_reset.setText(f"Reset to the loaded value ({loaded:.4g})")
+        self._show_scalar_value(value)
+        self.stack.setCurrentIndex(1)
+
+    def _show_scalar_value(self, value: float) -> None:
+        self.scalar_value.setText(f"{self.current} = {value:.4g}")
+        for widget, shown in ((self.scalar_spin, value),
+                              (self.scalar_slider, self._slider_position(value))):
+            widget.blockSignals(True)
+            widget.setValue(shown)
+            widget.blockSignals(False)
+
+    def _slider_position(self, value: float) -> int:
+        fraction = (value + self._slider_span) / (2 * self._slider_span)
+        return round(min(max(fraction, 0.0), 1.0) * SLIDER_STEPS)
+
+    def _slider_moved(self, position: int) -> None:
+        self.scalar_spin.setValue((2 * position / SLIDER_STEPS - 1) * self._slider_span)
+
+    def _set_scalar(self, value: float) -> None:
+        """Write ``value`` into the live parameter, then have everything re-read."""
+        parameter = self.parameters[self.current]
+        with torch.no_grad():
+            parameter.fill_(value)
+        self.classifier.invalidate()
+        self._set_row(self.row_of(self.current),
+                      summarize_tensor(self.current, parameter, parameter.requires_grad))
+        self._show_scalar_value(value)
+        self.parameters_edited.emit()
+
+    def reset_scalar(self) -> None:
+        self.scalar_spin.setValue(self.loaded_scalars[self.current])
+
+    # ------------------------------------------------------------------ module tree
+
+    def _build_tree(self) -> None:
+        self.tree.clear()
+        self.tree_items = {}
+        grey = self.palette().color(QtGui.QPalette.ColorGroup.Disabled,
+                                    QtGui.QPalette.ColorRole.WindowText)
+        for name, module in self.model.named_modules():
+            parent = self.tree_items[name.rpartition(".")[0]] if name else self.tree
+            count = sum(p.numel() for p in module.parameters())
+            shape = self.output_shapes.get(name)
+            item = QtWidgets.QTreeWidgetItem(parent, [
+                name.rpartition(".")[2] or type(module).__name__, type(module).__name__,
+                f"{count:,}", format_shape(shape) if shape else "—"])
+            item.setToolTip(0, name or "the model itself")
+            item.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
+            self.tree_items[name] = item
+            for leaf_name, parameter in module.named_parameters(recurse=False):
+                full = f"{name}.{leaf_name}" if name else leaf_name
+                leaf = QtWidgets.QTreeWidgetItem(item, [
+                    leaf_name, f"Parameter {format_shape(parameter.shape)}",
+                    f"{parameter.numel():,}", ""])
+                leaf.setData(0, QtCore.Qt.ItemDataRole.UserRole, full)
+                leaf.setToolTip(0, f"{full}: click to show it")
+                leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
+                for col in range(len(TREE_COLUMNS)):
+                    leaf.setForeground(col, grey)
+        self.tree.expandAll()
+        for col in range(len(TREE_COLUMNS)):
+            self.tree.resizeColumnToContents(col)
+
+    def _tree_clicked(self, item: QtWidgets.QTreeWidgetItem) -> None:
+        name = item.data(0, QtCore.Qt.ItemDataRole.UserRole)
+        if name:
+            self.select(name)
