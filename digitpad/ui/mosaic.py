@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 pg.setConfigOptions(imageAxisOrder="row-major")
 
 # Gaps between tiles are NaN, which ImageItem leaves transparent: a backdrop of this
-# colour behind the picture shows through them as grid lines.
+# colour behind the picture shows through them as grid lines, and blank tiles of the
+# other colour show where there are no values yet.
 GAP_COLOR = "#6b6b6b"
+BLANK_TILE_COLOR = "#d9d9d9"
 
 
 def diverging_lut() -> np.ndarray:
@@ -142,10 +144,17 @@ class MosaicImage(pg.ImageItem):
         self.setImage(mosaic.image, levels=self.levels_fixed)
         self.setAcceptHoverEvents(True)
         height, width = mosaic.shape
-        backdrop = QtWidgets.QGraphicsRectItem(0, 0, width, height, self)
-        backdrop.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
-        backdrop.setBrush(pg.mkBrush(GAP_COLOR))
-        backdrop.setPen(pg.mkPen(None))
+        blank_tiles = QtGui.QPainterPath()
+        for index in range(mosaic.count):
+            y, x = mosaic.tile_origin(index)
+            blank_tiles.addRect(x, y, mosaic.tile_w, mosaic.tile_h)
+        whole = QtGui.QPainterPath()
+        whole.addRect(0, 0, width, height)
+        for path, color in ((whole, GAP_COLOR), (blank_tiles, BLANK_TILE_COLOR)):
+            backdrop = QtWidgets.QGraphicsPathItem(path, self)
+            backdrop.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+            backdrop.setBrush(pg.mkBrush(color))
+            backdrop.setPen(pg.mkPen(None))
 
     def show_tiles(self, tiles: np.ndarray) -> None:
         self.setImage(self.mosaic.fill(tiles), levels=self.levels_fixed)
