@@ -28,11 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, cuda_unavailable_reason
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 from .canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from .panels.feature_maps import FeatureMapsPanel
 from .panels.network_input import NetworkInputPanel
+from .panels.parameters import ParametersPanel
 from .panels.probabilities import ProbabilitiesPanel
 
 DEFAULT_SIZE = (1280, 800)
@@ -75,7 +78,11 @@ class MainWindow(QMainWindow):
         self.panels = []
         self.view_menu = None  # panels added once it exists get their toggle there too
         self.probabilities = self.add_panel(ProbabilitiesPanel(self))
-        self.network_input = self.add_panel(NetworkInputPanel(self))
+        self.parameters = self.add_panel(ParametersPanel(self))
+        # Left, what happens inside: the input and the feature maps made from it.
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.network_input = self.add_panel(NetworkInputPanel(self), left)
+        self.feature_maps = self.add_panel(FeatureMapsPanel(self), left)
 
         self.create_actions()
         self.create_menus()
@@ -270,7 +277,9 @@ class MainWindow(QMainWindow):
     def install_model(self, model, path: Path | None, metadata: dict) -> None:
         """Make ``model`` (already validated) the live one, from ``path``."""
         if self.classifier is None:
-            self.classifier = Classifier(model)
+            # The feature-map dock shows ReLU and pooling outputs too, and the parameters
+            # dock every module's output shape.
+            self.classifier = Classifier(model, capture_types=FEATURE_MAP_TYPES, record_shapes=True)
         else:
             self.classifier.set_model(model)
         self.weights_path = None if path is None else Path(path).resolve()
@@ -452,6 +461,9 @@ class MainWindow(QMainWindow):
         if not (isinstance(state, QByteArray) and self.restoreState(state)):
             self.resizeDocks(self.panels, [DEFAULT_DOCK_WIDTH] * len(self.panels),
                              Qt.Orientation.Horizontal)
+            for column, heights in (([self.network_input, self.feature_maps], [200, 560]),
+                                    ([self.probabilities, self.parameters], [290, 470])):
+                self.resizeDocks(column, heights, Qt.Orientation.Vertical)
         self.canvas.set_brush_size(int(self._saved("brush_size", self.canvas.brush_size)))
         recent = self._saved("recent_files", [])
         self.recent_files = [recent] if isinstance(recent, str) else list(recent or [])

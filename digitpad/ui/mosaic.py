@@ -14,8 +14,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-pg.setConfigOptions(imageAxisOrder="row-major")
-
 # Gaps between tiles are NaN, which ImageItem leaves transparent: a backdrop of this
 # colour behind the picture shows through them as grid lines, and blank tiles of the
 # other colour show where there are no values yet.
@@ -137,7 +135,7 @@ class MosaicImage(pg.ImageItem):
     clicked = QtCore.Signal(object)  # Spot
 
     def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None):
-        super().__init__()
+        super().__init__(axisOrder="row-major")
         self.mosaic = mosaic
         self.levels_fixed = (float(levels[0]), float(levels[1]))
         self.setLookupTable(lut if lut is not None else lut_for(levels))

@@ -10,11 +10,17 @@ from PySide6 import QtCore
 from digitpad.capture import FEATURE_MAP_TYPES, hook_count
 from digitpad.classifier import Classifier
 from digitpad.models import DeepCNN, SimpleCNN, create_model
-from digitpad.ui.calibration import calibration_inputs, sketch
+from digitpad.samples import SAMPLES, sample
+from digitpad.ui.calibration import calibration_inputs, ink
 from digitpad.ui.panels.feature_maps import ALL_STAGES, FeatureMapsPanel
 from digitpad.weights import load_model, save_weights
 
 ARCHES = {"SimpleCNN": SimpleCNN, "DeepCNN": DeepCNN}
+
+
+def drawn(digit: int, style: int = 0):
+    """A handwritten sample inked in numpy, as a 280x280 drawing."""
+    return ink(sample(digit, style).strokes, size=280)
 
 
 def make_classifier(arch: str, seed: int = 0) -> Classifier:
@@ -49,7 +55,7 @@ def test_mosaics_hold_exactly_the_captured_maps(panel, arch, all_stages):
     panel.set_classifier(classifier)
     if all_stages:
         stage(panel, ALL_STAGES)
-    prediction = classifier.classify(sketch(7))
+    prediction = classifier.classify(drawn(7))
     panel.show_prediction(prediction)
 
     modules = dict(classifier.model.named_modules())
@@ -92,7 +98,7 @@ def test_levels_are_fixed_per_layer_from_calibration(panel):
     ranges = classifier.feature_ranges(calibration_inputs())
     items = [layer.image for layer in panel.layers]
     for digit in (1, 7, 8):
-        panel.show_prediction(classifier.classify(sketch(digit)))
+        panel.show_prediction(classifier.classify(drawn(digit)))
         for layer, item in zip(panel.layers, items):
             assert layer.image is item  # the same ImageItem, updated in place
             r = ranges[layer.name]
@@ -104,11 +110,11 @@ def test_levels_are_fixed_per_layer_from_calibration(panel):
 def test_updates_create_no_graphics_items(panel, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
-    panel.show_prediction(classifier.classify(sketch(3)))
+    panel.show_prediction(classifier.classify(drawn(3)))
     qtbot.wait(1)
     before = len(panel.plots.scene().items())
-    for shear in np.linspace(-0.3, 0.3, 20):
-        panel.show_prediction(classifier.classify(sketch(3, shear=shear)))
+    for handwritten in SAMPLES:
+        panel.show_prediction(classifier.classify(ink(handwritten.strokes, size=280)))
     qtbot.wait(1)
     assert len(panel.plots.scene().items()) == before
 
@@ -116,7 +122,7 @@ def test_updates_create_no_graphics_items(panel, qtbot):
 def test_no_digit_shows_the_empty_state(panel):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
-    panel.show_prediction(classifier.classify(sketch(2)))
+    panel.show_prediction(classifier.classify(drawn(2)))
     empty = classifier.classify(np.zeros((280, 280), np.float32))
     assert not empty.has_digit
     panel.show_prediction(empty)
@@ -133,7 +139,7 @@ def viewport_point(panel, item, y, x) -> QtCore.QPoint:
 def test_hover_reads_layer_channel_position_and_value(panel, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
-    prediction = classifier.classify(sketch(4))
+    prediction = classifier.classify(drawn(4))
     panel.show_prediction(prediction)
     qtbot.wait(20)  # pyqtgraph drops a move within 10 ms of the last (its mouseRateLimit)
     layer = panel.layers[0]
@@ -146,7 +152,7 @@ def test_hover_reads_layer_channel_position_and_value(panel, qtbot):
 def test_click_enlarges_a_map_beside_the_input_and_it_stays_live(panel, qtbot):
     classifier = make_classifier("DeepCNN")
     panel.set_classifier(classifier)
-    panel.show_prediction(classifier.classify(sketch(5)))
+    panel.show_prediction(classifier.classify(drawn(5)))
     qtbot.wait(20)
     layer = panel.layers[1]  # block2.0
     y0, x0 = layer.image.mosaic.tile_origin(37)
@@ -154,7 +160,7 @@ def test_click_enlarges_a_map_beside_the_input_and_it_stays_live(panel, qtbot):
                      pos=viewport_point(panel, layer.image, y0 + 3, x0 + 4))
     assert panel.selected == ("block2.0", 37)
     assert "block2.0 · channel 37" in panel.zoom_title.text
-    later = classifier.classify(sketch(6))
+    later = classifier.classify(drawn(6))
     panel.show_prediction(later)
     np.testing.assert_array_equal(panel.zoom_image.image, later.feature_maps["block2.0"][37])
     assert tuple(panel.zoom_image.levels) == tuple(layer.image.levels)
@@ -164,7 +170,7 @@ def test_hidden_panel_catches_up_when_shown(panel):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
     panel.hide()
-    prediction = classifier.classify(sketch(9))
+    prediction = classifier.classify(drawn(9))
     panel.show_prediction(prediction)
     panel.show()
     np.testing.assert_array_equal(pixels_of_tile(panel.layers[0].image, 0),
@@ -186,7 +192,7 @@ def test_no_hooks_leak_across_reloads_arch_switches_and_devices(panel, tmp_path)
         classifier.set_model(load_model(files[arch]).model)
         classifier.set_device("cuda" if i % 3 == 0 else "cpu")  # falls back without CUDA
         panel.set_classifier(classifier)
-        panel.show_prediction(classifier.classify(sketch(i % 10)))
+        panel.show_prediction(classifier.classify(drawn(i % 10)))
         assert hook_count(classifier.model) == classifier.capture.handle_count
         assert classifier.capture.handle_count == len(list(classifier.model.modules()))
         assert sum(hook_count(model) for model in retired) == 0

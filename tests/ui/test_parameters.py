@@ -11,11 +11,17 @@ from digitpad.capture import FEATURE_MAP_TYPES
 from digitpad.classifier import Classifier
 from digitpad.models import DeepCNN, SimpleCNN, create_model
 from digitpad.params import format_shape
-from digitpad.ui.calibration import sketch
+from digitpad.samples import sample
+from digitpad.ui.calibration import ink
 from digitpad.ui.panels.parameters import ALL, COLUMNS, SUM, ParametersPanel
 from digitpad.weights import load_model, save_weights
 
 ARCHES = {"SimpleCNN": SimpleCNN, "DeepCNN": DeepCNN}
+
+
+def drawn(digit: int, style: int = 0):
+    """A handwritten sample inked in numpy, as a 280x280 drawing."""
+    return ink(sample(digit, style).strokes, size=280)
 
 
 def make_classifier(arch: str, seed: int = 0) -> Classifier:
@@ -134,7 +140,7 @@ def test_fc_weight_as_ten_templates_shaped_like_the_pooled_maps(panel):
     # Before any forward pass the input shape is unknown: the weight is a matrix.
     assert panel.picture_image.mosaic.count == 1
     assert panel.picture_image.image.shape == (10, 2704)
-    panel.show_prediction(classifier.classify(sketch(3)))
+    panel.show_prediction(classifier.classify(drawn(3)))
     assert panel.current == "fc.weight"
     templates = classifier.model.fc.weight.detach().numpy().reshape(10, 16, 13, 13)
     image = panel.picture_image
@@ -150,7 +156,7 @@ def test_fc_weight_as_ten_templates_shaped_like_the_pooled_maps(panel):
 def test_deep_linear_layers_template_or_matrix(panel):
     classifier = make_classifier("DeepCNN")
     panel.set_classifier(classifier)
-    panel.show_prediction(classifier.classify(sketch(3)))
+    panel.show_prediction(classifier.classify(drawn(3)))
     panel.select("classifier.1.weight")  # 128 x 3136 = 128 x (64, 7, 7)
     weights = classifier.model.classifier[1].weight.detach().numpy().reshape(128, 64, 7, 7)
     choose(panel, 63)
@@ -185,7 +191,7 @@ def test_hover_on_a_kernel_reads_its_element(panel, qtbot):
 def test_editing_scale_acts_like_softmax_of_scale_times_logits(panel, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
-    drawing = sketch(2)
+    drawing = drawn(2)
     seen = []
     panel.parameters_edited.connect(lambda: seen.append(classifier.classify(drawing)))
     loaded = classifier.model.scale.item()
@@ -230,7 +236,7 @@ def test_module_tree_shows_nesting_parameter_counts_and_output_shapes(panel):
     assert panel.tree_items["classifier.1"].text(2) == f"{128 * 3136 + 128:,}"
     assert root.text(2) == f"{sum(p.numel() for p in classifier.model.parameters()):,}"
     assert panel.tree_items["block2.3"].text(3) == "—"  # no forward pass yet
-    panel.show_prediction(classifier.classify(sketch(8)))
+    panel.show_prediction(classifier.classify(drawn(8)))
     assert panel.tree_items["block1.0"].text(3) == "[1, 32, 28, 28]"
     assert panel.tree_items["block2.3"].text(3) == "[1, 64, 7, 7]"
     assert panel.tree_items["classifier.0"].text(3) == "[1, 3136]"
@@ -240,7 +246,7 @@ def test_module_tree_shows_nesting_parameter_counts_and_output_shapes(panel):
 def test_simple_tree_and_clicking_a_parameter_leaf_selects_it(panel, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
-    panel.show_prediction(classifier.classify(sketch(1)))
+    panel.show_prediction(classifier.classify(drawn(1)))
     root = panel.tree.topLevelItem(0)
     assert [root.child(i).text(0) for i in range(root.childCount())] == [
         "scale", "conv1", "pool", "fc"]

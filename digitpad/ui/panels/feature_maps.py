@@ -14,6 +14,7 @@ from ...classifier import Classifier, FeatureRange, Prediction
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
 from ..calibration import calibration_inputs
+from . import Panel
 from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
                       show_in)
 
@@ -23,7 +24,7 @@ ALL_STAGES = "all"
 INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
-HINT = "Hover a map to read its values; click one to enlarge it beside the input."
+HINT = "Hover a map to read its values; click one to enlarge it."
 
 
 @dataclass
@@ -34,14 +35,13 @@ class _LayerView:
     box: pg.ViewBox
 
 
-class FeatureMapsPanel(QtWidgets.QDockWidget):
+class FeatureMapsPanel(Panel):
     """One mosaic per captured layer (one ImageItem each, made when the model changes and
     updated in place per frame), colour levels fixed per layer from a calibration batch,
     and the 28x28 input beside an enlarged copy of the map last clicked."""
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__("Feature maps", parent)
-        self.setObjectName("feature_maps")
+        super().__init__("Feature maps", "feature_maps", parent)
         self.classifier: Classifier | None = None
         self.ranges: dict[str, FeatureRange] = {}
         self.calibrated_model: nn.Module | None = None
@@ -62,6 +62,9 @@ class FeatureMapsPanel(QtWidgets.QDockWidget):
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.readout = QtWidgets.QLabel(HINT)
+        # A long reading is cut at the dock's edge rather than widening the dock.
+        self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                   QtWidgets.QSizePolicy.Policy.Preferred)
         self.readout.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.plots = pg.GraphicsLayoutWidget()

@@ -21,10 +21,12 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...classifier import Classifier, Prediction
 from ...models import NUM_CLASSES
 from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
+from . import Panel
 from ..mosaic import (Mosaic, MosaicImage, Spot, diverging_lut, picture_box, show_in,
                       symmetric_levels)
 
-COLUMNS = ("name", "shape", "numel", "dtype", "device", "requires_grad", "mean", "std", "min", "max")
+# The numbers first: dtype, device and requires_grad rarely differ between rows.
+COLUMNS = ("name", "shape", "numel", "mean", "std", "min", "max", "dtype", "device", "requires_grad")
 NUMERIC_COLUMNS = {"numel", "mean", "std", "min", "max"}
 TREE_COLUMNS = ("module", "type", "parameters", "output shape")
 SUM = "sum"
@@ -111,14 +113,14 @@ def _template_view(name: str, w: np.ndarray, option, input_shape) -> TileView:
         tiles, part = templates[:, option], f"channel {option}"
     return TileView(
         tiles=tiles, levels=symmetric_levels(tiles),
-        caption=f"{outputs} templates, one per {word}, shaped like the layer's input "
-                f"{format_shape(input_shape)} ({part}): red pixels raise that {word}'s "
-                "score where the input is active, blue ones lower it",
+        caption=f"a template per {word} shaped like the layer's input "
+                f"{format_shape(input_shape)}, {part}: where the input is active, red "
+                f"raises the {word}'s score, blue lowers it",
         describe=lambda s: f"{name} · {word} {s.index} · {part} · y {s.y}, x {s.x}",
         labels=[str(k) for k in range(outputs)] if outputs <= MAX_LABELLED_TILES else [])
 
 
-class ParametersPanel(QtWidgets.QDockWidget):
+class ParametersPanel(Panel):
     """Table of named_parameters() with totals, a picture of the selected tensor, an
     editor for scalar parameters and the module tree with output shapes."""
 
@@ -126,8 +128,7 @@ class ParametersPanel(QtWidgets.QDockWidget):
     parameters_edited = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__("Parameters", parent)
-        self.setObjectName("parameters")
+        super().__init__("Parameters", "parameters", parent)
         self.classifier: Classifier | None = None
         self.model: nn.Module | None = None
         self.parameters: dict[str, nn.Parameter] = {}
@@ -179,11 +180,11 @@ class ParametersPanel(QtWidgets.QDockWidget):
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.addTab(detail, "Picture")
         self.tabs.addTab(self.tree, "Modules")
-        splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(1, 2)
-        self.setWidget(splitter)
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.setWidget(self.splitter)
 
     def _build_scalar_editor(self) -> QtWidgets.QWidget:
         self.scalar_value = QtWidgets.QLabel()
@@ -213,7 +214,12 @@ class ParametersPanel(QtWidgets.QDockWidget):
         form.addRow("", self.scalar_slider)
         form.addRow("", self.scalar_reset)
         form.addRow(note)
-        return editor
+        # Scrolled when the dock is short, so the dock never forces the window taller.
+        scroller = QtWidgets.QScrollArea()
+        scroller.setWidget(editor)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        return scroller
 
     # ------------------------------------------------------------------ panel interface
 
@@ -231,7 +237,9 @@ class ParametersPanel(QtWidgets.QDockWidget):
         self._build_tree()
         keep = self.current if self.current in self.parameters else None
         self.current = None
-        self.select(keep or next(iter(self.parameters), None))
+        # Else the first weight with a picture (SimpleCNN lists its scalar `scale` first).
+        pictured = (name for name, p in self.parameters.items() if p.ndim >= 2)
+        self.select(keep or next(pictured, next(iter(self.parameters), None)))
 
     def show_prediction(self, prediction: Prediction) -> None:
         """Only output shapes come from a classification; nothing else here changes."""
@@ -253,17 +261,26 @@ class ParametersPanel(QtWidgets.QDockWidget):
         self.table.setRowCount(len(summary) + 1)
         for row, entry in enumerate(summary):
             self._set_row(row, entry)
-        total = ["total", "", f"{summary.total:,}", "", "", f"{summary.trainable:,} trainable"]
+        total = {"name": "total", "numel": f"{summary.total:,}",
+                 "requires_grad": f"{summary.trainable:,} trainable"}
         bold = self.table.font()
         bold.setBold(True)
-        for col, text in enumerate(total + [""] * (len(COLUMNS) - len(total))):
+        for col, key in enumerate(COLUMNS):
+            text = total.get(key, "")
             item = QtWidgets.QTableWidgetItem(text)
             item.setFlags(QtCore.Qt.ItemFlag.ItemIsEnabled)  # shown, not selectable
             item.setFont(bold)
-            self._align(item, COLUMNS[col])
+            self._align(item, key)
             self.table.setItem(len(summary), col, item)
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
+        # Room for every row, up to a third of the dock; the picture gets the rest.
+        whole = (self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+                 + self.table.horizontalScrollBar().sizeHint().height()
+                 + self.table.rowCount() * self.table.verticalHeader().defaultSectionSize())
+        total = max(self.splitter.height(), 3 * whole)
+        table_height = min(whole, total // 3)
+        self.splitter.setSizes([table_height, total - table_height])
 
     def _set_row(self, row: int, entry: ParameterSummary) -> None:
         for col, key in enumerate(COLUMNS):
