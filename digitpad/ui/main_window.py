@@ -32,7 +32,7 @@ from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, cuda_unavailable_reason
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
-from .canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from .canvas import MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .panels.feature_maps import FeatureMapsPanel
 from .panels.network_input import NetworkInputPanel
 from .panels.parameters import ParametersPanel
@@ -40,6 +40,7 @@ from .panels.probabilities import ProbabilitiesPanel
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_DOCK_WIDTH = 420
+MIN_PAD_SIDE = 300
 MAX_RECENT_FILES = 8
 WEIGHTS_FILTER = "Weights (*.pt *.pth *.safetensors);;All files (*)"
 STATUS_TIMEOUT_MS = 8000
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         self.recent_files: list[str] = []
 
         self.canvas = DrawingCanvas()
+        # With docks on both sides, they give way before the pad gets too small to draw on.
+        self.canvas.setMinimumSize(MIN_PAD_SIDE + 2 * PAD_MARGIN, MIN_PAD_SIDE + 2 * PAD_MARGIN)
         self.warning_banner = QLabel()
         self.warning_banner.setObjectName("weights_warning")
         self.warning_banner.setWordWrap(True)
@@ -78,11 +81,11 @@ class MainWindow(QMainWindow):
         self.panels = []
         self.view_menu = None  # panels added once it exists get their toggle there too
         self.probabilities = self.add_panel(ProbabilitiesPanel(self))
-        self.parameters = self.add_panel(ParametersPanel(self))
-        # Left, what happens inside: the input and the feature maps made from it.
+        self.network_input = self.add_panel(NetworkInputPanel(self))
+        # On the left, the inside of the network: its feature maps and its parameters.
         left = Qt.DockWidgetArea.LeftDockWidgetArea
-        self.network_input = self.add_panel(NetworkInputPanel(self), left)
         self.feature_maps = self.add_panel(FeatureMapsPanel(self), left)
+        self.parameters = self.add_panel(ParametersPanel(self), left)
 
         self.create_actions()
         self.create_menus()
@@ -461,9 +464,8 @@ class MainWindow(QMainWindow):
         if not (isinstance(state, QByteArray) and self.restoreState(state)):
             self.resizeDocks(self.panels, [DEFAULT_DOCK_WIDTH] * len(self.panels),
                              Qt.Orientation.Horizontal)
-            for column, heights in (([self.network_input, self.feature_maps], [200, 560]),
-                                    ([self.probabilities, self.parameters], [290, 470])):
-                self.resizeDocks(column, heights, Qt.Orientation.Vertical)
+            self.resizeDocks([self.feature_maps, self.parameters], [380, 380],
+                             Qt.Orientation.Vertical)
         self.canvas.set_brush_size(int(self._saved("brush_size", self.canvas.brush_size)))
         recent = self._saved("recent_files", [])
         self.recent_files = [recent] if isinstance(recent, str) else list(recent or [])

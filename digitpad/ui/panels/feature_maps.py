@@ -24,6 +24,7 @@ ALL_STAGES = "all"
 INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
+WIDE = 1.2  # a dock this many times wider than tall shows the enlargement beside the layers
 HINT = "Hover a map to read its values; click one to enlarge it."
 
 
@@ -58,6 +59,9 @@ class FeatureMapsPanel(Panel):
         self.stage_choice.addItem("Convolutions", CONVOLUTIONS)
         self.stage_choice.addItem("Convolutions, ReLU and pooling", ALL_STAGES)
         self.stage_choice.setToolTip("Which captured layers to show")
+        self.stage_choice.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.stage_choice.setMinimumContentsLength(6)
         self.stage_choice.currentIndexChanged.connect(self._rebuild)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
@@ -69,9 +73,9 @@ class FeatureMapsPanel(Panel):
 
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground(self.palette().window().color())
-        self.plots.setMinimumSize(240, 260)
+        self.plots.setMinimumSize(130, 180)
         self.plots.installEventFilter(self)
-        self.columns = 0
+        self.arrangement = (0, False)  # (layer columns, enlargement beside them)
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(QtWidgets.QLabel("Show:"))
@@ -126,14 +130,20 @@ class FeatureMapsPanel(Panel):
         return [name for name in self.ranges
                 if all_stages or issubclass(self.module_types[name], nn.Conv2d)]
 
-    def _fitting_columns(self) -> int:
-        fit = max(1, self.plots.width() // MIN_LAYER_WIDTH)
-        return min(MAX_LAYER_COLUMNS, grid_columns(len(self.shown_layers())), fit)
+    def _fitting_arrangement(self) -> tuple[int, bool]:
+        """Layer columns for the dock's width, and whether the enlargement goes beside
+        the layers (a wide dock) or below them (a tall one)."""
+        width, height = self.plots.width(), self.plots.height()
+        beside = width > WIDE * height
+        room = width * 2 // 3 if beside else width
+        fit = max(1, room // MIN_LAYER_WIDTH)
+        return min(MAX_LAYER_COLUMNS, grid_columns(len(self.shown_layers())), fit), beside
 
     def eventFilter(self, watched, event) -> bool:
-        # Lay the layers out again when the dock's width calls for more or fewer columns.
+        # Lay the layers out again when the dock's shape calls for another arrangement.
         if (watched is self.plots and event.type() == QtCore.QEvent.Type.Resize
-                and self.classifier is not None and self._fitting_columns() != self.columns):
+                and self.classifier is not None
+                and self._fitting_arrangement() != self.arrangement):
             self._rebuild()
         return False
 
@@ -141,13 +151,20 @@ class FeatureMapsPanel(Panel):
         self.plots.clear()
         self.layers = []
         names = self.shown_layers()
-        self.columns = self._fitting_columns()
+        self.arrangement = columns, beside = self._fitting_arrangement()
         for i, name in enumerate(names):
-            row, col = divmod(i, self.columns)
+            row, col = divmod(i, columns)
             self.layers.append(self._add_layer(name, 2 * row, col))
         if self.selected is None or self.selected[0] not in names:
             self.selected = (names[0], 0) if names else None
-        self._add_enlargement(2 * -(-len(names) // self.columns), self.columns)
+        rows = 2 * -(-len(names) // columns)
+        if beside:
+            self._add_enlargement(self.plots.ci.addLayout(row=0, col=columns, rowspan=rows), True)
+            for col in range(columns):  # the layers get the larger share of the width
+                self.plots.ci.layout.setColumnStretchFactor(col, 2)
+        else:
+            self._add_enlargement(self.plots.ci.addLayout(row=rows, col=0, colspan=columns), False)
+            self.plots.ci.layout.setRowStretchFactor(rows, 1)
         self._set_status()
         self._draw()
 
@@ -167,17 +184,15 @@ class FeatureMapsPanel(Panel):
         image.clicked.connect(lambda spot, layer=layer: self.select(layer.name, spot.index))
         return layer
 
-    def _add_enlargement(self, row: int, columns: int) -> None:
-        """The 28x28 input and, beside it, the selected map, both at the same size."""
-        pair = self.plots.ci.addLayout(row=row, col=0, colspan=columns)
-        self.plots.ci.layout.setRowStretchFactor(row, 1)
-        self.input_title = pair.addLabel("input [28×28]", row=0, col=0, size="9pt",
-                                         color=self.palette().windowText().color())
-        self.zoom_title = pair.addLabel("", row=0, col=1, size="9pt",
-                                        color=self.palette().windowText().color())
+    def _add_enlargement(self, pair: pg.GraphicsLayout, stacked: bool) -> None:
+        """The 28x28 input and next to it (or under it) the selected map, the same size."""
+        color = self.palette().windowText().color()
+        self.input_title = pair.addLabel("input [28×28]", row=0, col=0, size="9pt", color=color)
         self.input_box, self.zoom_box = picture_box(), picture_box()
         pair.addItem(self.input_box, row=1, col=0)
-        pair.addItem(self.zoom_box, row=1, col=1)
+        row, col = (2, 0) if stacked else (0, 1)
+        self.zoom_title = pair.addLabel("", row=row, col=col, size="9pt", color=color)
+        pair.addItem(self.zoom_box, row=row + 1, col=col)
         self.input_image = MosaicImage(Mosaic(1, (28, 28)), INPUT_LEVELS, grey_lut())
         self.input_image.hovered.connect(self._hover_input)
         show_in(self.input_box, self.input_image)

@@ -33,6 +33,7 @@ SUM = "sum"
 ALL = "all"
 SLIDER_STEPS = 1000
 MAX_LABELLED_TILES = 16
+TABLE_ROWS_SHOWN = 6
 
 
 @dataclass
@@ -274,12 +275,13 @@ class ParametersPanel(Panel):
             self.table.setItem(len(summary), col, item)
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
-        # Room for every row, up to a third of the dock; the picture gets the rest.
-        whole = (self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
-                 + self.table.horizontalScrollBar().sizeHint().height()
-                 + self.table.rowCount() * self.table.verticalHeader().defaultSectionSize())
-        total = max(self.splitter.height(), 3 * whole)
-        table_height = min(whole, total // 3)
+        # Room for a few rows (SimpleCNN's all); the picture gets the rest of the dock.
+        rows = min(self.table.rowCount(), TABLE_ROWS_SHOWN)
+        table_height = (self.table.horizontalHeader().sizeHint().height()
+                        + 2 * self.table.frameWidth()
+                        + self.table.horizontalScrollBar().sizeHint().height()
+                        + rows * self.table.verticalHeader().defaultSectionSize())
+        total = max(self.splitter.height(), 3 * table_height)
         self.splitter.setSizes([table_height, total - table_height])
 
     def _set_row(self, row: int, entry: ParameterSummary) -> None:

@@ -1,0 +1,117 @@
+"""The feature-map and parameters docks inside the main window: a digit drawn with real
+mouse events shows up in both, new weights refresh both, and no hooks leak."""
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from digitpad.capture import hook_count
+from digitpad.models import create_model
+from digitpad.samples import sample
+from digitpad.ui.canvas import draw_strokes
+from digitpad.ui.panels.parameters import COLUMNS
+from digitpad.weights import save_weights
+
+
+def draw(window, strokes, qtbot):
+    before = window.prediction
+    draw_strokes(window.canvas, strokes)
+    qtbot.waitUntil(lambda: window.prediction is not before)
+    QApplication.processEvents()
+
+
+def pixels_of_tile(item, index):
+    y, x = item.mosaic.tile_origin(index)
+    return item.image[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
+
+
+def assert_shows(panel, prediction):
+    assert panel.layers, "no layer shown"
+    for layer in panel.layers:
+        maps = prediction.feature_maps[layer.name]
+        for channel in range(maps.shape[0]):
+            np.testing.assert_array_equal(pixels_of_tile(layer.image, channel), maps[channel])
+
+
+def test_both_docks_are_in_the_window_and_the_view_menu(window):
+    names = [panel.objectName() for panel in window.panels]
+    assert {"feature_maps", "parameters"} <= set(names)
+    toggles = [action.text() for action in window.view_menu.actions()]
+    assert "Feature maps" in toggles and "Parameters" in toggles
+    assert window.feature_maps.isVisible() and window.parameters.isVisible()
+
+
+def test_a_digit_drawn_with_the_mouse_fills_both_docks(window, qtbot):
+    draw(window, sample(7).strokes, qtbot)
+    prediction = window.prediction
+    assert prediction.digit == 7
+    assert_shows(window.feature_maps, prediction)
+    # The captured maps are conv1's real output for the network's input.
+    x = torch.from_numpy(prediction.model_input)[None, None]
+    with torch.no_grad():
+        conv1 = window.classifier.model.conv1(x)[0].numpy()
+    np.testing.assert_array_equal(pixels_of_tile(window.feature_maps.layers[0].image, 3), conv1[3])
+    np.testing.assert_array_equal(window.feature_maps.input_image.image, prediction.model_input)
+    tree = window.parameters.tree_items
+    assert tree["conv1"].text(3) == "[1, 16, 26, 26]" and tree["pool"].text(3) == "[1, 16, 13, 13]"
+
+    draw(window, sample(7, 1).strokes, qtbot)  # a crossbar: the same items show new values
+    assert_shows(window.feature_maps, window.prediction)
+
+
+def test_editing_scale_in_the_dock_reclassifies_the_drawing(window, qtbot):
+    draw(window, sample(4).strokes, qtbot)
+    loaded = window.classifier.model.scale.item()
+    unscaled = window.prediction.logits / loaded
+    window.parameters.select("scale")
+    window.parameters.scalar_spin.setValue(0.25)
+    expected = np.exp(0.25 * unscaled - (0.25 * unscaled).max())
+    expected /= expected.sum()
+    np.testing.assert_allclose(window.prediction.probabilities, expected, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(window.probabilities.bars.opts["height"], expected, rtol=1e-4, atol=1e-6)
+    assert window.isWindowModified()
+    window.parameters.scalar_reset.click()
+    np.testing.assert_allclose(window.prediction.logits, unscaled * loaded, rtol=1e-5)
+
+
+def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
+    draw(window, sample(2).strokes, qtbot)
+    levels_before = window.feature_maps.layers[0].range
+    torch.manual_seed(3)
+    deep = save_weights(tmp_path / "deep.pt", create_model("DeepCNN"), arch="DeepCNN")
+    assert window.load_weights(deep)
+    params = window.parameters
+    named = list(window.classifier.model.named_parameters())
+    assert [params.table.item(row, 0).text() for row in range(len(named))] == [n for n, _ in named]
+    assert params.tree.topLevelItem(0).text(0) == "DeepCNN"
+    assert [layer.name for layer in window.feature_maps.layers] == ["block1.0", "block2.0"]
+    assert_shows(window.feature_maps, window.prediction)  # the drawing, read by the new model
+    assert params.tree_items["block2.3"].text(3) == "[1, 64, 7, 7]"
+
+    torch.manual_seed(4)
+    simple = save_weights(tmp_path / "simple.pt", create_model("SimpleCNN"), arch="SimpleCNN")
+    assert window.load_weights(simple)
+    conv1 = window.classifier.model.conv1.weight.detach().double()
+    row = params.row_of("conv1.weight")
+    mean = params.table.item(row, COLUMNS.index("mean")).data(Qt.ItemDataRole.UserRole)
+    assert mean == pytest.approx(conv1.mean().item())
+    assert window.feature_maps.layers[0].range != levels_before  # recalibrated for new weights
+    assert_shows(window.feature_maps, window.prediction)
+    np.testing.assert_array_equal(pixels_of_tile(params.picture_image, 0),
+                                  conv1[0, 0].float().numpy())
+
+
+def test_no_hooks_leak_across_architecture_switches_and_devices(window, qtbot):
+    draw(window, sample(0).strokes, qtbot)
+    retired = []
+    for i in range(10):
+        retired.append(window.classifier.model)
+        window.set_architecture("DeepCNN" if i % 2 == 0 else "SimpleCNN")
+        window.set_device("cuda" if i % 3 == 0 else "cpu", report=False)
+        capture = window.classifier.capture
+        assert hook_count(window.classifier.model) == capture.handle_count
+        assert capture.handle_count == len(list(window.classifier.model.modules()))
+        assert sum(hook_count(model) for model in retired if model is not window.classifier.model) == 0
+        assert_shows(window.feature_maps, window.prediction)
