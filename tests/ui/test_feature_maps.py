@@ -8,40 +8,18 @@ import torch.nn as nn
 from PySide6 import QtCore
 
 from digitpad.capture import FEATURE_MAP_TYPES, hook_count
-from digitpad.classifier import Classifier
-from digitpad.models import DeepCNN, SimpleCNN, create_model
-from digitpad.samples import SAMPLES, sample
+from digitpad.models import create_model
+from digitpad.samples import SAMPLES
 from digitpad.ui.calibration import calibration_inputs, ink
 from digitpad.ui.panels.feature_maps import ALL_STAGES, FeatureMapsPanel
 from digitpad.weights import load_model, save_weights
 
-ARCHES = {"SimpleCNN": SimpleCNN, "DeepCNN": DeepCNN}
-
-
-def drawn(digit: int, style: int = 0):
-    """A handwritten sample inked in numpy, as a 280x280 drawing."""
-    return ink(sample(digit, style).strokes, size=280)
-
-
-def make_classifier(arch: str, seed: int = 0) -> Classifier:
-    torch.manual_seed(seed)
-    return Classifier(ARCHES[arch](), capture_types=FEATURE_MAP_TYPES, record_shapes=True)
+from .panel_support import ARCHES, drawn, hover, make_classifier, pixels_of_tile, shown
 
 
 @pytest.fixture
 def panel(qtbot):
-    panel = FeatureMapsPanel()
-    qtbot.addWidget(panel)
-    panel.resize(460, 720)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
-
-
-def pixels_of_tile(item, index):
-    """Tile ``index`` as the ImageItem holds it (its own image array, not our buffer)."""
-    y, x = item.mosaic.tile_origin(index)
-    return item.image[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
+    return shown(qtbot, FeatureMapsPanel(), 460, 720)
 
 
 def stage(panel, which):
@@ -141,10 +119,9 @@ def test_hover_reads_layer_channel_position_and_value(panel, qtbot):
     panel.set_classifier(classifier)
     prediction = classifier.classify(drawn(4))
     panel.show_prediction(prediction)
-    qtbot.wait(20)  # pyqtgraph drops a move within 10 ms of the last (its mouseRateLimit)
     layer = panel.layers[0]
     y0, x0 = layer.image.mosaic.tile_origin(5)
-    qtbot.mouseMove(panel.plots.viewport(), viewport_point(panel, layer.image, y0 + 12, x0 + 9))
+    hover(qtbot, panel.plots, layer.image, y0 + 12, x0 + 9)
     value = prediction.feature_maps["conv1"][5, 12, 9]
     assert panel.readout.text() == f"conv1 · channel 5 · y 12, x 9 · value {value:.4g}"
 

@@ -12,6 +12,8 @@ from digitpad.models import create_model
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 from digitpad.ui.panels.parameters import COLUMNS
+
+from .panel_support import pixels_of_tile
 from digitpad.weights import save_weights
 
 
@@ -20,11 +22,6 @@ def draw(window, strokes, qtbot):
     draw_strokes(window.canvas, strokes)
     qtbot.waitUntil(lambda: window.prediction is not before)
     QApplication.processEvents()
-
-
-def pixels_of_tile(item, index):
-    y, x = item.mosaic.tile_origin(index)
-    return item.image[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
 
 
 def assert_shows(panel, prediction):

@@ -7,45 +7,20 @@ import pytest
 import torch
 from PySide6 import QtCore
 
-from digitpad.capture import FEATURE_MAP_TYPES
-from digitpad.classifier import Classifier
-from digitpad.models import DeepCNN, SimpleCNN, create_model
+from digitpad.models import create_model
 from digitpad.params import format_shape
-from digitpad.samples import sample
-from digitpad.ui.calibration import ink
 from digitpad.ui.panels.parameters import ALL, COLUMNS, SUM, ParametersPanel
 from digitpad.weights import load_model, save_weights
 
-ARCHES = {"SimpleCNN": SimpleCNN, "DeepCNN": DeepCNN}
-
-
-def drawn(digit: int, style: int = 0):
-    """A handwritten sample inked in numpy, as a 280x280 drawing."""
-    return ink(sample(digit, style).strokes, size=280)
-
-
-def make_classifier(arch: str, seed: int = 0) -> Classifier:
-    torch.manual_seed(seed)
-    return Classifier(ARCHES[arch](), capture_types=FEATURE_MAP_TYPES, record_shapes=True)
-
+from .panel_support import ARCHES, drawn, hover, make_classifier, pixels_of_tile, shown
 
 @pytest.fixture
 def panel(qtbot):
-    panel = ParametersPanel()
-    qtbot.addWidget(panel)
-    panel.resize(560, 760)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+    return shown(qtbot, ParametersPanel(), 560, 760)
 
 
 def cell(panel, row, column):
     return panel.table.item(row, COLUMNS.index(column))
-
-
-def pixels_of_tile(item, index):
-    y, x = item.mosaic.tile_origin(index)
-    return item.image[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
 
 
 def choose(panel, data):
@@ -179,11 +154,9 @@ def test_hover_on_a_kernel_reads_its_element(panel, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
     panel.select("conv1.weight")
-    qtbot.wait(20)  # pyqtgraph drops a move within 10 ms of the last
     image = panel.picture_image
     y0, x0 = image.mosaic.tile_origin(6)
-    point = panel.picture.mapFromScene(image.mapToScene(QtCore.QPointF(x0 + 2.5, y0 + 1.5)))
-    qtbot.mouseMove(panel.picture.viewport(), point)
+    hover(qtbot, panel.picture, image, y0 + 1, x0 + 2)
     value = classifier.model.conv1.weight[6, 0, 1, 2].item()
     assert panel.readout.text() == f"conv1.weight[6, 0] · y 1, x 2 · value {value:.4g}"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
