@@ -1,12 +1,12 @@
 """The feature-map and parameters docks' share of a pointer move: one classification with
 hooks, both docks' show_prediction, and the repaint it causes (Qt offscreen).
 
-The docks sit in a bare QMainWindow at the size the app gives them; the images are a
-digit as it is being drawn. Prints one JSON line per architecture and feature-map
+The docks sit in a bare QMainWindow at the size the app gives them; the images are
+sample digits as they are being drawn. Prints one JSON line per architecture and feature-map
 selection with p50/p95/p99 in milliseconds of: classify, show (both docks'
 show_prediction), paint (processing the paint events that follow), and their sum.
 
-    python benchmarks/panels_latency.py [--moves 300]
+    python benchmarks/panels_latency.py [--moves 300] [--threads N]
 """
 
 from __future__ import annotations
@@ -28,9 +28,21 @@ from digitpad.classifier import Classifier  # noqa: E402
 from digitpad.models import create_model  # noqa: E402
 from digitpad.ui.panels.feature_maps import ALL_STAGES, CONVOLUTIONS, FeatureMapsPanel  # noqa: E402
 from digitpad.ui.panels.parameters import ParametersPanel  # noqa: E402
-from live_path import growing_stroke  # noqa: E402
+from digitpad.samples import sample  # noqa: E402
+from digitpad.ui.calibration import ink  # noqa: E402
 
 GOAL_P95_MS = 16.0
+
+
+def growing_digits(digits="8035", every: int = 6, size: int = 280) -> list:
+    """Drawings of sample digits as they are being drawn: one image per few pen points."""
+    images = []
+    for digit in digits:
+        strokes = sample(int(digit)).strokes
+        for s, stroke in enumerate(strokes):
+            for end in range(every, len(stroke) + 1, every):
+                images.append(ink([*strokes[:s], stroke[:end]], size=size))
+    return images
 
 
 def summary(samples) -> dict:
@@ -83,9 +95,12 @@ def bench(app, arch: str, stages: str, moves: int, images) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    images = growing_stroke()
+    images = growing_digits()
     for arch in ("SimpleCNN", "DeepCNN"):
         for stages in (CONVOLUTIONS, ALL_STAGES):
             print(json.dumps(bench(app, arch, stages, args.moves, images)), flush=True)

@@ -13,9 +13,9 @@ from ...classifier import Classifier, FeatureRange, Prediction
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
 from ..calibration import calibration_inputs
-from . import Panel
 from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
                       show_in)
+from . import Panel
 
 CONVOLUTIONS = "conv"
 ALL_STAGES = "all"
@@ -89,9 +89,9 @@ class FeatureMapsPanel(Panel):
         self.setWidget(body)
         self._set_status()
 
-    def _label(self, text: str, row: int, col: int, colspan: int = 1) -> pg.LabelItem:
-        return self.plots.ci.addLabel(text, row=row, col=col, colspan=colspan, size="9pt",
-                                      color=self.palette().windowText().color())
+    def _label(self, layout: pg.GraphicsLayout, text: str, row: int, col: int) -> pg.LabelItem:
+        return layout.addLabel(text, row=row, col=col, size="9pt",
+                               color=self.palette().windowText().color())
 
     # ------------------------------------------------------------------ panel interface
 
@@ -170,7 +170,7 @@ class FeatureMapsPanel(Panel):
     def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
         r = self.ranges[name]
         channels, height, width = r.shape
-        self._label(f"<b>{name}</b> · {self.module_types[name].__name__}<br>"
+        self._label(self.plots.ci, f"<b>{name}</b> · {self.module_types[name].__name__}<br>"
                     f"<span style='font-size:8pt'>{format_shape((1, *r.shape))} · "
                     f"colours {r.low:.2g} … {r.high:.2g}</span>", row, col)
         box = picture_box()
@@ -185,12 +185,11 @@ class FeatureMapsPanel(Panel):
 
     def _add_enlargement(self, pair: pg.GraphicsLayout, stacked: bool) -> None:
         """The 28x28 input and next to it (or under it) the selected map, the same size."""
-        color = self.palette().windowText().color()
-        self.input_title = pair.addLabel("input [28×28]", row=0, col=0, size="9pt", color=color)
+        self._label(pair, "input [28×28]", 0, 0)
         self.input_box, self.zoom_box = picture_box(), picture_box()
         pair.addItem(self.input_box, row=1, col=0)
         row, col = (2, 0) if stacked else (0, 1)
-        self.zoom_title = pair.addLabel("", row=row, col=col, size="9pt", color=color)
+        self.zoom_title = self._label(pair, "", row, col)
         pair.addItem(self.zoom_box, row=row + 1, col=col)
         self.input_image = MosaicImage(Mosaic(1, (28, 28)), INPUT_LEVELS, grey_lut())
         self.input_image.hovered.connect(self._hover_input)
@@ -233,7 +232,7 @@ class FeatureMapsPanel(Panel):
         if prediction is None or not prediction.has_digit:
             for layer in self.layers:
                 layer.image.show_empty()
-            if self.layers:
+            if self.classifier is not None:  # the enlargement exists once built
                 self.input_image.show_empty()
                 if self.zoom_image is not None:
                     self.zoom_image.show_empty()

@@ -137,8 +137,10 @@ class ParametersPanel(Panel):
         self.output_shapes: dict[str, tuple[int, ...]] = {}
         self.tree_items: dict[str, QtWidgets.QTreeWidgetItem] = {}
         self.current: str | None = None
-        self.view: TileView | None = None
-        self.bars: pg.BarGraphItem | None = None
+        self.view: TileView | None = None  # what the picture shows, when tiles
+        self.picture_image: MosaicImage | None = None
+        self.bars: pg.BarGraphItem | None = None  # or bars, of these values:
+        self.bar_values: np.ndarray | None = None
         self._build_widgets()
 
     # ------------------------------------------------------------------ widgets
@@ -351,7 +353,7 @@ class ParametersPanel(Panel):
         name = self.current
         self.readout.setText(" ")
         self.picture.clear()
-        self.view, self.bars = None, None
+        self.view, self.picture_image, self.bars = None, None, None
         if values.size == 1:
             self.caption.setText(f"<b>{name}</b> · a scalar")
             self._show_scalar()
