@@ -2,11 +2,12 @@
 
 Draws real strokes of the sample digits with mouse events, one move at a time. After each
 move the event loop runs until the move's classification has happened and the canvas and
-each visible dock panel have received a paint event (counted by an event filter on their
+each visible dock panel that draws predictions (all but the parameters dock, where nothing
+changes per move) have received a paint event (counted by an event filter on their
 widgets); the time from sending the move to the end of that loop is the latency. Qt runs
 offscreen, so the paints are real raster paints into the window's backing store.
 
-    python benchmarks/ui_latency.py [--weights W] [--steps] [--digits 80352]
+    python benchmarks/ui_latency.py [--weights W] [--steps] [--all-stages] [--digits 80352]
 
 Prints JSON lines: one per sample digit drawn, then a summary with p50/p95 against the
 goal of 16 ms (one frame at 60 Hz), and the CPU time this process spent per move (the
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from digitpad.samples import sample  # noqa: E402
 from digitpad.ui.app import create_app  # noqa: E402
 from digitpad.ui.canvas import LOGICAL_SIZE, send_mouse  # noqa: E402
+from digitpad.ui.panels.feature_maps import ALL_STAGES  # noqa: E402
 
 GOAL_P95_MS = 16.0
 DEADLINE_S = 0.5  # a move whose paints have not all come by then counts as missed
@@ -82,6 +84,8 @@ def main() -> None:
     parser.add_argument("--weights", help="weights file (default: shipped, else random)")
     parser.add_argument("--steps", action="store_true", help="show the preprocessing steps too")
     parser.add_argument("--digits", default="8035297416", help="sample digits to draw")
+    parser.add_argument("--all-stages", action="store_true",
+                        help="feature maps of ReLU and pooling too, not only convolutions")
     args = parser.parse_args()
 
     create_app()
@@ -90,12 +94,16 @@ def main() -> None:
     window = MainWindow(weights=args.weights)
     window.resize(1280, 800)
     window.steps_act.setChecked(args.steps)
+    if args.all_stages:
+        stages = window.feature_maps.stage_choice
+        stages.setCurrentIndex(stages.findData(ALL_STAGES))
     window.show()
     QApplication.processEvents()
     visible = [panel for panel in window.panels if panel.isVisible()]
     groups = {"canvas": [window.canvas]}
     for panel in visible:
-        groups[panel.objectName()] = [panel, *panel.findChildren(QWidget)]
+        if getattr(panel, "draws_predictions", True):  # else nothing in it changes per move
+            groups[panel.objectName()] = [panel, *panel.findChildren(QWidget)]
     clock = PaintClock(groups)
 
     all_latencies, all_cpu, all_missed = [], [], []
@@ -129,7 +137,8 @@ def main() -> None:
         "cpu_p50_ms": round(float(np.percentile(all_cpu, 50)), 2),
         "cpu_p95_ms": round(float(np.percentile(all_cpu, 95)), 2),
         "meets_goal": p95 <= GOAL_P95_MS and not all_missed,
-        "panels": [p.objectName() for p in visible], "steps_shown": args.steps,
+        "panels": [p.objectName() for p in visible], "painted": list(groups),
+        "steps_shown": args.steps, "feature_maps": window.feature_maps.shown_layers(),
         "device": str(window.classifier.device), "arch": window.classifier.arch,
         "weights": str(window.weights_path or "random"), "platform": QApplication.platformName(),
         "window": [window.width(), window.height()], "cpu_count": os.cpu_count(),

@@ -127,6 +127,9 @@ class ParametersPanel(Panel):
 
     # A parameter changed in place: classify the drawing again and refresh the panels.
     parameters_edited = QtCore.Signal()
+    # Nothing here changes from one drawing to the next (output shapes change with the
+    # model), so a pointer move repaints nothing in this dock.
+    draws_predictions = False
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__("Parameters", "parameters", parent)
