@@ -21,6 +21,8 @@ class FeatureCapture:
     hands them over on the CPU. With ``record_shapes`` every module (the model itself
     as ``""``) gets one hook that notes the shape of its output, so ``output_shapes()``
     tells how data flows through the whole nesting; only the hooked types are copied.
+    With ``keep_graph`` the hooks keep the output itself, still in the autograd graph, for
+    gradients with respect to a layer (Grad-CAM).
     ``attach`` to another model, ``close()`` or leaving a ``with`` block removes every
     handle, so nothing stale keeps firing.
     """
@@ -32,10 +34,12 @@ class FeatureCapture:
         types: Iterable[type[nn.Module]] = DEFAULT_TYPES,
         names: Iterable[str] = (),
         record_shapes: bool = False,
+        keep_graph: bool = False,
     ):
         self.types = tuple(types)
         self.names = tuple(names)
         self.record_shapes = record_shapes
+        self.keep_graph = keep_graph
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._latest: dict[str, torch.Tensor] = {}
         self._shapes: dict[str, tuple[int, ...]] = {}
@@ -61,7 +65,7 @@ class FeatureCapture:
                 self._shapes[name] = tuple(output.shape)
             if captured:
                 # A copy, so a later in-place op (ReLU(inplace=True)) cannot change what we show.
-                self._latest[name] = output.detach().clone()
+                self._latest[name] = output if self.keep_graph else output.detach().clone()
 
         return hook
 

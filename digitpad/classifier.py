@@ -133,6 +133,15 @@ class Classifier:
         self._graph = None
         return DeviceStatus(str(self.device))
 
+    def watch(self, names) -> None:
+        """Also capture the outputs of these modules from now on (for instance the map a
+        linear head reads, which evidence maps and the digit check use)."""
+        new = tuple(name for name in names if name not in self.capture.names)
+        if new:
+            self.capture.names += new
+            self.capture.attach(self.model)
+            self._graph = None
+
     def invalidate(self) -> None:
         """Call after changing parameters in place, so cached device state is rebuilt."""
         self._graph = None

@@ -34,11 +34,25 @@ class Preprocessed:
     centred: np.ndarray | None = None  # 28x28, 0..1, centre of mass at the centre
     model_input: np.ndarray | None = None  # 28x28 float32, normalised with MNIST's mean/std
     bbox: tuple[int, int, int, int] | None = None  # top, left, bottom, right (exclusive)
+    offset: tuple[int, int] | None = None  # row, column of ``boxed`` in the 28x28 input
     reason: str | None = None  # why there is no digit
 
     @property
     def has_digit(self) -> bool:
         return self.model_input is not None
+
+    @property
+    def input_rect(self) -> tuple[float, float, float, float] | None:
+        """(x, y, width, height) in source pixels that the 28x28 input covers: draw a
+        28x28 overlay there and it lies on the source's strokes (cropping, scaling and
+        centring undone). None without a digit."""
+        if self.offset is None:
+            return None
+        top, left, bottom, right = self.bbox
+        row, col = self.offset
+        step_y = (bottom - top) / self.boxed.shape[0]  # source pixels per input pixel
+        step_x = (right - left) / self.boxed.shape[1]
+        return (left - col * step_x, top - row * step_y, INPUT_SIZE * step_x, INPUT_SIZE * step_y)
 
 
 def as_ink(image) -> np.ndarray:
@@ -120,6 +134,7 @@ def preprocess(image, *, min_extent: float | None = None) -> Preprocessed:
         centred=centred,
         model_input=model_input.astype(np.float32, copy=False),
         bbox=bbox,
+        offset=(row, col),
     )
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import pickle
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Callable
 import torch
 import torch.nn as nn
 
+from . import fileio
 from .models import ARCHITECTURES, arch_name, create_model, guess_arch
 
 FORMAT = "digitpad-weights"
@@ -54,56 +53,9 @@ class LoadedModel:
 
 
 def atomic_write(path, write: Callable[[object], None]) -> None:
-    """Write ``path`` through ``write(fileobj)`` so it is either the old file or the new.
-
-    The bytes go to a temporary file in the same folder, are flushed and fsynced, then
-    ``os.replace`` puts them in place. On any failure the old file is untouched and the
-    temporary file is removed.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise WeightsError(f"cannot save {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, _new_file_mode(path))
-        os.replace(tmp_name, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise WeightsError(f"cannot save {path}: {exc.strerror or exc}") from None
-        raise
-    _fsync_folder(folder)
-
-
-def _new_file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777  # keep the replaced file's permissions
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # not every filesystem can sync a folder; the file itself is synced
-    finally:
-        os.close(fd)
+    """``fileio.atomic_write``, failing with a WeightsError: the file is either the old
+    one or the new one, never half written."""
+    fileio.atomic_write(path, write, error=WeightsError)
 
 
 def plain_metadata(metadata: dict | None) -> dict:

@@ -1,0 +1,289 @@
+"""Evidence maps: which parts of the drawing pushed a class's logit up or down.
+
+When a model's logits are a scaled linear layer of a captured map ``h`` (SimpleCNN:
+``logit_c = scale * (W_c . h) + scale * b_c``), the logit splits exactly into one term per
+position: ``scale * sum_channels(W_c * h)``, and those terms add up to
+``logit_c - scale * b_c``. That split comes from the classifier's own forward pass, so it
+costs a dot product. Other models get Grad-CAM on their last Conv2d (one forward and
+backward pass) or gradient saliency. Every result says which method made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from weakref import WeakKeyDictionary
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from .capture import FeatureCapture
+from .classifier import Classifier, Prediction
+from .preprocess import INPUT_SIZE, normalise
+
+EXACT = "exact"
+GRAD_CAM = "grad-cam"
+SALIENCY = "saliency"
+METHODS = (EXACT, GRAD_CAM, SALIENCY)
+# How far the logits may stray from scale * (W h + b), relative to their size, for the
+# split to count as exact (float32 sums in a different order).
+EXACT_TOLERANCE = 1e-4
+BLANK_INPUT = float(normalise(np.zeros(1))[0])  # what an empty canvas gives the model
+
+
+@dataclass(frozen=True)
+class ModelAnatomy:
+    """Where a model's maps are, found once by running it on a probe input."""
+
+    head: str | None  # the last nn.Linear
+    linear_source: str | None  # the module whose output that head reads, when logits = s(Wh+b)
+    last_conv: str | None  # the last nn.Conv2d, for Grad-CAM
+    last_map: str | None  # the last leaf module with a (C, H, W) output: its deepest map
+
+
+def probe_outputs(model: nn.Module) -> dict[str, torch.Tensor]:
+    """Every module's output for one seeded random 28x28 input, in the order they ran;
+    the model's own output under the key ``""``. The hooks are gone when this returns."""
+    device = next(model.parameters()).device
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(1, 1, INPUT_SIZE, INPUT_SIZE, generator=generator).to(device)
+    with FeatureCapture(model, types=(nn.Module,)) as capture, torch.no_grad():
+        logits = model(x)
+        outputs = capture.latest()  # in call order: a module's hook fires when it returns
+    outputs[""] = logits
+    return outputs
+
+
+def anatomy(model: nn.Module) -> ModelAnatomy:
+    """Find the head, the map it reads if exactly linear, the last conv and last map."""
+    modules = dict(model.named_modules())
+    was_training = model.training
+    model.eval()
+    try:
+        outputs = probe_outputs(model)
+    finally:
+        model.train(was_training)
+    logits = outputs.pop("")
+    heads = [name for name, m in modules.items() if isinstance(m, nn.Linear)]
+    convs = [name for name, m in modules.items() if isinstance(m, nn.Conv2d)]
+    spatial = [name for name, t in outputs.items()
+               if t.dim() == 4 and not list(modules[name].children())]
+    head = heads[-1] if heads else None
+    source = _linear_source(modules, outputs, logits, head) if head else None
+    return ModelAnatomy(head=head, linear_source=source, last_conv=convs[-1] if convs else None,
+                        last_map=spatial[-1] if spatial else None)
+
+
+def _linear_source(modules, outputs, logits, head: str) -> str | None:
+    """The last spatial map ``h`` with ``logits == s * head(flatten(h))`` on the probe."""
+    layer = modules[head]
+    head_out = outputs.get(head)
+    if head_out is None or head_out.shape != logits.shape:
+        return None
+    if _scale_of(logits[0].double(), head_out[0].double()) is None:
+        return None
+    for name in reversed(list(outputs)):
+        h = outputs[name]
+        if name == head or h.dim() != 4 or h[0].numel() != layer.in_features:
+            continue
+        with torch.no_grad():
+            recomputed = layer(h.flatten(1))
+        if torch.allclose(recomputed, head_out, rtol=1e-4, atol=1e-5):
+            return name
+    return None
+
+
+def _scale_of(logits: torch.Tensor, linear: torch.Tensor) -> float | None:
+    """The scalar s with logits == s * linear, if there is one (least squares, checked)."""
+    norm = float(linear @ linear)
+    scale = float(logits @ linear) / norm if norm > 0 else 0.0
+    error = float((logits - scale * linear).abs().max())
+    return scale if error <= EXACT_TOLERANCE * (1.0 + float(logits.abs().max())) else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence for one class. Positive values pushed the class's logit up, negative down.
+
+    ``grid`` is at the resolution of the map it was computed on (13x13 for SimpleCNN's
+    exact split, the last conv's size for Grad-CAM, 28x28 for saliency). ``input_map`` is
+    the same evidence on the 28x28 model input; ``on_source()`` puts it on the drawing.
+    For ``exact``, ``grid.sum() == input_map.sum() == logit - bias_term``.
+    """
+
+    method: str  # "exact", "grad-cam" or "saliency"
+    target: int  # the class explained
+    layer: str  # the module whose map it is built on ("" for the input itself)
+    grid: np.ndarray  # (H, W) float32
+    input_map: np.ndarray  # (28, 28) float32
+    logit: float  # the class's logit in the forward pass explained
+    bias_term: float | None = None  # exact: scale * b_c, the part no position explains
+    channel_totals: np.ndarray | None = None  # exact: (C,) each channel's share of the logit
+    input_rect: tuple[float, float, float, float] | None = None  # see Preprocessed.input_rect
+    source_shape: tuple[int, int] | None = None  # (height, width) of the drawing
+
+    def on_source(self) -> np.ndarray:
+        """``input_map`` resampled onto the drawing's pixels (zero where the 28x28 input
+        does not reach), to overlay on the user's own strokes."""
+        if self.input_rect is None or self.source_shape is None:
+            raise ValueError("this evidence has no drawing to be placed on")
+        x, y, width, height = self.input_rect
+        rows = _interpolation(self.source_shape[0], y, height / INPUT_SIZE)
+        cols = _interpolation(self.source_shape[1], x, width / INPUT_SIZE)
+        return (rows @ self.input_map @ cols.T).astype(np.float32)
+
+
+def _interpolation(length: int, origin: float, step: float) -> np.ndarray:
+    """(length, 28) bilinear weights: source pixel i samples the 28 input pixels at
+    input coordinate ``(i + 0.5 - origin) / step``; rows outside the input are zero."""
+    edge = (np.arange(length) + 0.5 - origin) / step  # in input pixels, edges at 0 and 28
+    centre = np.clip(edge - 0.5, 0.0, INPUT_SIZE - 1.0)
+    low = np.floor(centre).astype(int)
+    high = np.minimum(low + 1, INPUT_SIZE - 1)
+    frac = centre - low
+    weights = np.zeros((length, INPUT_SIZE))
+    inside = (edge >= 0) & (edge < INPUT_SIZE)
+    index = np.flatnonzero(inside)
+    weights[index, low[inside]] += 1.0 - frac[inside]
+    weights[index, high[inside]] += frac[inside]
+    return weights
+
+
+def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:
+    """(size, cells) weights that spread each cell of a map over the input pixels near its
+    receptive-field centre, each cell's weights summing to 1, so totals are kept.
+
+    A map of ``cells`` cells on a ``size`` input has stride ``size // cells`` with the grid
+    centred: SimpleCNN's 13 pooled cells sit at 1.5, 3.5, ..., 25.5 (3x3 valid conv, 2x2
+    pool); DeepCNN's 7 and 14 cell maps at 1.5 + 4k and 0.5 + 2k.
+    """
+    if cells == size:
+        return np.eye(size)
+    stride = size // cells
+    first = (size - 1 - stride * (cells - 1)) / 2
+    position = np.clip((np.arange(size) - first) / stride, 0.0, cells - 1.0)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, cells - 1)
+    frac = position - low
+    weights = np.zeros((size, cells))
+    np.add.at(weights, (np.arange(size), low), 1.0 - frac)
+    np.add.at(weights, (np.arange(size), high), frac)
+    return weights / weights.sum(axis=0, keepdims=True)
+
+
+def to_input(grid: np.ndarray) -> np.ndarray:
+    """A (H, W) map on the 28x28 input, totals kept (see ``spread_matrix``)."""
+    rows = spread_matrix(grid.shape[0])
+    cols = spread_matrix(grid.shape[1])
+    return (rows @ grid.astype(np.float64) @ cols.T).astype(np.float32)
+
+
+class Explainer:
+    """Evidence maps for the predictions of one Classifier.
+
+    ``explain(prediction, target)`` uses the exact split when the classifier's model has
+    one, from the maps captured in that very prediction (the Explainer asks the classifier
+    to capture the head's input map), else Grad-CAM. ``method`` forces one of
+    ``METHODS``. Nothing is left behind: Grad-CAM's hooks are removed and no parameter
+    gets a ``.grad``.
+    """
+
+    def __init__(self, classifier: Classifier):
+        self.classifier = classifier
+        self._anatomies: WeakKeyDictionary[nn.Module, ModelAnatomy] = WeakKeyDictionary()
+
+    def anatomy(self) -> ModelAnatomy:
+        model = self.classifier.model
+        if model not in self._anatomies:
+            self._anatomies[model] = anatomy(model)
+            found = self._anatomies[model]
+            self.classifier.watch([name for name in (found.linear_source, found.last_map) if name])
+        return self._anatomies[model]
+
+    @property
+    def exact_available(self) -> bool:
+        return self.anatomy().linear_source is not None
+
+    def explain(self, prediction: Prediction, target: int | None = None,
+                method: str | None = None) -> Evidence:
+        if not prediction.has_digit:
+            raise ValueError("nothing to explain: the prediction has no digit")
+        if method not in (None, *METHODS):
+            raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+        target = prediction.digit if target is None else int(target)
+        if not 0 <= target < len(prediction.logits):
+            raise ValueError(f"no class {target}")
+        found = self.anatomy()
+        evidence = None
+        if method in (None, EXACT) and found.linear_source is not None:
+            evidence = self._exact(prediction, target, found)
+        if evidence is None and method == EXACT:
+            raise ValueError(f"{type(self.classifier.model).__name__}'s logits are not a "
+                             "scaled linear function of one map, so no exact split exists")
+        if evidence is None:
+            evidence = self._gradients(prediction, target, found, method or GRAD_CAM)
+        steps = prediction.steps
+        return _placed(evidence, steps.input_rect, steps.image.shape)
+
+    # -------------------------------------------------------------------- exact
+
+    def _exact(self, prediction: Prediction, target: int, found: ModelAnatomy) -> Evidence | None:
+        h = prediction.feature_maps.get(found.linear_source)
+        if h is None:  # captured from the next classification on (see anatomy())
+            h = self._recapture(prediction, found.linear_source)
+        head = dict(self.classifier.model.named_modules())[found.head]
+        weight = head.weight.detach().double().cpu().numpy()
+        bias = head.bias.detach().double().cpu().numpy() if head.bias is not None else 0.0
+        h = np.asarray(h, np.float64)
+        linear = weight @ h.reshape(-1) + bias
+        scale = _scale_of(torch.from_numpy(prediction.logits.astype(np.float64)),
+                          torch.from_numpy(linear))
+        if scale is None:  # the model changed since the probe; do not claim exactness
+            return None
+        terms = scale * weight[target].reshape(h.shape) * h
+        grid = terms.sum(axis=0)
+        bias_term = scale * (bias[target] if np.ndim(bias) else bias)
+        return Evidence(
+            method=EXACT, target=target, layer=found.linear_source,
+            grid=grid.astype(np.float32), input_map=to_input(grid),
+            logit=float(prediction.logits[target]), bias_term=float(bias_term),
+            channel_totals=terms.sum(axis=(1, 2)).astype(np.float32),
+        )
+
+    def _recapture(self, prediction: Prediction, name: str) -> np.ndarray:
+        model = self.classifier.model
+        x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)
+        with FeatureCapture(model, types=(), names=(name,)) as capture, torch.no_grad():
+            model(x.to(self.classifier.device))
+            return capture.outputs()[name][0].numpy()
+
+    # -------------------------------------------------------------------- gradients
+
+    def _gradients(self, prediction: Prediction, target: int, found: ModelAnatomy,
+                   method: str) -> Evidence:
+        """Grad-CAM on the last conv, or saliency, from one forward and backward pass."""
+        model = self.classifier.model
+        layer = found.last_conv if method == GRAD_CAM else None
+        if method == GRAD_CAM and layer is None:
+            method = SALIENCY  # no conv layer to weigh
+        x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)
+        x = x.to(self.classifier.device).requires_grad_(True)
+        names = (layer,) if layer else ()
+        with torch.enable_grad(), FeatureCapture(model, types=(), names=names, keep_graph=True) as capture:
+            logits = model(x)
+            if layer:
+                activation = capture.latest()[layer]
+                grad, = torch.autograd.grad(logits[0, target], activation)
+                alpha = grad[0].mean(dim=(1, 2))  # one weight per channel
+                grid = (alpha[:, None, None] * activation[0]).sum(dim=0).detach()
+            else:
+                grad, = torch.autograd.grad(logits[0, target], x)
+                # Gradient x (input - blank input): signed, and zero where there is no ink.
+                grid = (grad[0, 0] * (x[0, 0].detach() - BLANK_INPUT)).detach()
+        grid = grid.float().cpu().numpy()
+        return Evidence(method=method, target=target, layer=layer or "", grid=grid,
+                        input_map=to_input(grid), logit=float(logits[0, target].detach()))
+
+
+def _placed(evidence: Evidence, rect, shape) -> Evidence:
+    return replace(evidence, input_rect=rect, source_shape=tuple(shape))

@@ -1,0 +1,169 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from digitpad.capture import hook_count
+from digitpad.classifier import Classifier
+from digitpad.explain import (EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer, anatomy,
+                              spread_matrix, to_input)
+from digitpad.models import create_model
+from digitpad.synthetic import render_strokes
+
+
+@pytest.fixture
+def seven():
+    """A 7 drawn on a 280x280 canvas, off centre, as a user would."""
+    return render_strokes([[(60, 50), (170, 50), (100, 200)], [(90, 125), (150, 125)]])
+
+
+@pytest.fixture
+def simple(simple_model):
+    classifier = Classifier(simple_model)
+    return classifier, Explainer(classifier)
+
+
+def pooled_by_hand(model, model_input):
+    x = torch.from_numpy(model_input).view(1, 1, 28, 28)
+    with torch.no_grad():
+        return F.max_pool2d(F.relu(model.conv1(x)), 2)[0].double().numpy()
+
+
+def test_anatomy_finds_the_linear_head_only_where_there_is_one():
+    simple = anatomy(create_model("SimpleCNN"))
+    assert (simple.head, simple.linear_source, simple.last_conv, simple.last_map) == (
+        "fc", "pool", "conv1", "pool")
+    deep = anatomy(create_model("DeepCNN"))
+    assert deep.linear_source is None  # ReLU and dropout sit between the maps and the head
+    assert (deep.head, deep.last_conv, deep.last_map) == ("classifier.4", "block2.0", "block2.3")
+
+
+def test_exact_split_sums_to_each_logit_minus_the_scaled_bias(simple, seven):
+    classifier, explainer = simple
+    prediction = classifier.classify(seven)
+    model = classifier.model
+    h = pooled_by_hand(model, prediction.model_input)
+    scale = float(model.scale.detach())
+    for target in range(10):
+        evidence = explainer.explain(prediction, target)
+        assert evidence.method == EXACT and evidence.layer == "pool"
+        assert evidence.grid.shape == (13, 13) and evidence.input_map.shape == (28, 28)
+        bias_term = scale * float(model.fc.bias[target])
+        assert evidence.bias_term == pytest.approx(bias_term, rel=1e-5, abs=1e-6)
+        explained = float(prediction.logits[target]) - bias_term
+        assert float(evidence.grid.sum()) == pytest.approx(explained, rel=1e-4, abs=1e-4)
+        assert float(evidence.input_map.sum()) == pytest.approx(explained, rel=1e-4, abs=1e-4)
+        assert float(evidence.channel_totals.sum()) == pytest.approx(explained, rel=1e-4, abs=1e-4)
+        by_hand = scale * (model.fc.weight[target].detach().double().numpy().reshape(16, 13, 13) * h).sum(0)
+        np.testing.assert_allclose(evidence.grid, by_hand, rtol=1e-4, atol=1e-5)
+    # The predicted class is the one whose positions and bias add up to the most.
+    totals = [explainer.explain(prediction, c).grid.sum() + explainer.explain(prediction, c).bias_term
+              for c in range(10)]
+    assert int(np.argmax(totals)) == prediction.digit
+
+
+def test_exact_split_reads_the_classifiers_own_forward_pass(simple, seven):
+    classifier, explainer = simple
+    explainer.explain(classifier.classify(seven))  # first call: asks the classifier for "pool"
+    prediction = classifier.classify(seven)
+    assert "pool" in prediction.feature_maps and "conv1" in prediction.feature_maps
+    calls = []
+    handle = classifier.model.register_forward_pre_hook(lambda *_: calls.append(1))
+    try:
+        evidence = explainer.explain(prediction)
+    finally:
+        handle.remove()
+    assert calls == [] and evidence.method == EXACT
+
+
+def test_exact_split_follows_an_edited_scale(simple, seven):
+    classifier, explainer = simple
+    before = explainer.explain(classifier.classify(seven), 3)
+    with torch.no_grad():
+        classifier.model.scale.mul_(2.0)
+    classifier.invalidate()
+    after = explainer.explain(classifier.classify(seven), 3)
+    assert after.method == EXACT
+    assert after.bias_term == pytest.approx(2 * before.bias_term, rel=1e-5)
+    np.testing.assert_allclose(after.grid, 2 * before.grid, rtol=1e-4, atol=1e-5)
+
+
+def test_spread_keeps_totals_and_centres_cells_on_their_receptive_fields():
+    weights = spread_matrix(13)
+    np.testing.assert_allclose(weights.sum(axis=0), 1.0)
+    # Pooled cell k of SimpleCNN sees input pixels 2k..2k+3: its weight peaks there.
+    assert set(np.flatnonzero(weights[:, 5] == weights[:, 5].max())) <= {11, 12}
+    grid = np.random.default_rng(0).normal(size=(7, 7))
+    assert to_input(grid).sum() == pytest.approx(grid.sum(), rel=1e-5)
+    np.testing.assert_array_equal(spread_matrix(28), np.eye(28))
+
+
+def test_evidence_lands_on_the_users_strokes(simple, seven):
+    classifier, explainer = simple
+    prediction = classifier.classify(seven)
+    evidence = explainer.explain(prediction)
+    assert evidence.source_shape == seven.shape
+    # Put the 28x28 input itself back on the canvas: it must cover the strokes drawn.
+    placed = Evidence(**{**evidence.__dict__, "input_map": prediction.steps.centred}).on_source()
+    ink, back = seven > 0.5, placed > 0.3
+    assert (ink & back).sum() / (ink | back).sum() > 0.7
+    overlay = evidence.on_source()
+    assert overlay.shape == seven.shape
+    x, y, width, height = evidence.input_rect
+    rows, cols = np.mgrid[: seven.shape[0], : seven.shape[1]] + 0.5
+    outside = (rows < y) | (rows >= y + height) | (cols < x) | (cols >= x + width)
+    assert outside.any() and np.all(overlay[outside] == 0)
+    assert np.abs(overlay[~outside]).max() == pytest.approx(np.abs(evidence.input_map).max(), rel=0.05)
+
+
+def test_grad_cam_matches_a_hand_computation_and_leaves_nothing_behind(seven):
+    torch.manual_seed(0)
+    model = create_model("DeepCNN").eval()
+    classifier = Classifier(model)
+    explainer = Explainer(classifier)
+    explainer.anatomy()  # the classifier now also captures the deepest map
+    prediction = classifier.classify(seven)
+    hooks = hook_count(model)
+    assert hooks == classifier.capture.handle_count == 3  # two convs and block2.3
+    with torch.no_grad():
+        evidence = explainer.explain(prediction, 4)
+        assert not torch.is_grad_enabled()
+    assert evidence.method == GRAD_CAM and evidence.layer == "block2.0"
+    assert evidence.grid.shape == (14, 14)
+    assert hook_count(model) == hooks
+    assert all(p.grad is None for p in model.parameters())
+
+    x = torch.from_numpy(prediction.model_input).view(1, 1, 28, 28)
+    activation = model.block2[0](model.block1(x)).detach().requires_grad_(True)
+    logit = model.classifier(model.block2[1:](activation))[0, 4]
+    grad, = torch.autograd.grad(logit, activation)
+    by_hand = (grad[0].mean(dim=(1, 2))[:, None, None] * activation[0]).sum(0).detach().numpy()
+    np.testing.assert_allclose(evidence.grid, by_hand, rtol=1e-4, atol=1e-6)
+    assert evidence.logit == pytest.approx(float(prediction.logits[4]), rel=1e-5, abs=1e-5)
+    assert explainer.explain(prediction).method == GRAD_CAM  # the default without an exact split
+    with pytest.raises(ValueError, match="no exact split"):
+        explainer.explain(prediction, method=EXACT)
+
+
+def test_saliency_is_gradient_times_ink(simple, seven):
+    classifier, explainer = simple
+    prediction = classifier.classify(seven)
+    evidence = explainer.explain(prediction, 7, method=SALIENCY)
+    assert evidence.method == SALIENCY and evidence.grid.shape == (28, 28)
+    x = torch.from_numpy(prediction.model_input).view(1, 1, 28, 28).requires_grad_(True)
+    grad, = torch.autograd.grad(classifier.model(x)[0, 7], x)
+    by_hand = grad[0, 0].numpy() * prediction.steps.centred / 0.3081
+    np.testing.assert_allclose(evidence.grid, by_hand, rtol=1e-4, atol=1e-6)
+    assert np.all(evidence.grid[prediction.steps.centred == 0] == 0)
+    assert all(p.grad is None for p in classifier.model.parameters())
+
+
+def test_bad_requests_are_refused_clearly(simple, seven):
+    classifier, explainer = simple
+    with pytest.raises(ValueError, match="no digit"):
+        explainer.explain(classifier.classify(np.zeros((50, 50))))
+    prediction = classifier.classify(seven)
+    with pytest.raises(ValueError, match="unknown method"):
+        explainer.explain(prediction, method="lime")
+    with pytest.raises(ValueError, match="no class 10"):
+        explainer.explain(prediction, 10)
