@@ -19,7 +19,7 @@ import torch.nn as nn
 
 from .capture import FeatureCapture
 from .classifier import Classifier, Prediction
-from .preprocess import INPUT_SIZE, normalise
+from .preprocess import BLANK_INPUT, INPUT_SIZE
 
 EXACT = "exact"
 GRAD_CAM = "grad-cam"
@@ -28,7 +28,6 @@ METHODS = (EXACT, GRAD_CAM, SALIENCY)
 # How far the logits may stray from scale * (W h + b), relative to their size, for the
 # split to count as exact (float32 sums in a different order).
 EXACT_TOLERANCE = 1e-4
-BLANK_INPUT = float(normalise(np.zeros(1))[0])  # what an empty canvas gives the model
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,14 @@ class ExportError(ValueError):
     """The export folder or a file in it cannot be written; the message says which."""
 
 
-def grey_png(array: np.ndarray, low: float, high: float) -> Image.Image:
-    """A float array as 8-bit grey, ``low`` black and ``high`` white."""
+def grey_levels(array: np.ndarray, low: float, high: float) -> np.ndarray:
+    """A float array as uint8 grey levels, ``low`` black and ``high`` white."""
     span = high - low if high > low else 1.0
-    return Image.fromarray(np.round(np.clip((array - low) / span, 0, 1) * 255).astype(np.uint8), "L")
+    return np.round(np.clip((array - low) / span, 0, 1) * 255).astype(np.uint8)
+
+
+def grey_png(array: np.ndarray, low: float, high: float) -> Image.Image:
+    return Image.fromarray(grey_levels(array, low, high), "L")
 
 
 def mosaic(maps: np.ndarray) -> Image.Image:
@@ -44,7 +48,7 @@ def mosaic(maps: np.ndarray) -> Image.Image:
     tile_h, tile_w = height * zoom, width * zoom
     sheet = np.zeros((rows * (tile_h + GAP) - GAP, columns * (tile_w + GAP) - GAP), np.uint8)
     sheet[:] = 128  # gaps in mid grey
-    tiles = np.asarray(grey_png(maps, float(maps.min()), float(maps.max())))
+    tiles = grey_levels(maps, float(maps.min()), float(maps.max()))
     for index in range(channels):
         row, col = divmod(index, columns)
         tile = np.kron(tiles[index], np.ones((zoom, zoom), np.uint8))

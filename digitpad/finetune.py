@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from .classifier import _softmax
 from .data import Digits
 from .models import clone_model
-from .preprocess import MNIST_MEAN, MNIST_STD, normalise
+from .preprocess import BLANK_INPUT, normalise
 
 MAX_STEPS = 40
 MIN_STEPS = 3
@@ -69,9 +69,8 @@ def jitter(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         torch.stack([sin, cos, uniform(-MAX_SHIFT, MAX_SHIFT)], dim=1),
     ], dim=1).to(images.device)
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
-    ink = images * MNIST_STD + MNIST_MEAN  # sample ink so the padding is blank paper
-    moved = F.grid_sample(ink, grid, align_corners=False, padding_mode="zeros")
-    return (moved - MNIST_MEAN) / MNIST_STD
+    ink = images - BLANK_INPUT  # sample ink, so what moves in from outside is blank paper
+    return F.grid_sample(ink, grid, align_corners=False, padding_mode="zeros") + BLANK_INPUT
 
 
 def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digits, *,

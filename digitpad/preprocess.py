@@ -143,6 +143,10 @@ def normalise(centred: np.ndarray) -> np.ndarray:
     return ((np.asarray(centred, np.float32) - MNIST_MEAN) / MNIST_STD).astype(np.float32)
 
 
+# Blank paper as model input, to the bit (float32), as ``preprocess`` makes it.
+BLANK_INPUT = float(normalise(np.zeros(1))[0])
+
+
 def denormalise(model_input: np.ndarray) -> np.ndarray:
     return np.asarray(model_input, np.float32) * MNIST_STD + MNIST_MEAN
 

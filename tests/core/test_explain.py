@@ -48,7 +48,7 @@ def test_exact_split_sums_to_each_logit_minus_the_scaled_bias(simple, seven):
         evidence = explainer.explain(prediction, target)
         assert evidence.method == EXACT and evidence.layer == "pool"
         assert evidence.grid.shape == (13, 13) and evidence.input_map.shape == (28, 28)
-        bias_term = scale * float(model.fc.bias[target])
+        bias_term = scale * float(model.fc.bias[target].detach())
         assert evidence.bias_term == pytest.approx(bias_term, rel=1e-5, abs=1e-6)
         explained = float(prediction.logits[target]) - bias_term
         assert float(evidence.grid.sum()) == pytest.approx(explained, rel=1e-4, abs=1e-4)
