@@ -1,15 +1,14 @@
 """"That was a 7": teach the network one corrected drawing without wrecking it.
 
-A few optimiser steps on batches that mix slightly shifted, rotated and scaled copies of
-the drawing with a replay of MNIST training digits, so the model learns the correction
-without forgetting the rest. The work happens on a copy; the caller swaps the copy in
+A few optimiser steps on batches that mix copies of the drawing, distorted by the
+trainer's augmentation (``digitpad.augment``), with a replay of MNIST training digits, so
+the model learns the correction without forgetting the rest. The work happens on a copy; the caller swaps the copy in
 (``Classifier.set_model``), so the live model is never half updated, and keeps
 ``previous_state`` to undo.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,10 +16,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .augment import Augmentation, augment, model_inputs
 from .classifier import _softmax
 from .data import Digits
-from .models import clone_model
-from .preprocess import BLANK_INPUT, normalise
+from .preprocess import MNIST_MEAN, MNIST_STD
+from .train import fresh_copy
 
 MAX_STEPS = 40
 MIN_STEPS = 3
@@ -31,9 +31,7 @@ DISTILLATION = 1.0  # weight of keeping the replayed digits' answers as they wer
 ATTEMPTS = ((1e-3, 0.7), (5e-4, 0.6), (2.5e-4, 0.5))
 GUARD_SIZE = 1000  # training digits that measure what a correction costs
 GUARD_TOLERANCE = 0.003  # accuracy on them an attempt may lose before a gentler one
-MAX_ROTATION = math.radians(12)
-MAX_SHIFT = 2.0 / 14  # pixels, in affine_grid's -1..1 units
-SCALE_RANGE = (0.9, 1.1)
+AUGMENTATION = Augmentation()  # the distortions the shipped weights were trained with
 
 
 @dataclass
@@ -48,29 +46,16 @@ class Correction:
 
     def restore(self) -> nn.Module:
         """A model with the weights from before the correction (to undo it)."""
-        model = clone_model(self.model)
+        model = fresh_copy(self.model)
         model.load_state_dict(self.previous_state)
         return model.eval()
 
 
-def jitter(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Random small rotations, scalings and shifts of (N, 1, 28, 28) model inputs; the
-    background stays MNIST's blank."""
-    count = len(images)
-
-    def uniform(low, high):
-        return torch.rand(count, generator=generator) * (high - low) + low
-
-    angle = uniform(-MAX_ROTATION, MAX_ROTATION)
-    scale = uniform(*SCALE_RANGE)
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([
-        torch.stack([cos, -sin, uniform(-MAX_SHIFT, MAX_SHIFT)], dim=1),
-        torch.stack([sin, cos, uniform(-MAX_SHIFT, MAX_SHIFT)], dim=1),
-    ], dim=1).to(images.device)
-    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
-    ink = images - BLANK_INPUT  # sample ink, so what moves in from outside is blank paper
-    return F.grid_sample(ink, grid, align_corners=False, padding_mode="zeros") + BLANK_INPUT
+def distorted_copies(drawing: torch.Tensor, count: int, generator: torch.Generator) -> torch.Tensor:
+    """``count`` copies of a (1, 1, 28, 28) model input, each distorted by the trainer's
+    augmentation, so the correction is learnt for the drawing's near neighbours too."""
+    ink = (drawing.cpu() * MNIST_STD + MNIST_MEAN).expand(count, -1, -1, -1)
+    return (augment(ink, AUGMENTATION, generator) - MNIST_MEAN) / MNIST_STD
 
 
 def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digits, *,
@@ -93,9 +78,9 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
     label = int(label)
     device = next(model.parameters()).device
     drawing = torch.from_numpy(np.asarray(model_input, np.float32)).view(1, 1, 28, 28).to(device)
-    teacher = clone_model(model).eval()
+    teacher = fresh_copy(model).to(device).eval()
     guard = np.random.default_rng(seed).choice(len(replay), GUARD_SIZE, replace=False)
-    guard_inputs = torch.from_numpy(normalise(replay.images[guard] / np.float32(255))).unsqueeze(1)
+    guard_inputs = model_inputs(torch.from_numpy(replay.images[guard]))
     guard_before = _accuracy(teacher, guard_inputs, replay.labels[guard])
 
     best = None
@@ -119,18 +104,17 @@ def _fine_tune(teacher: nn.Module, drawing: torch.Tensor, label: int, replay: Di
                learning_rate: float, target: float, seed: int) -> tuple[nn.Module, int]:
     device = drawing.device
     generator = torch.Generator().manual_seed(seed)
-    tuned = clone_model(teacher)
+    tuned = fresh_copy(teacher).to(device)
     optimizer = torch.optim.SGD(tuned.parameters(), lr=learning_rate, momentum=0.9)
     targets = torch.cat([torch.full((COPIES,), label), torch.zeros(REPLAY, dtype=torch.long)])
-    copies = drawing.cpu().expand(COPIES, -1, -1, -1)
     steps = 0
     while steps < MAX_STEPS:
         if steps >= MIN_STEPS and _probabilities(tuned, drawing)[label] >= target:
             break
         picks = torch.randint(len(replay), (REPLAY,), generator=generator).numpy()
-        replayed = torch.from_numpy(normalise(replay.images[picks] / np.float32(255))).unsqueeze(1)
+        replayed = model_inputs(torch.from_numpy(replay.images[picks]))
         targets[COPIES:] = torch.from_numpy(replay.labels[picks])
-        batch = torch.cat([jitter(copies, generator), replayed]).to(device)
+        batch = torch.cat([distorted_copies(drawing, COPIES, generator), replayed]).to(device)
         with torch.no_grad():
             old = F.log_softmax(teacher(batch[COPIES:]), dim=1)
         _train_mode(tuned)

@@ -83,17 +83,6 @@ def arch_name(model: nn.Module) -> str:
     return type(model).__name__
 
 
-def clone_model(model: nn.Module) -> nn.Module:
-    """A fresh model of the same registered architecture with a copy of ``model``'s state,
-    on the same device and in the same mode, without any of ``model``'s hooks."""
-    clone = create_model(arch_name(model))
-    clone.load_state_dict(model.state_dict())
-    first = next(model.parameters(), None)
-    if first is not None:
-        clone.to(first.device)
-    return clone.train(model.training)
-
-
 def guess_arch(keys) -> str | None:
     """The architecture whose state_dict has exactly these keys, if exactly one does."""
     keys = set(keys)

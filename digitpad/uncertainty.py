@@ -31,8 +31,8 @@ from .capture import FeatureCapture
 from .classifier import Prediction
 from .data import Digits
 from .explain import anatomy
-from .models import clone_model
 from .preprocess import preprocess
+from .train import fresh_copy
 
 BANK_SIZE = 10_000  # training digits remembered (the first ones of the training split)
 CALIBRATION_SIZE = 5_000  # the next ones, held out to set the threshold
@@ -125,7 +125,7 @@ class DigitCheck:
         feature = anatomy(model).last_map
         if feature is None:
             raise ValueError(f"{type(model).__name__} has no spatial feature map to compare")
-        copy = clone_model(model).eval()
+        copy = fresh_copy(model).eval()
         check = cls(feature=feature, bank=_features_of(copy, feature, reference.bank_inputs),
                     bank_labels=reference.bank_labels, threshold=math.inf,
                     fingerprint=model_fingerprint(model))

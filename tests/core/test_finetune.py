@@ -4,7 +4,7 @@ import torch
 
 from digitpad.capture import hook_count
 from digitpad.classifier import Classifier
-from digitpad.finetune import correct, jitter
+from digitpad.finetune import correct, distorted_copies
 from digitpad.preprocess import BLANK_INPUT as BLANK, normalise
 
 CORRECTIONS = 2
@@ -64,16 +64,16 @@ def test_swapping_in_the_correction_changes_the_live_reading(simple_model, mnist
     assert classifier.classify(drawing).digit == before
 
 
-def test_jitter_moves_the_ink_but_keeps_the_paper_blank():
+def test_the_drawing_is_learnt_from_distorted_copies():
     generator = torch.Generator().manual_seed(0)
-    blank = torch.full((4, 1, 28, 28), BLANK)
-    np.testing.assert_allclose(jitter(blank, generator).numpy(), BLANK, atol=1e-6)
-    digit = torch.full((1, 1, 28, 28), BLANK)
+    blank = torch.full((1, 1, 28, 28), BLANK)
+    np.testing.assert_allclose(distorted_copies(blank, 4, generator).numpy(), BLANK, atol=1e-5)
+    digit = blank.clone()
     digit[0, 0, 8:20, 12:16] = float(normalise(np.ones(1))[0])
-    moved = jitter(digit.expand(8, -1, -1, -1), generator)
-    assert not torch.allclose(moved[0], moved[1])
-    ink = (moved - BLANK).sum(dim=(1, 2, 3)) / (digit - BLANK).sum()
-    assert ink.min() > 0.7 and ink.max() < 1.3  # scaled by at most 10 %: area within ~20 %
+    copies = distorted_copies(digit, 8, generator)
+    assert copies.shape == (8, 1, 28, 28) and not torch.allclose(copies[0], copies[1])
+    ink = (copies - BLANK).sum(dim=(1, 2, 3)) / (digit - BLANK).sum()
+    assert ink.min() > 0.5 and ink.max() < 2.0  # moved and reshaped, not lost
 
 
 def test_bad_corrections_are_refused(simple_model, mnist_train):
