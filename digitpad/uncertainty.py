@@ -120,16 +120,14 @@ class DigitCheck:
     def fit(cls, model: nn.Module, reference: ReferenceDigits, *,
             false_reject: float = FALSE_REJECT_TARGET) -> "DigitCheck":
         """Remember the reference digits' features; set the threshold so that
-        ``false_reject`` of the held-out ones are rejected. Runs on a copy of ``model``,
-        so a live one is not disturbed."""
+        ``false_reject`` of the held-out ones are rejected."""
         feature = anatomy(model).last_map
         if feature is None:
             raise ValueError(f"{type(model).__name__} has no spatial feature map to compare")
-        copy = fresh_copy(model).eval()
-        check = cls(feature=feature, bank=_features_of(copy, feature, reference.bank_inputs),
+        check = cls(feature=feature, bank=_features_of(model, feature, reference.bank_inputs),
                     bank_labels=reference.bank_labels, threshold=math.inf,
                     fingerprint=model_fingerprint(model))
-        held_out = check.scores(copy, reference.calibration_inputs)
+        held_out = check.scores(model, reference.calibration_inputs)
         return replace(check, threshold=float(np.quantile(held_out, 1.0 - false_reject)))
 
     def is_current(self, model: nn.Module) -> bool:
@@ -151,7 +149,7 @@ class DigitCheck:
         return self.nearest(pooled_features(torch.as_tensor(maps)))[0]
 
     def scores(self, model: nn.Module, model_inputs: np.ndarray) -> np.ndarray:
-        """Distances for a stack of 28x28 model inputs (for measurements)."""
+        """Distances for a stack of 28x28 model inputs of ``model`` (for measurements)."""
         return self.nearest(_features_of(model, self.feature, model_inputs))[0]
 
     def assess(self, prediction: Prediction) -> Uncertainty:
@@ -177,11 +175,13 @@ def assess(prediction: Prediction, check: DigitCheck | None = None) -> Uncertain
 
 
 def _features_of(model: nn.Module, feature: str, model_inputs: np.ndarray) -> torch.Tensor:
-    device = next(model.parameters()).device
+    """Features of many inputs, computed on a channels-last CPU copy of ``model``: CPU
+    convolutions run about twice as fast that way, and a live model's hooks stay quiet."""
+    copy = fresh_copy(model).eval().to(memory_format=torch.channels_last)
     chunks = []
-    with FeatureCapture(model, types=(), names=(feature,)) as capture, torch.no_grad():
+    with FeatureCapture(copy, types=(), names=(feature,)) as capture, torch.no_grad():
         for start in range(0, len(model_inputs), BATCH):
             x = torch.from_numpy(np.ascontiguousarray(model_inputs[start : start + BATCH], np.float32))
-            model(x.unsqueeze(1).to(device))
+            copy(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
             chunks.append(pooled_features(capture.outputs()[feature]))
     return torch.cat(chunks)
