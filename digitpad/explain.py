@@ -127,25 +127,21 @@ class Evidence:
         if self.input_rect is None or self.source_shape is None:
             raise ValueError("this evidence has no drawing to be placed on")
         x, y, width, height = self.input_rect
-        rows = _interpolation(self.source_shape[0], y, height / INPUT_SIZE)
-        cols = _interpolation(self.source_shape[1], x, width / INPUT_SIZE)
-        return (rows @ self.input_map @ cols.T).astype(np.float32)
+        along_rows = _resample(self.input_map, self.source_shape[0], y, height / INPUT_SIZE)
+        return _resample(along_rows.T, self.source_shape[1], x, width / INPUT_SIZE).T.copy()
 
 
-def _interpolation(length: int, origin: float, step: float) -> np.ndarray:
-    """(length, 28) bilinear weights: source pixel i samples the 28 input pixels at
-    input coordinate ``(i + 0.5 - origin) / step``; rows outside the input are zero."""
+def _resample(array: np.ndarray, length: int, origin: float, step: float) -> np.ndarray:
+    """Linear interpolation of ``array``'s 28 rows onto ``length`` rows: row i samples
+    input coordinate ``(i + 0.5 - origin) / step``; rows outside the input are zero.
+    (Two gathers rather than a matrix product: no BLAS threads to wake for a small job.)"""
     edge = (np.arange(length) + 0.5 - origin) / step  # in input pixels, edges at 0 and 28
     centre = np.clip(edge - 0.5, 0.0, INPUT_SIZE - 1.0)
     low = np.floor(centre).astype(int)
     high = np.minimum(low + 1, INPUT_SIZE - 1)
-    frac = centre - low
-    weights = np.zeros((length, INPUT_SIZE))
-    inside = (edge >= 0) & (edge < INPUT_SIZE)
-    index = np.flatnonzero(inside)
-    weights[index, low[inside]] += 1.0 - frac[inside]
-    weights[index, high[inside]] += frac[inside]
-    return weights
+    frac = (centre - low).astype(np.float32)[:, None]
+    inside = ((edge >= 0) & (edge < INPUT_SIZE))[:, None]
+    return np.where(inside, array[low] * (1 - frac) + array[high] * frac, 0).astype(np.float32)
 
 
 def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:

@@ -44,6 +44,11 @@ class Correction:
     steps: int  # optimiser steps taken
     guard_accuracy: tuple[float, float]  # on GUARD_SIZE training digits, before and after
 
+    @property
+    def learnt(self) -> bool:
+        """Whether the drawing now reads as ``label`` (False: MAX_STEPS were not enough)."""
+        return int(self.after.argmax()) == self.label
+
     def restore(self) -> nn.Module:
         """A model with the weights from before the correction (to undo it)."""
         model = fresh_copy(self.model)
@@ -67,7 +72,9 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
     to the original's (distillation). It stops once the drawing reads as ``label`` with
     the attempt's target probability. If that cost more than GUARD_TOLERANCE of accuracy
     on GUARD_SIZE other training digits, it tries again more gently (smaller steps, a
-    lower target), and returns the attempt that fixed the drawing at the least cost.
+    lower target), and returns the attempt that fixed the drawing at the least cost. When
+    the first attempt cannot make the drawing read as ``label`` within MAX_STEPS, the
+    result says so (``learnt`` is False) and the caller should not swap it in.
     BatchNorm statistics are kept.
     """
     if not 0 <= int(label) < 10:
@@ -92,8 +99,8 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
         rank = (after.argmax() != label, guard_before - guard_after)
         if best is None or rank < best[0]:
             best = (rank, tuned, steps, after, guard_after)
-        if rank[0] == 0 and rank[1] <= GUARD_TOLERANCE:
-            break
+        if rank[0] or rank[1] <= GUARD_TOLERANCE:
+            break  # good enough, or not learnt at all: gentler steps would not learn it either
     _, tuned, steps, after, guard_after = best
     return Correction(model=tuned, previous_state=_cpu_state(model), label=label,
                       before=_probabilities(teacher, drawing), after=after, steps=steps,

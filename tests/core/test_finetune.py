@@ -32,7 +32,7 @@ def test_a_correction_fixes_the_drawing_without_wrecking_the_model(simple_model,
         label = int(labels[index])
         correction = correct(simple_model, inputs[index], label, mnist_train)
         assert correction.before.argmax() != label
-        assert correction.after.argmax() == label and correction.after[label] >= 0.5
+        assert correction.learnt and correction.after.argmax() == label and correction.after[label] >= 0.5
         rest = np.arange(len(labels)) != index
         drop = accuracy(simple_model, inputs[rest], labels[rest]) - accuracy(correction.model, inputs[rest], labels[rest])
         assert drop < 0.005, f"correcting test digit {index} cost {100 * drop:.2f} points"
