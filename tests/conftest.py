@@ -23,4 +23,4 @@ def mnist_dir():
     folder = local_mnist_dir()
     if folder is None:
         pytest.skip("MNIST not found (set DIGITPAD_DATA or place it at ../shared/data/mnist)")
-    return folder
+    return folder.resolve()  # tests may chdir or link to it
