@@ -28,6 +28,7 @@ class Evaluation:
     confusion: np.ndarray  # (10, 10) counts; rows: true digit, columns: predicted
     perturbed_accuracy: float
     perturbation: Augmentation
+    predictions: np.ndarray  # (N,) the digit read in each image, for finding examples
 
     def as_dict(self) -> dict:
         return {
@@ -89,4 +90,5 @@ def evaluate(model: nn.Module, digits: Digits, device="cpu",
         confusion=confusion,
         perturbed_accuracy=float((perturbed_predictions == digits.labels).mean()),
         perturbation=perturbation,
+        predictions=predictions,
     )

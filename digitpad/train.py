@@ -63,6 +63,9 @@ class StepEvent:
     loss: float  # mean over this epoch so far
     accuracy: float  # on this epoch's (augmented) batches so far
     images_per_second: float
+    # The network being trained, paused while the caller holds the event: copy what you
+    # need (the app shows its weights evolving) before asking for the next event.
+    model: nn.Module | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             if step % config.report_every == 0 or step == steps:
                 seen = step * batch_size
                 event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
-                                  correct.item() / seen, seen / _seconds_since(start, device))
+                                  correct.item() / seen, seen / _seconds_since(start, device), student)
                 paused = time.perf_counter()
                 yield event
                 start += time.perf_counter() - paused  # the caller's time is not training time

@@ -42,6 +42,7 @@ def test_evaluation_is_consistent(trained, test_set):
     predictions = predict(trained, torch.from_numpy(np.array(subset.images))).numpy()
 
     assert result.count == 2000 and result.confusion.sum() == 2000
+    assert np.array_equal(result.predictions, predictions)  # each image's reading, in order
     assert result.accuracy == pytest.approx((predictions == subset.labels).mean())
     assert np.trace(result.confusion) == (predictions == subset.labels).sum()
     assert (result.confusion.sum(axis=1) == np.bincount(subset.labels, minlength=10)).all()

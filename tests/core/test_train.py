@@ -101,6 +101,18 @@ def test_continuing_from_a_model_leaves_that_model_alone(small_mnist):
     assert done.model is not start and done.test_accuracy > 0.8
 
 
+def test_step_events_lend_the_network_being_trained(small_mnist):
+    snapshots = []
+    for event in train(quick_config(epochs=1, report_every=20), *small_mnist):
+        if isinstance(event, StepEvent):
+            snapshots.append({k: v.clone() for k, v in event.model.state_dict().items()})
+    done = event
+    assert len(snapshots) == TRAIN_IMAGES // 64 // 20 + 1
+    assert not torch.equal(snapshots[0]["conv1.weight"], snapshots[1]["conv1.weight"])  # it learns
+    for name, tensor in done.model.state_dict().items():  # the last step's weights are the result
+        assert torch.equal(snapshots[-1][name], tensor), name
+
+
 def test_distillation_from_a_teacher(small_mnist, tmp_path):
     teacher = run(quick_config(epochs=1), small_mnist)[-1]
     teacher_path = save_weights(tmp_path / "teacher.pt", teacher.model,
