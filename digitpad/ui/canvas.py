@@ -85,6 +85,22 @@ class Stroke:
             yield self.piece(index)
         yield self.tail()
 
+    def paint_on(self, layer: "_Layer") -> None:
+        layer.paint(list(self.pieces()), self.erase)
+
+
+@dataclass
+class PlacedImage:
+    """A picture put on the pad (a test digit to inspect), filling the pad the way a
+    digit drawn in the guide box does; on the undo stack and under later strokes like
+    any stroke."""
+
+    ink: np.ndarray  # (H, W) uint8, ink high
+    erase = False
+
+    def paint_on(self, layer: "_Layer") -> None:
+        layer.paint_image(self.ink)
+
 
 class _Layer:
     """An image that strokes are painted on through a transform from logical pixels.
@@ -109,6 +125,29 @@ class _Layer:
             painter.strokePath(path, _pen(colour, width))
         painter.end()
 
+    def paint_image(self, ink: np.ndarray) -> None:
+        """Ink ``ink`` (uint8, ink high) over the layer, scaled to fill the logical square
+        (centred if it is not square) with crisp pixels: the network's own pixels, big."""
+        height, width = ink.shape
+        if self.background is not None:  # the classifier's grey layer: the brighter wins
+            source = QImage(np.ascontiguousarray(ink).data, width, height, width,
+                            QImage.Format.Format_Grayscale8)
+            mode = QPainter.CompositionMode.CompositionMode_Lighten
+        else:  # the screen's layer: ink colour, as opaque as the ink is dark
+            argb = np.empty((height, width, 4), np.uint8)  # B, G, R, A in memory
+            argb[..., :3] = (self.ink.blue(), self.ink.green(), self.ink.red())
+            argb[..., 3] = ink
+            source = QImage(argb.data, width, height, 4 * width, QImage.Format.Format_ARGB32)
+            mode = QPainter.CompositionMode.CompositionMode_SourceOver
+        scale = LOGICAL_SIZE / max(height, width)
+        target = QRectF((LOGICAL_SIZE - width * scale) / 2, (LOGICAL_SIZE - height * scale) / 2,
+                        width * scale, height * scale)
+        painter = QPainter(self.image)
+        painter.setTransform(self.transform)
+        painter.setCompositionMode(mode)
+        painter.drawImage(target, source)
+        painter.end()
+
     def clear(self) -> None:
         self.image.fill(self.background if self.background is not None else Qt.GlobalColor.transparent)
 
@@ -119,14 +158,17 @@ def _pen(colour: QColor, width: float) -> QPen:
 
 
 class _AddStroke(QUndoCommand):
-    def __init__(self, canvas: "DrawingCanvas", stroke: Stroke):
-        super().__init__("Erase" if stroke.erase else "Stroke")
-        self.canvas, self.stroke, self.painted = canvas, stroke, True
+    def __init__(self, canvas: "DrawingCanvas", stroke: Stroke | PlacedImage, painted: bool = True,
+                 text: str | None = None):
+        super().__init__(text or ("Erase" if stroke.erase else "Stroke"))
+        # ``painted``: a stroke drawn by hand is on the layers before it is pushed.
+        self.canvas, self.stroke, self.painted = canvas, stroke, painted
 
     def redo(self):
         self.canvas.strokes.append(self.stroke)
-        if not self.painted:  # the first redo comes from push(): already on screen
-            self.canvas._paint_on_layers(list(self.stroke.pieces()), self.stroke.erase)
+        if not self.painted:
+            for layer in self.canvas._layers():
+                self.stroke.paint_on(layer)
             self.canvas.update()
         self.painted = False
         self.canvas._changed()
@@ -172,7 +214,7 @@ class DrawingCanvas(QWidget):
         self.setMinimumSize(200, 200)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
-        self.strokes: list[Stroke] = []
+        self.strokes: list[Stroke | PlacedImage] = []
         self.undo_stack = QUndoStack(self)
         self._brush_size = DEFAULT_BRUSH
         self._eraser = False
@@ -227,6 +269,19 @@ class DrawingCanvas(QWidget):
         self._finish_stroke()
         if self.strokes:
             self.undo_stack.push(_Clear(self))
+
+    def place_image(self, ink: np.ndarray) -> None:
+        """Replace the drawing with an image (2-D, uint8 ink high, e.g. a 28 x 28 MNIST
+        digit), scaled to fill the pad; one undo brings the drawing back."""
+        ink = np.asarray(ink)
+        if ink.ndim != 2 or ink.dtype != np.uint8 or min(ink.shape) < 1:
+            raise ValueError(f"expected a 2-D uint8 image, got {ink.dtype} {ink.shape}")
+        self._finish_stroke()
+        self.undo_stack.beginMacro(self.tr("Place Digit"))
+        self.clear()
+        self.undo_stack.push(_AddStroke(self, PlacedImage(ink.copy()), painted=False,
+                                        text=self.tr("Place Digit")))
+        self.undo_stack.endMacro()
 
     # ------------------------------------------------------------------ geometry
 
@@ -302,10 +357,12 @@ class DrawingCanvas(QWidget):
         if self._active is not None:
             self.end_stroke()
 
+    def _layers(self) -> list[_Layer]:
+        return [layer for layer in (self._model_layer, self._screen_layer) if layer is not None]
+
     def _paint_on_layers(self, pieces, erase: bool) -> None:
-        self._model_layer.paint(pieces, erase)
-        if self._screen_layer is not None:
-            self._screen_layer.paint(pieces, erase)
+        for layer in self._layers():
+            layer.paint(pieces, erase)
 
     def _rebuild(self) -> None:
         """Paint every stroke again from scratch (after undo or clear)."""
@@ -318,7 +375,7 @@ class DrawingCanvas(QWidget):
         if layer is not None:
             layer.clear()
             for stroke in self.strokes:
-                layer.paint(list(stroke.pieces()), stroke.erase)
+                stroke.paint_on(layer)
 
     def _changed(self) -> None:
         if not self._emit_timer.isActive():

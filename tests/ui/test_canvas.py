@@ -222,3 +222,38 @@ def test_the_guide_and_invitation_show_on_an_empty_pad(canvas):
     # the dashed guide's top edge is faintly darker than the paper somewhere along it
     edge = [shot.pixelColor(guide_corner.x() + dx, guide_corner.y()).lightness() for dx in range(12)]
     assert 150 < min(edge) < 255
+
+
+def test_a_placed_image_replaces_the_drawing_until_undone(canvas, qtbot, mnist_dir):
+    from digitpad.data import load_mnist
+    from digitpad.preprocess import preprocess
+
+    digit = load_mnist(mnist_dir, "test").images[0]  # a 7
+    draw_strokes(canvas, ACROSS)
+    drawn = canvas.image()
+    canvas.place_image(digit)
+    image = canvas.image()
+    assert image.shape == (LOGICAL_SIZE, LOGICAL_SIZE)
+    # Each MNIST pixel becomes a 10 x 10 block, so the network reads nearly that digit.
+    assert np.array_equal(image[::10, ::10], digit)
+    steps = preprocess(image)
+    assert np.abs(steps.centred - digit / 255).mean() < 0.03
+    shown = canvas.grab().toImage()
+    centre = canvas.to_widget(QPointF(14.5 * 10, 14.5 * 10)).toPoint()
+    assert (QColor(shown.pixel(centre)).lightness() < 128) == (digit[14, 14] > 128)
+
+    draw_strokes(canvas, ACROSS)  # drawing on top of it, like on any drawing
+    assert ink(canvas.image()) > ink(image)
+    canvas.undo_stack.undo()
+    assert np.array_equal(canvas.image(), image)
+    canvas.undo_stack.undo()  # one step brings the earlier drawing back
+    assert np.array_equal(canvas.image(), drawn)
+    canvas.undo_stack.redo()
+    assert np.array_equal(canvas.image(), image)
+
+
+def test_placing_something_that_is_no_image_is_refused(canvas):
+    for bad in (np.zeros((28, 28, 28), np.uint8), np.zeros((28, 28), np.float32), np.zeros((0, 5), np.uint8)):
+        with pytest.raises(ValueError, match="2-D uint8"):
+            canvas.place_image(bad)
+    assert canvas.is_empty() and canvas.undo_stack.count() == 0
