@@ -33,10 +33,13 @@ from ..classifier import Classifier, cuda_unavailable_reason
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 from .canvas import MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
+from .panels.evaluation import EvaluationPanel
 from .panels.feature_maps import FeatureMapsPanel
 from .panels.network_input import NetworkInputPanel
 from .panels.parameters import ParametersPanel
 from .panels.probabilities import ProbabilitiesPanel
+from .panels.training import TrainingPanel
+from .workers import Jobs
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_DOCK_WIDTH = 420
@@ -57,8 +60,10 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.classifier: Classifier | None = None
         self.prediction = None
-        self.weights_path: Path | None = None  # None: random initial weights
+        self.weights_path: Path | None = None  # None: in no file (see weights_origin)
         self.weights_metadata: dict = {}
+        self.weights_origin: str | None = None  # of weights in no file; None: random
+        self.jobs = Jobs(self)  # training, evaluation: off the GUI thread, one at a time
         self.recent_files: list[str] = []
 
         self.canvas = DrawingCanvas()
@@ -86,6 +91,12 @@ class MainWindow(QMainWindow):
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.feature_maps = self.add_panel(FeatureMapsPanel(self), left)
         self.parameters = self.add_panel(ParametersPanel(self), left)
+        # Teaching and judging the network: tabs under the prediction, shown on demand.
+        self.training = self.add_panel(TrainingPanel(self))
+        self.evaluation = self.add_panel(EvaluationPanel(self))
+        for panel in (self.training, self.evaluation):
+            self.tabifyDockWidget(self.network_input, panel)
+            panel.hide()
 
         self.create_actions()
         self.create_menus()
@@ -94,6 +105,7 @@ class MainWindow(QMainWindow):
         self.read_settings()
         self.startup_error = self.open_initial_weights(weights)
         self.canvas.image_changed.connect(self.classify)
+        self.jobs.busy_changed.connect(self._set_busy)
 
     # ------------------------------------------------------------------ panels
 
@@ -183,6 +195,14 @@ class MainWindow(QMainWindow):
             self.cuda_act.setToolTip(f"CUDA cannot be used: {reason}")
             self.cuda_act.setStatusTip(f"CUDA cannot be used: {reason}")
 
+        self.train_act = QAction(self.tr("&Train…"), self, shortcut="Ctrl+T",
+                                 statusTip=self.tr("Train a network on MNIST and watch it learn"),
+                                 triggered=self.training.present)
+        self.evaluate_act = QAction(self.tr("&Evaluate…"), self, shortcut="Ctrl+E",
+                                    statusTip=self.tr("Measure the current weights on the MNIST "
+                                                      "test set: accuracy, confusions, examples"),
+                                    triggered=self.evaluation.present)
+
         self.about_act = QAction("&About digitpad", self, triggered=self.about)
         self.about_qt_act = QAction("About &Qt", self, triggered=QApplication.aboutQt)
 
@@ -214,6 +234,8 @@ class MainWindow(QMainWindow):
         device_menu = model_menu.addMenu("&Device")
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
         device_menu.addActions(self.device_group.actions())
+        model_menu.addSeparator()
+        model_menu.addActions([self.train_act, self.evaluate_act])
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_act)
@@ -235,6 +257,12 @@ class MainWindow(QMainWindow):
         self.brush_slider.valueChanged.connect(self.canvas.set_brush_size)
         self.canvas.brush_size_changed.connect(self.brush_slider.setValue)
         bar.addWidget(self.brush_slider)
+        self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
+
+        bar = self.addToolBar(self.tr("Teaching"))
+        bar.setObjectName("teaching_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([self.train_act, self.evaluate_act])
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
     def create_status_bar(self) -> None:
@@ -277,8 +305,11 @@ class MainWindow(QMainWindow):
             self.set_device(device, report=False)
         return error
 
-    def install_model(self, model, path: Path | None, metadata: dict) -> None:
-        """Make ``model`` (already validated) the live one, from ``path``."""
+    def install_model(self, model, path: Path | None, metadata: dict, *,
+                      origin: str | None = None, modified: bool = False) -> None:
+        """Make ``model`` (already validated) the live one, from ``path``; weights in no
+        file say where they come from in ``origin`` (None: random). ``modified``: changed
+        since they were loaded or made."""
         if self.classifier is None:
             # The feature-map dock shows ReLU and pooling outputs too, and the parameters
             # dock every module's output shape.
@@ -287,7 +318,8 @@ class MainWindow(QMainWindow):
             self.classifier.set_model(model)
         self.weights_path = None if path is None else Path(path).resolve()
         self.weights_metadata = dict(metadata)
-        self.setWindowModified(False)
+        self.weights_origin = None if path is not None else origin
+        self.setWindowModified(modified)
         self._model_changed()
 
     def load_weights(self, path) -> bool:
@@ -309,7 +341,7 @@ class MainWindow(QMainWindow):
         if self.isWindowModified():  # edited here: earlier measurements no longer hold
             metadata.pop("test_accuracy", None)
             metadata["edited_in_app"] = True
-        metadata["saved_from"] = self.weights_path.name if self.weights_path else "random initial weights"
+        metadata["saved_from"] = self.weights_source()
         try:
             saved = save_weights(path, self.classifier.model, arch=self.classifier.arch,
                                  metadata=metadata)
@@ -317,6 +349,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot save weights", str(exc))
             return False
         self.weights_path, self.weights_metadata = Path(saved).resolve(), metadata
+        self.weights_origin = None
         self.setWindowModified(False)
         self._update_title()
         self._remember_recent(saved)
@@ -407,12 +440,12 @@ class MainWindow(QMainWindow):
         device = classifier.device.type
         for action in self.device_group.actions():
             action.setChecked(action.data() == device)
-        random = self.weights_path is None
+        random = self.weights_path is None and self.weights_origin is None
         self.warning_banner.setText(
             f"⚠  {classifier.arch} has random, untrained weights: its predictions mean nothing "
             "until you open trained weights (File ▸ Open Weights…) or train it.")
         self.warning_banner.setVisible(random)
-        self.revert_act.setEnabled(shipped_weights_path(classifier.arch).is_file())
+        self.revert_act.setEnabled(self._can_revert())
         provenance = describe_metadata(self.weights_metadata)
         self.model_status.setText(" · ".join(
             part for part in (classifier.arch, device.upper(), provenance) if part))
@@ -421,16 +454,34 @@ class MainWindow(QMainWindow):
             panel.set_classifier(classifier)
         self.classify()
 
+    def weights_source(self) -> str:
+        """The weights file's name, else where the weights come from."""
+        if self.weights_path is not None:
+            return self.weights_path.name
+        return self.weights_origin or "random initial weights"
+
     def _update_title(self) -> None:
         if self.weights_path is None:
-            name = f"{self.classifier.arch} (random weights)"
+            name = f"{self.classifier.arch} ({self.weights_origin or 'random weights'})"
         else:
             name = self.weights_path.name
         self.setWindowTitle(f"{name}[*] — digitpad")
 
+    def _can_revert(self) -> bool:
+        return not self.jobs.busy and shipped_weights_path(self.classifier.arch).is_file()
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a job reads or trains the network, the weights stay as they are."""
+        for action in (self.open_act, self.recent_menu.menuAction(), self.save_as_act,
+                       *self.arch_group.actions(), *self.device_group.actions()):
+            action.setEnabled(not busy)
+        self.revert_act.setEnabled(self._can_revert())
+        if not busy:
+            self.cuda_act.setEnabled(cuda_unavailable_reason() is None)
+
     def about(self) -> None:
         classifier = self.classifier
-        weights = str(self.weights_path) if self.weights_path else "random initial weights"
+        weights = str(self.weights_path) if self.weights_path else self.weights_source()
         provenance = describe_metadata(self.weights_metadata) or "no provenance recorded"
         parameters = sum(p.numel() for p in classifier.model.parameters())
         QMessageBox.about(
@@ -481,6 +532,7 @@ class MainWindow(QMainWindow):
         self._save("show_steps", self.steps_act.isChecked())
 
     def closeEvent(self, event) -> None:
+        self.jobs.stop()  # a cancelled training keeps the weights from before it
         self.write_settings()
         event.accept()
 

@@ -1,0 +1,291 @@
+"""The evaluation dock: how well the current weights read MNIST's 10,000 test digits.
+
+Accuracy, accuracy on a perturbed copy of the test set, accuracy per digit and the
+confusion matrix all come from ``digitpad.evaluate.evaluate``, what ``digitpad eval``
+prints, run in a worker thread on a copy of the live model. Clicking a cell of the
+matrix lists its test digits; clicking a digit puts it on the pad, where every dock
+shows how the network reads it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from ...evaluate import Evaluation, evaluate
+from ...models import NUM_CLASSES, arch_name
+from ...train import fresh_copy
+from ..teaching import bring_forward, missing_mnist_message, mnist
+from ..workers import single
+from . import Panel
+
+MAX_EXAMPLES = 200  # thumbnails listed for one cell
+THUMBNAIL = 48  # pixels: a 28 x 28 digit, enlarged
+ACCURACY_COLUMN = NUM_CLASSES
+ROW_HEIGHT = 21
+MUTED = "#4a5568"
+RIGHT = QColor("#dbe8f6")
+RIGHT_TEXT = QColor("#1a4e8a")
+WRONG = QColor(221, 107, 32)  # with an alpha that grows with the count
+NEUTRAL = QColor("#f4f6f9")
+
+
+def evaluation_work(model, device: str):
+    """Evaluate ``model`` (a copy: the live one keeps serving the pad) on the test set."""
+    def measure():
+        test_set = mnist("test")
+        return evaluate(model, test_set, device), test_set
+    return single(measure)
+
+
+def thumbnail(image: np.ndarray) -> QIcon:
+    """A 28 x 28 MNIST digit as the pad shows it: dark ink on white, crisp pixels."""
+    paper = np.ascontiguousarray(255 - image)
+    picture = QImage(paper.data, paper.shape[1], paper.shape[0], paper.shape[1],
+                     QImage.Format.Format_Grayscale8)
+    return QIcon(QPixmap.fromImage(picture.scaled(THUMBNAIL, THUMBNAIL)))  # copies the pixels
+
+
+class EvaluationPanel(Panel):
+    """Accuracy, the confusion matrix with per-digit accuracy, and example digits."""
+
+    def __init__(self, window):
+        super().__init__(self.tr("Evaluation"), "evaluation", window)
+        self.main = window
+        self.result: Evaluation | None = None
+        self.test_set = None
+        self.evaluated_model = None
+        self.shown_cell: tuple[int, int | None] | None = None
+        layout = self.body_layout()
+
+        header = QHBoxLayout()
+        self.evaluate_button = QPushButton(self.tr("Evaluate"))
+        self.evaluate_button.setObjectName("evaluate_button")
+        self.evaluate_button.setToolTip(self.tr("Read the 10,000 MNIST test digits with the "
+                                                "current weights"))
+        self.evaluate_button.clicked.connect(self.start)
+        self.summary = QLabel()
+        self.summary.setObjectName("evaluation_summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        header.addWidget(self.evaluate_button)
+        header.addWidget(self.summary, 1)
+        layout.addLayout(header)
+
+        self.status = QLabel()
+        self.status.setObjectName("evaluation_status")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setStyleSheet(f"color: {MUTED};")
+        layout.addWidget(self.status)
+
+        self.matrix = self._build_matrix()
+        layout.addWidget(self.matrix)
+
+        self.examples_caption = QLabel()
+        self.examples_caption.setObjectName("examples_caption")
+        self.examples_caption.setWordWrap(True)
+        layout.addWidget(self.examples_caption)
+        self.examples = QListWidget()
+        self.examples.setObjectName("examples")
+        self.examples.setViewMode(QListView.ViewMode.IconMode)
+        self.examples.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.examples.setMovement(QListView.Movement.Static)
+        self.examples.setResizeMode(QListView.ResizeMode.Adjust)
+        self.examples.setUniformItemSizes(True)
+        self.examples.setSpacing(2)
+        self.examples.setMinimumHeight(THUMBNAIL + 16)
+        self.examples.itemClicked.connect(self._place_example)
+        self.examples.itemActivated.connect(self._place_example)
+        layout.addWidget(self.examples, 1)
+
+        window.jobs.busy_changed.connect(self._update_controls)
+        self._show_nothing_yet()
+
+    def _build_matrix(self) -> QTableWidget:
+        table = QTableWidget(NUM_CLASSES, NUM_CLASSES + 1)
+        table.setObjectName("confusion_matrix")
+        table.setHorizontalHeaderLabels([str(d) for d in range(NUM_CLASSES)] + [self.tr("% right")])
+        table.setVerticalHeaderLabels([str(d) for d in range(NUM_CLASSES)])
+        table.horizontalHeaderItem(ACCURACY_COLUMN).setToolTip(
+            self.tr("The share of each true digit read right; click for the ones read wrong"))
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        table.setCornerButtonEnabled(False)
+        font = QFont(table.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)  # four-digit counts fit a narrow dock
+        table.setFont(font)
+        columns = table.horizontalHeader()
+        columns.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(ACCURACY_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setMinimumSectionSize(24)
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setFixedHeight(columns.sizeHint().height() + NUM_CLASSES * ROW_HEIGHT
+                             + 2 * table.frameWidth())
+        table.setToolTip(self.tr("Rows: the true digit. Columns: what the network read."))
+        table.cellClicked.connect(self.show_cell)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        table.setStyleSheet("QTableWidget { gridline-color: #e2e8f0; }"
+                            "QTableWidget::item { padding: 0px; }"
+                            "QTableWidget::item:selected { background: #2b6cb0; color: white; }")
+        return table
+
+    # ------------------------------------------------------------------ panel interface
+
+    def set_classifier(self, classifier) -> None:
+        if self.result is not None and classifier.model is not self.evaluated_model:
+            self.status.setText(self.tr("The weights have changed since this evaluation: "
+                                        "Evaluate again to measure the current ones."))
+
+    def show_prediction(self, prediction) -> None:
+        pass  # about the test set, not the drawing
+
+    def present(self) -> None:
+        """Show the dock in front and evaluate the current weights unless that is done."""
+        bring_forward(self, self.main)
+        if self.evaluated_model is not self.main.classifier.model and not self.main.jobs.busy:
+            self.start()
+
+    # ------------------------------------------------------------------ running
+
+    def start(self) -> bool:
+        missing = missing_mnist_message()
+        if missing:
+            self.status.setText(missing)
+            return False
+        classifier = self.main.classifier
+        model = classifier.model
+        work = evaluation_work(fresh_copy(model), str(classifier.device))
+        started = self.main.jobs.start(work, lambda result: self._show_result(model, *result),
+                                       self._finished, self._failed)
+        if not started:
+            self.status.setText(self.tr("Busy with another job; try again when it is done."))
+            return False
+        self.status.setText(self.tr("Reading the 10,000 test digits, as they are and distorted…"))
+        return True
+
+    def _finished(self, completed: bool) -> None:
+        self._update_controls()
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(self.tr("The evaluation failed: {message}").format(message=message))
+
+    def _update_controls(self) -> None:
+        self.evaluate_button.setEnabled(not self.main.jobs.busy)
+
+    # ------------------------------------------------------------------ results
+
+    def _show_result(self, model, result: Evaluation, test_set) -> None:
+        self.result, self.test_set, self.evaluated_model = result, test_set, model
+        self.summary.setText(self.tr(
+            "<span style='font-size:15pt; font-weight:600'>{accuracy:.2f} %</span> right · "
+            "<span style='font-size:11pt'>{perturbed:.1f} %</span> on distorted digits").format(
+            accuracy=100 * result.accuracy, perturbed=100 * result.perturbed_accuracy))
+        self.summary.setToolTip(self.tr("Distorted: the test digits shifted, scaled, rotated, "
+                                        "slanted, thicker or thinner ({how})").format(
+            how=result.perturbation))
+        self.status.setText(self.tr("{arch} · {weights} · {count:,} MNIST test digits").format(
+            arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
+        self._fill_matrix(result)
+        self.shown_cell = None
+        off_diagonal = result.confusion - np.diag(np.diag(result.confusion))
+        if off_diagonal.any():  # start with the most common confusion
+            true, read = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
+            self.show_cell(int(true), int(read))
+
+    def _fill_matrix(self, result: Evaluation) -> None:
+        confusion = result.confusion
+        off_diagonal = confusion - np.diag(np.diag(confusion))
+        scale = math.log1p(max(1, int(off_diagonal.max())))
+        for true in range(NUM_CLASSES):
+            for read in range(NUM_CLASSES):
+                count = int(confusion[true, read])
+                item = QTableWidgetItem(str(count) if count else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if true == read:
+                    item.setBackground(QBrush(RIGHT))
+                    item.setForeground(QBrush(RIGHT_TEXT))
+                    item.setToolTip(self.tr("{count:,} test digits {true} read right").format(
+                        count=count, true=true))
+                else:
+                    if count:
+                        colour = QColor(WRONG)
+                        colour.setAlphaF(0.15 + 0.75 * math.log1p(count) / scale)
+                        item.setBackground(QBrush(colour))
+                    item.setToolTip(self.tr("{count:,} test digits {true} read as {read}").format(
+                        count=count, true=true, read=read))
+                self.matrix.setItem(true, read, item)
+            item = QTableWidgetItem(f"{100 * result.per_class[true]:.1f}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setBackground(QBrush(NEUTRAL))
+            item.setToolTip(self.tr("{share:.2f} % of the test digits {true} read right").format(
+                share=100 * result.per_class[true], true=true))
+            self.matrix.setItem(true, ACCURACY_COLUMN, item)
+
+    def examples_of(self, true: int, read: int | None) -> np.ndarray:
+        """Indices of the test digits ``true`` read as ``read`` (None: read wrong)."""
+        labels, predictions = self.test_set.labels, self.result.predictions
+        chosen = (predictions != true) if read is None else (predictions == read)
+        return np.flatnonzero((labels == true) & chosen)
+
+    def show_cell(self, true: int, read: int) -> None:
+        """List the test digits of one cell (the accuracy column: the row's misreadings)."""
+        if self.result is None:
+            return
+        which = None if read == ACCURACY_COLUMN else read
+        self.matrix.setCurrentCell(true, read)
+        self.shown_cell = (true, which)
+        indices = self.examples_of(true, which)
+        self.examples.clear()
+        for index in indices[:MAX_EXAMPLES]:
+            item = QListWidgetItem(thumbnail(self.test_set.images[index]), "")
+            item.setData(Qt.ItemDataRole.UserRole, int(index))
+            item.setToolTip(self.tr("Test digit #{index}: a {true}, read as {read}").format(
+                index=int(index), true=true, read=int(self.result.predictions[index])))
+            self.examples.addItem(item)
+        if which is None:
+            what = self.tr("{count:,} test digits {true} read wrong").format(count=len(indices), true=true)
+        elif which == true:
+            what = self.tr("{count:,} test digits {true} read right").format(count=len(indices), true=true)
+        else:
+            what = self.tr("{count:,} test digits {true} read as {read}").format(
+                count=len(indices), true=true, read=which)
+        if len(indices) > MAX_EXAMPLES:
+            what += self.tr(" (the first {shown})").format(shown=MAX_EXAMPLES)
+        hint = self.tr("click one to put it on the pad") if len(indices) else ""
+        self.examples_caption.setText(f"<b>{what}</b>" + (f" · {hint}" if hint else ""))
+
+    def _place_example(self, item: QListWidgetItem) -> None:
+        index = item.data(Qt.ItemDataRole.UserRole)
+        self.main.canvas.place_image(self.test_set.images[index])
+        self.main.statusBar().showMessage(self.tr(
+            "Test digit #{index} (a {true}, read as {read} in the evaluation) is on the pad; "
+            "Undo brings your drawing back.").format(
+            index=index, true=int(self.test_set.labels[index]),
+            read=int(self.result.predictions[index])), 8000)
+
+    def _show_nothing_yet(self) -> None:
+        self.summary.setText(self.tr("<span style='color:{muted}'>Not evaluated yet</span>").format(
+            muted=MUTED))
+        self.status.setText(missing_mnist_message() or self.tr(
+            "Measure the current weights on the 10,000 MNIST test digits they never trained on."))
+        self.examples_caption.setText(self.tr("Click a cell of the matrix to see its digits."))

@@ -1,0 +1,68 @@
+"""What the teaching docks (training, correction, evaluation) share: the MNIST digits,
+read once per session, what to tell a user who has none, and the live weights as they
+were, to put back after a cancelled training or an undone correction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import torch.nn as nn
+from PySide6.QtCore import QCoreApplication, Qt
+
+from ..data import DataError, Digits, load_mnist, local_mnist_dir
+
+
+# The height a teaching dock asks for when it is brought forward; the docks beside it
+# keep at least their minimum.
+DOCK_HEIGHT = 600
+
+
+def bring_forward(dock, window) -> None:
+    """Show ``dock`` in front of the docks it shares a place with, and roomy."""
+    dock.show()
+    dock.raise_()
+    if not dock.isFloating():
+        window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
+
+
+@lru_cache(maxsize=2)
+def mnist(split: str) -> Digits:
+    """The ``train`` or ``test`` split (slow the first time: call it in a worker)."""
+    folder = local_mnist_dir()
+    if folder is None:
+        raise DataError(missing_mnist_message())
+    return load_mnist(folder, split)
+
+
+def missing_mnist_message() -> str | None:
+    """What to do to get MNIST, or None when it is here."""
+    if local_mnist_dir() is not None:
+        return None
+    return QCoreApplication.translate(
+        "teaching",
+        "This needs the MNIST digits, and digitpad found none on this computer. To get them "
+        "(about 12 MB), run <code>digitpad train --epochs 1</code> once in a terminal: it "
+        "downloads them into your cache folder. Or set <code>DIGITPAD_DATA</code> to a folder "
+        "holding the four MNIST files. Then try again.")
+
+
+@dataclass(frozen=True)
+class LiveWeights:
+    """The main window's model and where its weights came from, at one moment."""
+
+    model: nn.Module
+    path: Path | None
+    metadata: dict
+    origin: str | None
+    modified: bool
+
+    @classmethod
+    def of(cls, window) -> "LiveWeights":
+        return cls(window.classifier.model, window.weights_path, dict(window.weights_metadata),
+                   window.weights_origin, window.isWindowModified())
+
+    def restore(self, window) -> None:
+        window.install_model(self.model, self.path, self.metadata, origin=self.origin,
+                             modified=self.modified)
