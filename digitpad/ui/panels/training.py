@@ -37,7 +37,10 @@ from ..teaching import LiveWeights, bring_forward, missing_mnist_message, mnist
 from ..workers import Work
 from . import Panel
 
-SNAPSHOT_SECONDS = 0.5  # how often the other docks see the weights being trained
+SNAPSHOT_SECONDS = 0.5  # how often the worker copies the weights being trained
+# The docks redraw for new weights in the GUI thread (DeepCNN's feature maps recalibrate:
+# 0.1-0.25 s); previews are spaced so they take at most this share of its time.
+PREVIEW_SHARE = 0.1
 DEFAULT_EPOCHS = 3
 MNIST_TRAIN_IMAGES = 60_000
 MIN_IMAGES = 1000
@@ -84,6 +87,7 @@ class TrainingPanel(Panel):
         self.previous: LiveWeights | None = None  # the weights to put back on a cancel
         self.config_used = TrainConfig()
         self.started = 0.0
+        self.next_preview = 0.0
         layout = self.body_layout()
 
         intro = QLabel(self.tr("Train a network on the MNIST digits and watch it learn: the "
@@ -277,6 +281,7 @@ class TrainingPanel(Panel):
             self._show_status(self.tr("Busy with another job; try again when it is done."))
             return False
         self.previous, self.config_used, self.started = previous, config, time.monotonic()
+        self.next_preview = self.started
         self._clear_curves()
         self.loss_plot.setXRange(0, config.epochs, padding=0.02)
         self.accuracy_plot.setXRange(0, config.epochs, padding=0.02)
@@ -310,9 +315,18 @@ class TrainingPanel(Panel):
         elif isinstance(event, DoneEvent):
             self._done(event)
         if update.weights is not None and self.previous is not None:
-            model = create_model(self.config_used.arch)
-            model.load_state_dict(update.weights)
-            self.main.install_model(model, None, {}, origin=self.tr("training…"))
+            self._preview(update.weights)
+
+    def _preview(self, weights: dict) -> None:
+        """Let the window read the drawing with a copy of the weights being trained."""
+        start = time.monotonic()
+        if start < self.next_preview:
+            return
+        model = create_model(self.config_used.arch)
+        model.load_state_dict(weights)
+        self.main.install_model(model, None, {}, origin=self.tr("training…"))
+        end = time.monotonic()
+        self.next_preview = end + (end - start) * (1 / PREVIEW_SHARE - 1)
 
     def _add_step(self, event: StepEvent) -> None:
         # The events carry means over the epoch so far; the curves show each interval's own.
