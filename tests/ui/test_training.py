@@ -5,7 +5,6 @@ previous weights, and a result that is live and can be saved."""
 from __future__ import annotations
 
 import pytest
-import torch
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 

@@ -23,10 +23,16 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
+
+from ...models import NUM_CLASSES
 
 # Images are (rows, columns) numpy arrays everywhere in digitpad.
 pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
+
+EXPLAINING = "#4a5568"  # the colour of a panel's explanations
+AXIS = "#8a94a6"
+AXIS_TEXT = "#2d3748"
 
 
 class Panel(QDockWidget):
@@ -53,6 +59,40 @@ class Panel(QDockWidget):
 
     def show_prediction(self, prediction) -> None:
         raise NotImplementedError
+
+
+def text_label(text: str = "", object_name: str | None = None, *,
+               explaining: bool = False) -> QLabel:
+    """Word-wrapped rich text: a panel's results, or (``explaining``) what it is for."""
+    label = QLabel(text)
+    if object_name:
+        label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    if explaining:
+        label.setStyleSheet(f"color: {EXPLAINING};")
+    return label
+
+
+def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
+    """A fixed chart of the ten digits from 0 to ``top`` (1 is 100 %), for bars of
+    probabilities: no mouse zoom or menu."""
+    plot = pg.PlotWidget(background="w")
+    plot.setObjectName(object_name)
+    plot.setMouseEnabled(False, False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
+    plot.setYRange(0, top, padding=0)
+    bottom, left = plot.getAxis("bottom"), plot.getAxis("left")
+    bottom.setTicks([[(digit, str(digit)) for digit in range(NUM_CLASSES)]])
+    left.setTicks([[(0, "0"), (0.5, "50 %"), (1, "100 %")]])
+    left.setWidth(48)  # room for "100 %" from the first paint, not after an update
+    for axis in (bottom, left):
+        axis.setPen(AXIS)
+        axis.setTextPen(AXIS_TEXT)
+    plot.showGrid(y=True, alpha=0.15)
+    return plot
 
 
 def image_view(parent_layout: pg.GraphicsLayout, title: str | None = None) -> pg.ImageItem:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -32,13 +31,12 @@ from ...models import NUM_CLASSES, arch_name
 from ...train import fresh_copy
 from ..teaching import bring_forward, missing_mnist_message, mnist
 from ..workers import single
-from . import Panel
+from . import EXPLAINING, Panel, text_label
 
 MAX_EXAMPLES = 200  # thumbnails listed for one cell
 THUMBNAIL = 48  # pixels: a 28 x 28 digit, enlarged
 ACCURACY_COLUMN = NUM_CLASSES
 ROW_HEIGHT = 21
-MUTED = "#4a5568"
 RIGHT = QColor("#dbe8f6")
 RIGHT_TEXT = QColor("#1a4e8a")
 WRONG = QColor(221, 107, 32)  # with an alpha that grows with the count
@@ -79,26 +77,18 @@ class EvaluationPanel(Panel):
         self.evaluate_button.setToolTip(self.tr("Read the 10,000 MNIST test digits with the "
                                                 "current weights"))
         self.evaluate_button.clicked.connect(self.start)
-        self.summary = QLabel()
-        self.summary.setObjectName("evaluation_summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary = text_label(object_name="evaluation_summary")
         header.addWidget(self.evaluate_button)
         header.addWidget(self.summary, 1)
         layout.addLayout(header)
 
-        self.status = QLabel()
-        self.status.setObjectName("evaluation_status")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.RichText)
-        self.status.setStyleSheet(f"color: {MUTED};")
+        self.status = text_label(object_name="evaluation_status", explaining=True)
         layout.addWidget(self.status)
 
         self.matrix = self._build_matrix()
         layout.addWidget(self.matrix)
 
-        self.examples_caption = QLabel()
-        self.examples_caption.setObjectName("examples_caption")
-        self.examples_caption.setWordWrap(True)
+        self.examples_caption = text_label(object_name="examples_caption")
         layout.addWidget(self.examples_caption)
         self.examples = QListWidget()
         self.examples.setObjectName("examples")
@@ -285,7 +275,7 @@ class EvaluationPanel(Panel):
 
     def _show_nothing_yet(self) -> None:
         self.summary.setText(self.tr("<span style='color:{muted}'>Not evaluated yet</span>").format(
-            muted=MUTED))
+            muted=EXPLAINING))
         self.status.setText(missing_mnist_message() or self.tr(
             "Measure the current weights on the 10,000 MNIST test digits they never trained on."))
         self.examples_caption.setText(self.tr("Click a cell of the matrix to see its digits."))

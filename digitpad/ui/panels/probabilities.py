@@ -10,7 +10,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDoc
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ...models import NUM_CLASSES
-from . import Panel
+from . import Panel, probability_chart
 
 SURE = "#2b6cb0"
 UNSURE = "#c05621"
@@ -75,23 +75,9 @@ class ProbabilitiesPanel(Panel):
         header.addWidget(self.confidence_label, 1)
         layout.addLayout(header)
 
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setObjectName("probability_chart")
+        self.plot = probability_chart("probability_chart", top=1.12)  # room for the value
         self.plot.setMinimumHeight(130)
         self.plot.setAntialiasing(False)  # upright bars: crisp without it, and cheaper
-        self.plot.setMouseEnabled(False, False)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
-        self.plot.setYRange(0, 1.12, padding=0)
-        bottom, left = self.plot.getAxis("bottom"), self.plot.getAxis("left")
-        bottom.setTicks([[(int(c), str(c)) for c in CLASSES]])
-        left.setTicks([[(0, "0"), (0.5, "50 %"), (1, "100 %")]])
-        left.setWidth(48)  # room for "100 %" from the first paint, not after an update
-        for axis in (bottom, left):
-            axis.setPen(MUTED)
-            axis.setTextPen("#2d3748")
-        self.plot.showGrid(y=True, alpha=0.15)
         self.bars = pg.BarGraphItem(x=CLASSES, height=np.zeros(NUM_CLASSES), width=0.72,
                                     brushes=[IDLE] * NUM_CLASSES, pen=None)
         self.plot.addItem(self.bars)

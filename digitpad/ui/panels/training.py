@@ -35,7 +35,7 @@ from ...models import ARCHITECTURES, create_model
 from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, fresh_copy, train
 from ..teaching import LiveWeights, bring_forward, missing_mnist_message, mnist
 from ..workers import Work
-from . import Panel
+from . import AXIS, AXIS_TEXT, EXPLAINING, Panel, text_label
 
 SNAPSHOT_SECONDS = 0.5  # how often the worker copies the weights being trained
 # The docks redraw for new weights in the GUI thread (DeepCNN's feature maps recalibrate:
@@ -47,7 +47,6 @@ MIN_IMAGES = 1000
 PROGRESS_STEPS = 1000
 LOSS_COLOUR = "#2b6cb0"
 TEST_COLOUR = "#dd6b20"
-MUTED = "#4a5568"
 
 
 @dataclass(frozen=True)
@@ -90,11 +89,9 @@ class TrainingPanel(Panel):
         self.next_preview = 0.0
         layout = self.body_layout()
 
-        intro = QLabel(self.tr("Train a network on the MNIST digits and watch it learn: the "
-                               "other docks show its feature maps and kernels as they change."))
-        intro.setWordWrap(True)
-        intro.setStyleSheet(f"color: {MUTED};")
-        layout.addWidget(intro)
+        layout.addWidget(text_label(self.tr(
+            "Train a network on the MNIST digits and watch it learn: the other docks show its "
+            "feature maps and kernels as they change."), explaining=True))
         layout.addLayout(self._build_settings())
 
         buttons = QHBoxLayout()
@@ -114,24 +111,17 @@ class TrainingPanel(Panel):
         buttons.addWidget(self.progress, 1)
         layout.addLayout(buttons)
 
-        self.status = QLabel()
-        self.status.setObjectName("training_status")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status = text_label(object_name="training_status")
         layout.addWidget(self.status)
 
         layout.addWidget(self._build_plots(), 1)
-        legend = QLabel(self.tr(
+        layout.addWidget(text_label(self.tr(
             "<span style='color:{train}'>━</span> training batches, as they go · "
             "<span style='color:{test}'>●</span> test digits, after each epoch").format(
-            train=LOSS_COLOUR, test=TEST_COLOUR))
-        legend.setStyleSheet(f"color: {MUTED};")
-        layout.addWidget(legend)
+            train=LOSS_COLOUR, test=TEST_COLOUR), explaining=True))
 
         result = QHBoxLayout()
-        self.result = QLabel()
-        self.result.setObjectName("training_result")
-        self.result.setWordWrap(True)
+        self.result = text_label(object_name="training_result")
         self.save_button = QPushButton(self.tr("Save Weights As…"))
         self.save_button.clicked.connect(window.save_weights_dialog)
         result.addWidget(self.result, 1)
@@ -212,15 +202,15 @@ class TrainingPanel(Panel):
         self.accuracy_plot = view.addPlot()
         for plot, title in ((self.loss_plot, self.tr("loss")),
                             (self.accuracy_plot, self.tr("accuracy, %"))):
-            plot.setTitle(title, size="9pt", color=MUTED)
+            plot.setTitle(title, size="9pt", color=EXPLAINING)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.setLabel("bottom", self.tr("epoch"), **{"font-size": "8pt", "color": MUTED})
+            plot.setLabel("bottom", self.tr("epoch"), **{"font-size": "8pt", "color": EXPLAINING})
             for axis in ("left", "bottom"):
-                plot.getAxis(axis).setPen("#8a94a6")
-                plot.getAxis(axis).setTextPen("#2d3748")
+                plot.getAxis(axis).setPen(AXIS)
+                plot.getAxis(axis).setTextPen(AXIS_TEXT)
         self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(LOSS_COLOUR, width=2))
         self.train_curve = self.accuracy_plot.plot(pen=pg.mkPen(LOSS_COLOUR, width=2))
         self.test_curve = self.accuracy_plot.plot(pen=pg.mkPen(TEST_COLOUR, width=2), symbol="o",
