@@ -33,6 +33,7 @@ from ..classifier import Classifier, cuda_unavailable_reason
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 from .canvas import MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
+from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
 from .panels.feature_maps import FeatureMapsPanel
 from .panels.network_input import NetworkInputPanel
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         self.weights_path: Path | None = None  # None: in no file (see weights_origin)
         self.weights_metadata: dict = {}
         self.weights_origin: str | None = None  # of weights in no file; None: random
-        self.jobs = Jobs(self)  # training, evaluation: off the GUI thread, one at a time
+        self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
         self.recent_files: list[str] = []
 
         self.canvas = DrawingCanvas()
@@ -93,8 +94,9 @@ class MainWindow(QMainWindow):
         self.parameters = self.add_panel(ParametersPanel(self), left)
         # Teaching and judging the network: tabs under the prediction, shown on demand.
         self.training = self.add_panel(TrainingPanel(self))
+        self.correction = self.add_panel(CorrectionPanel(self))
         self.evaluation = self.add_panel(EvaluationPanel(self))
-        for panel in (self.training, self.evaluation):
+        for panel in (self.training, self.correction, self.evaluation):
             self.tabifyDockWidget(self.network_input, panel)
             panel.hide()
 
@@ -198,6 +200,11 @@ class MainWindow(QMainWindow):
         self.train_act = QAction(self.tr("&Train…"), self, shortcut="Ctrl+T",
                                  statusTip=self.tr("Train a network on MNIST and watch it learn"),
                                  triggered=self.training.present)
+        self.correct_act = QAction(self.tr("&Correct It…"), self, shortcut="Ctrl+K",
+                                   statusTip=self.tr("Read wrong? Tell the network what you drew "
+                                                     "and it learns from it"),
+                                   triggered=self.correction.present)
+        self.undo_correction_act = self.correction.undo_action
         self.evaluate_act = QAction(self.tr("&Evaluate…"), self, shortcut="Ctrl+E",
                                     statusTip=self.tr("Measure the current weights on the MNIST "
                                                       "test set: accuracy, confusions, examples"),
@@ -235,7 +242,8 @@ class MainWindow(QMainWindow):
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
         device_menu.addActions(self.device_group.actions())
         model_menu.addSeparator()
-        model_menu.addActions([self.train_act, self.evaluate_act])
+        model_menu.addActions([self.train_act, self.correct_act, self.undo_correction_act,
+                               self.evaluate_act])
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_act)
@@ -262,7 +270,7 @@ class MainWindow(QMainWindow):
         bar = self.addToolBar(self.tr("Teaching"))
         bar.setObjectName("teaching_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addActions([self.train_act, self.evaluate_act])
+        bar.addActions([self.train_act, self.correct_act, self.evaluate_act])
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
     def create_status_bar(self) -> None:

@@ -1,0 +1,211 @@
+"""The correction dock: "that was a 7". The user names the digit they drew; the network
+fine-tunes a few steps on the drawing mixed with a replay of MNIST digits
+(``digitpad.finetune.correct``, in a worker thread, on a copy of the live model), the
+copy goes live, and the dock shows the probabilities before and after. Undo puts the
+weights from before back, exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton
+
+from ...finetune import GUARD_SIZE, Correction, correct
+from ...models import NUM_CLASSES
+from ...preprocess import denormalise
+from ...train import fresh_copy
+from ..teaching import LiveWeights, bring_forward, missing_mnist_message, mnist
+from ..workers import single
+from . import Panel, image_view, probability_chart, text_label
+
+BEFORE = "#b8c2d1"
+AFTER = "#2b6cb0"
+CLASSES = np.arange(NUM_CLASSES)
+BAR_WIDTH = 0.38
+BLANK = np.zeros((28, 28), np.float32)
+
+
+def correction_work(model, model_input: np.ndarray, label: int):
+    """Fine-tune ``model`` (a copy of the live one) so the drawing reads as ``label``."""
+    return single(lambda: correct(model, model_input, label, mnist("train")))
+
+
+class CorrectionPanel(Panel):
+    """The current reading, ten "that was a …" buttons, before/after bars and Undo."""
+
+    def __init__(self, window):
+        super().__init__(self.tr("Correct It"), "correction", window)
+        self.main = window
+        self.prediction = None
+        self.undo_states: list[LiveWeights] = []  # before each correction, the last on top
+        self.corrected_model = None  # the live model a correction installed
+        layout = self.body_layout()
+
+        layout.addWidget(text_label(self.tr(
+            "Read wrong? Say what you drew. The network then trains a few steps on your "
+            "drawing, mixed with MNIST digits so it does not forget the rest."), explaining=True))
+
+        reading = QHBoxLayout()
+        view = pg.GraphicsLayoutWidget()
+        view.setObjectName("corrected_input")
+        view.setBackground("w")
+        view.setFixedSize(64, 64)
+        view.ci.setContentsMargins(0, 0, 0, 0)
+        self.input_item = image_view(view.ci)
+        reading.addWidget(view)
+        self.reading = text_label(object_name="correction_reading")
+        reading.addWidget(self.reading, 1)
+        layout.addLayout(reading)
+
+        digits = QGridLayout()
+        digits.setSpacing(4)
+        digits.addWidget(QLabel(self.tr("That was a")), 0, 0, 2, 1)
+        self.digit_buttons = []
+        for digit in range(NUM_CLASSES):
+            button = QToolButton()
+            button.setObjectName(f"that_was_{digit}")
+            button.setText(str(digit))
+            button.setMinimumSize(30, 28)
+            button.setToolTip(self.tr("Teach the network that this drawing is a {digit}").format(
+                digit=digit))
+            button.clicked.connect(lambda _=False, d=digit: self.teach(d))
+            digits.addWidget(button, 0, 1 + digit)
+            self.digit_buttons.append(button)
+        layout.addLayout(digits)
+
+        self.status = text_label(object_name="correction_status")
+        layout.addWidget(self.status)
+
+        self.plot = probability_chart("before_after_chart", top=1.05)
+        self.plot.setMinimumHeight(120)
+        zeros = np.zeros(NUM_CLASSES)
+        self.before_bars = pg.BarGraphItem(x=CLASSES - BAR_WIDTH / 2, height=zeros, width=BAR_WIDTH,
+                                           brush=BEFORE, pen=None)
+        self.after_bars = pg.BarGraphItem(x=CLASSES + BAR_WIDTH / 2, height=zeros, width=BAR_WIDTH,
+                                          brush=AFTER, pen=None)
+        self.plot.addItem(self.before_bars)
+        self.plot.addItem(self.after_bars)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(text_label(self.tr(
+            "<span style='color:{before}'>■</span> before · "
+            "<span style='color:{after}'>■</span> after the correction").format(
+            before=BEFORE, after=AFTER), explaining=True))
+        self.result = text_label(object_name="correction_result")
+        layout.addWidget(self.result)
+
+        self.undo_action = QAction(self.tr("&Undo Correction"), self, enabled=False,
+                                   statusTip=self.tr("Put back the weights from before the last "
+                                                     "correction"), triggered=self.undo)
+        self.undo_button = QToolButton()
+        self.undo_button.setObjectName("undo_correction")
+        self.undo_button.setDefaultAction(self.undo_action)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        layout.addLayout(buttons)
+
+        window.jobs.busy_changed.connect(self._update_controls)
+        self.show_prediction(None)
+        self.status.setText(missing_mnist_message() or "")
+
+    # ------------------------------------------------------------------ panel interface
+
+    def set_classifier(self, classifier) -> None:
+        if classifier.model is not self.corrected_model and self.undo_states:
+            # Other weights came in (opened, trained, another network): nothing to undo.
+            self.undo_states.clear()
+            self.corrected_model = None
+            self._update_controls()
+
+    def show_prediction(self, prediction) -> None:
+        self.prediction = prediction
+        if prediction is None or not prediction.has_digit:
+            self.input_item.setImage(BLANK, levels=(0.0, 1.0))
+            self.reading.setText(self.tr("Draw a digit; if the network reads it wrong, say "
+                                         "which digit it is."))
+        else:
+            self.input_item.setImage(denormalise(prediction.model_input), levels=(0.0, 1.0))
+            self.reading.setText(self.tr("It reads your drawing as <b>{digit}</b> "
+                                         "({confidence:.0f} %).").format(
+                digit=prediction.digit, confidence=100 * prediction.confidence))
+        self._update_controls()
+
+    def present(self) -> None:
+        """Show the dock in front (the Correct It… action)."""
+        bring_forward(self, self.main)
+
+    # ------------------------------------------------------------------ correcting
+
+    def teach(self, label: int) -> bool:
+        """Fine-tune the live weights so the current drawing reads as ``label``."""
+        missing = missing_mnist_message()
+        if missing:
+            self.status.setText(missing)
+            return False
+        prediction = self.main.prediction  # the latest, even if this dock was hidden
+        if prediction is None or not prediction.has_digit:
+            self.status.setText(self.tr("Draw a digit first."))
+            return False
+        previous = LiveWeights.of(self.main)
+        work = correction_work(fresh_copy(previous.model), prediction.model_input.copy(), label)
+        started = self.main.jobs.start(work, lambda correction: self._corrected(correction, previous),
+                                       self._finished, self._failed)
+        if not started:
+            self.status.setText(self.tr("Busy with another job; try again when it is done."))
+            return False
+        self.status.setText(self.tr("Teaching it that this is a {label}…").format(label=label))
+        self.result.clear()
+        return True
+
+    def _corrected(self, correction: Correction, previous: LiveWeights) -> None:
+        before, after = correction.before, correction.after
+        self.before_bars.setOpts(height=before)
+        self.after_bars.setOpts(height=after)
+        self.status.setText(self.tr(
+            "Before: read as <b>{old}</b> ({old_p:.0f} %). After: <b>{new}</b> ({new_p:.0f} %), "
+            "with {label} at {label_p:.0f} %.").format(
+            old=int(before.argmax()), old_p=100 * before.max(), new=int(after.argmax()),
+            new_p=100 * after.max(), label=correction.label, label_p=100 * after[correction.label]))
+        if not correction.learnt:  # a correction that does not take is not worth its cost
+            self.result.setText(self.tr(
+                "It could not learn this drawing as a {label} in {steps} steps, so the weights "
+                "are left as they were.").format(label=correction.label, steps=correction.steps))
+            return
+        self.undo_states.append(previous)
+        self.corrected_model = correction.model
+        self.main.install_model(correction.model, previous.path, previous.metadata,
+                                origin=previous.origin, modified=True)
+        guard_before, guard_after = correction.guard_accuracy
+        self.result.setText(self.tr(
+            "{steps} steps. On {count:,} other MNIST digits: {guard_before:.1f} % → "
+            "{guard_after:.1f} % read right. The weights are changed but not saved.").format(
+            steps=correction.steps, count=GUARD_SIZE, guard_before=100 * guard_before,
+            guard_after=100 * guard_after))
+
+    def undo(self) -> None:
+        """Put back the weights from before the last correction, exactly."""
+        if not self.undo_states or self.main.jobs.busy:
+            return
+        previous = self.undo_states.pop()
+        # An earlier correction's model comes back: its own undo stays possible.
+        self.corrected_model = previous.model if self.undo_states else None
+        previous.restore(self.main)
+        self.status.setText(self.tr("Undone: the weights from before the correction are back."))
+        self.result.clear()
+        self._update_controls()
+
+    def _finished(self, completed: bool) -> None:
+        self._update_controls()
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(self.tr("The correction failed: {message}. The weights are as "
+                                    "they were.").format(message=message))
+
+    def _update_controls(self) -> None:
+        busy = self.main.jobs.busy
+        can_teach = not busy and self.prediction is not None and self.prediction.has_digit
+        for button in self.digit_buttons:
+            button.setEnabled(can_teach)
+        self.undo_action.setEnabled(not busy and bool(self.undo_states))
