@@ -100,3 +100,17 @@ def test_without_mnist_it_says_what_to_do(window, monkeypatch):
     window.evaluate_act.trigger()
     assert not window.jobs.busy and window.evaluation.isVisible()
     assert "digitpad train" in window.evaluation.status.text()
+
+
+@pytest.mark.cuda
+def test_evaluating_on_cuda_gives_the_same_matrix(window, qtbot, trained_weights, capsys):
+    window.set_device("cuda")
+    assert window.classifier.device.type == "cuda"
+    window.evaluation.present()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.evaluation.result is not None,
+                    timeout=TIMEOUT_MS)
+    assert cli.main(["eval", "--weights", str(trained_weights), "--device", "cpu", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    shown = np.array(shown_matrix(window.evaluation))
+    # Float rounding on another device may flip a borderline digit or two, no more.
+    assert np.abs(shown - np.array(printed["confusion"])).sum() <= 4

@@ -153,3 +153,23 @@ def test_without_mnist_it_says_what_to_do(window, training, monkeypatch):
     assert not training.start()
     assert not window.jobs.busy
     assert "digitpad train" in training.status.text() and "DIGITPAD_DATA" in training.status.text()
+
+
+def test_closing_the_window_mid_training_stops_the_worker(window, training, qtbot):
+    before_model = window.classifier.model
+    training.epochs.setValue(5)
+    assert training.start()
+    worker = window.jobs.worker
+    qtbot.waitUntil(lambda: window.classifier.model is not before_model, timeout=TIMEOUT_MS)
+    window.close()
+    assert worker.isFinished() and not window.jobs.busy
+    assert window.classifier.model is before_model  # what the settings remember
+
+
+@pytest.mark.cuda
+def test_training_on_cuda(window, training, qtbot):
+    training.device_choice.setCurrentIndex(training.device_choice.findData("cuda"))
+    assert training.start()
+    wait_until_idle(window, qtbot)
+    assert window.weights_metadata["device"].startswith("cuda")
+    assert window.weights_metadata["test_accuracy"] > 0.8
