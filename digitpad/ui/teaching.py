@@ -43,9 +43,9 @@ def missing_mnist_message() -> str | None:
     return QCoreApplication.translate(
         "teaching",
         "This needs the MNIST digits, and digitpad found none on this computer. To get them "
-        "(about 12 MB), run <code>digitpad train --epochs 1</code> once in a terminal: it "
-        "downloads them into your cache folder. Or set <code>DIGITPAD_DATA</code> to a folder "
-        "holding the four MNIST files. Then try again.")
+        "(about 12 MB), run <code>digitpad eval</code> once in a terminal: it downloads them "
+        "into your cache folder. Or set <code>DIGITPAD_DATA</code> to a folder holding the "
+        "four MNIST files. Then try again.")
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def test_without_mnist_it_says_what_to_do(window, monkeypatch):
     monkeypatch.setattr(teaching, "local_mnist_dir", lambda: None)
     window.evaluate_act.trigger()
     assert not window.jobs.busy and window.evaluation.isVisible()
-    assert "digitpad train" in window.evaluation.status.text()
+    assert "digitpad eval" in window.evaluation.status.text()
 
 
 @pytest.mark.cuda

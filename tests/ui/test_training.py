@@ -152,7 +152,7 @@ def test_without_mnist_it_says_what_to_do(window, training, monkeypatch):
     monkeypatch.setattr(teaching, "local_mnist_dir", lambda: None)
     assert not training.start()
     assert not window.jobs.busy
-    assert "digitpad train" in training.status.text() and "DIGITPAD_DATA" in training.status.text()
+    assert "digitpad eval" in training.status.text() and "DIGITPAD_DATA" in training.status.text()
 
 
 def test_closing_the_window_mid_training_stops_the_worker(window, training, qtbot):
