@@ -22,6 +22,16 @@ class LoadedWeights:
         self._values = {name: p.detach().to("cpu", copy=True)
                         for name, p in model.named_parameters()}
 
+    def compared_with(self, model: nn.Module) -> "LoadedWeights | None":
+        """The same loaded weights, compared from now on with ``model`` (a changed copy of
+        the model, say fine-tuned); None if its parameters do not match them."""
+        shapes = {name: p.shape for name, p in model.named_parameters()}
+        if shapes != {name: v.shape for name, v in self._values.items()}:
+            return None
+        other = object.__new__(LoadedWeights)
+        other.model, other._values = model, self._values
+        return other
+
     def loaded(self, name: str) -> torch.Tensor:
         """Parameter ``name`` as loaded (a CPU tensor; do not modify it)."""
         return self._values[name]

@@ -78,3 +78,20 @@ def test_bad_edits_say_what_is_wrong():
         zero_channel(model, "conv1", 16)
     with pytest.raises(ValueError, match="4 dimensions"):
         set_element(model, "conv1.weight", (0, 0), 1.0)
+
+
+def test_a_changed_copy_is_compared_with_the_weights_loaded_before():
+    torch.manual_seed(3)
+    model = SimpleCNN()
+    before = state(model)
+    loaded = LoadedWeights(model)
+    tuned = SimpleCNN()
+    tuned.load_state_dict(model.state_dict())
+    with torch.no_grad():
+        tuned.fc.bias.add_(0.5)
+    again = loaded.compared_with(tuned)
+    assert again.edited() == {"fc.bias"}
+    again.restore()
+    for name, value in tuned.state_dict().items():
+        assert torch.equal(value, before[name]), name
+    assert loaded.compared_with(DeepCNN()) is None

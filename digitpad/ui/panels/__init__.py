@@ -11,8 +11,9 @@ The interface every panel keeps (the main window relies on nothing else):
   weights changed (``classifier.logits_batch``) is fine: the stroke timeline does.
 - ``show_prediction(prediction)`` is called with every classification's
   ``digitpad.classifier.Prediction`` (also one without a digit, for an empty canvas):
-  update the pyqtgraph items in place. It is called only while the panel is visible; a
-  panel shown again gets the latest prediction.
+  update the pyqtgraph items in place. It is called only while the panel is on screen
+  (``on_screen()``: visible, not behind another dock's tab); a panel shown again gets
+  the latest prediction.
 - A panel that edits the model's parameters in place emits a Qt signal
   ``parameters_edited`` afterwards; the main window then calls every panel's
   ``weights_edited(edited)`` (``edited``: the names of the parameters that now differ
@@ -63,6 +64,10 @@ class Panel(QDockWidget):
         layout.setContentsMargins(12, 8, 12, 8)
         self.setWidget(body)
         return layout
+
+    def on_screen(self) -> bool:
+        """Shown and not behind another dock's tab (such a dock still says isVisible())."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     def set_classifier(self, classifier) -> None:
         raise NotImplementedError
