@@ -2,12 +2,21 @@
 
 Draws real strokes of the sample digits with mouse events, one move at a time. After each
 move the event loop runs until the move's classification has happened and the canvas and
-each visible dock panel that draws predictions (all but the parameters dock, where nothing
-changes per move) have received a paint event (counted by an event filter on their
-widgets); the time from sending the move to the end of that loop is the latency. Qt runs
-offscreen, so the paints are real raster paints into the window's backing store.
+each dock panel on screen that repaints for every prediction (all but the parameters
+dock and the stroke timeline, where nothing changes per move, and the certainty meters,
+which repaint only when their rounded values change, in the same window repaint as the
+others) have received a paint event (counted by
+an event filter on their widgets); the time from sending the move to the end of that loop
+is the latency. Qt runs offscreen, so the paints are real raster paints into the window's
+backing store.
 
-    python benchmarks/ui_latency.py [--weights W] [--steps] [--all-stages] [--digits 80352]
+    python benchmarks/ui_latency.py [--weights W] [--steps] [--all-stages] [--all-docks]
+                                    [--on-pad] [--digits 80352]
+
+By default the docks are as the app lays them out (the evidence in front of its tab
+group, the certainty dock under the pad). ``--all-docks`` takes the input and the stroke
+timeline out of their tabs too, in a 1600 x 1000 window, so every prediction dock is on
+screen at once; ``--on-pad`` also colours the pad with the evidence map.
 
 Prints JSON lines: one per sample digit drawn, then a summary with p50/p95 against the
 goal of 16 ms (one frame at 60 Hz), and the CPU time this process spent per move (the
@@ -86,6 +95,9 @@ def main() -> None:
     parser.add_argument("--digits", default="8035297416", help="sample digits to draw")
     parser.add_argument("--all-stages", action="store_true",
                         help="feature maps of ReLU and pooling too, not only convolutions")
+    parser.add_argument("--all-docks", action="store_true",
+                        help="every dock on screen at once, none behind a tab")
+    parser.add_argument("--on-pad", action="store_true", help="the evidence map on the pad too")
     args = parser.parse_args()
 
     create_app()
@@ -93,13 +105,21 @@ def main() -> None:
 
     window = MainWindow(weights=args.weights)
     window.resize(1280, 800)
+    if args.all_docks:
+        window.resize(1600, 1000)
+        for panel in (window.network_input, window.timeline):
+            window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+    window.evidence.on_pad.setChecked(args.on_pad)
     window.steps_act.setChecked(args.steps)
     if args.all_stages:
         stages = window.feature_maps.stage_choice
         stages.setCurrentIndex(stages.findData(ALL_STAGES))
     window.show()
     QApplication.processEvents()
-    visible = [panel for panel in window.panels if panel.isVisible()]
+    while window.uncertainty.fitting():  # the digit check is fitted in a worker thread first
+        QApplication.processEvents()
+        time.sleep(0.02)
+    visible = [panel for panel in window.panels if panel.on_screen()]
     groups = {"canvas": [window.canvas]}
     for panel in visible:
         if getattr(panel, "draws_predictions", True):  # else nothing in it changes per move
@@ -139,6 +159,7 @@ def main() -> None:
         "meets_goal": p95 <= GOAL_P95_MS and not all_missed,
         "panels": [p.objectName() for p in visible], "painted": list(groups),
         "steps_shown": args.steps, "feature_maps": window.feature_maps.shown_layers(),
+        "evidence_on_pad": args.on_pad,
         "device": str(window.classifier.device), "arch": window.classifier.arch,
         "weights": str(window.weights_path or "random"), "platform": QApplication.platformName(),
         "window": [window.width(), window.height()], "cpu_count": os.cpu_count(),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 import torch
@@ -39,6 +40,10 @@ CALIBRATION_SIZE = 5_000  # the next ones, held out to set the threshold
 FALSE_REJECT_TARGET = 0.005  # the share of held-out digits the threshold rejects
 FEATURE_POOL = 2  # average-pool the map so a shift by a pixel or two matters less
 BATCH = 1000
+
+
+class FitCancelled(Exception):
+    """``DigitCheck.fit`` stopped early because it was asked to."""
 
 
 @dataclass(frozen=True)
@@ -118,16 +123,20 @@ class DigitCheck:
 
     @classmethod
     def fit(cls, model: nn.Module, reference: ReferenceDigits, *,
-            false_reject: float = FALSE_REJECT_TARGET) -> "DigitCheck":
+            false_reject: float = FALSE_REJECT_TARGET,
+            cancelled: Callable[[], bool] | None = None) -> "DigitCheck":
         """Remember the reference digits' features; set the threshold so that
-        ``false_reject`` of the held-out ones are rejected."""
+        ``false_reject`` of the held-out ones are rejected. Raises FitCancelled between
+        batches once ``cancelled()`` is true (the app refits after every edit)."""
         feature = anatomy(model).last_map
         if feature is None:
             raise ValueError(f"{type(model).__name__} has no spatial feature map to compare")
-        check = cls(feature=feature, bank=_features_of(model, feature, reference.bank_inputs),
+        check = cls(feature=feature,
+                    bank=_features_of(model, feature, reference.bank_inputs, cancelled),
                     bank_labels=reference.bank_labels, threshold=math.inf,
                     fingerprint=model_fingerprint(model))
-        held_out = check.scores(model, reference.calibration_inputs)
+        held_out = check.nearest(_features_of(model, feature, reference.calibration_inputs,
+                                              cancelled))[0]
         return replace(check, threshold=float(np.quantile(held_out, 1.0 - false_reject)))
 
     def is_current(self, model: nn.Module) -> bool:
@@ -174,13 +183,16 @@ def assess(prediction: Prediction, check: DigitCheck | None = None) -> Uncertain
     return softmax_uncertainty(prediction.logits)
 
 
-def _features_of(model: nn.Module, feature: str, model_inputs: np.ndarray) -> torch.Tensor:
+def _features_of(model: nn.Module, feature: str, model_inputs: np.ndarray,
+                 cancelled: Callable[[], bool] | None = None) -> torch.Tensor:
     """Features of many inputs, computed on a channels-last CPU copy of ``model``: CPU
     convolutions run about twice as fast that way, and a live model's hooks stay quiet."""
     copy = fresh_copy(model).eval().to(memory_format=torch.channels_last)
     chunks = []
     with FeatureCapture(copy, types=(), names=(feature,)) as capture, torch.no_grad():
         for start in range(0, len(model_inputs), BATCH):
+            if cancelled is not None and cancelled():
+                raise FitCancelled("the digit check's fit was cancelled")
             x = torch.from_numpy(np.ascontiguousarray(model_inputs[start : start + BATCH], np.float32))
             copy(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
             chunks.append(pooled_features(capture.outputs()[feature]))

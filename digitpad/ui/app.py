@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 import torch
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
@@ -21,6 +23,7 @@ APPLICATION = "digitpad"
 SETTINGS_ENV = "DIGITPAD_SETTINGS"
 SCREENSHOT_SIZE = (1280, 800)
 DEFAULT_SCREENSHOT_DIGIT = 3
+SCREENSHOT_WAIT_S = 60  # for the digit check to be fitted
 
 log = logging.getLogger("digitpad")
 
@@ -107,6 +110,7 @@ def write_screenshot(window, path: Path, digit: int | None) -> int:
     """The window at its default size with a sample digit drawn by real mouse events."""
     from ..samples import sample
     from .canvas import draw_strokes
+    from .panels.uncertainty import CHECK_INTERVAL_MS
 
     if window.startup_error:
         print(f"digitpad: cannot open weights: {window.startup_error}", file=sys.stderr)
@@ -114,9 +118,17 @@ def write_screenshot(window, path: Path, digit: int | None) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     QApplication.processEvents()
-    draw_strokes(window.canvas, sample(DEFAULT_SCREENSHOT_DIGIT if digit is None else digit).strokes)
-    QApplication.processEvents()  # the coalesced classification and the repaints
-    if not window.grab().save(str(path), "PNG"):
+    for stroke in sample(DEFAULT_SCREENSHOT_DIGIT if digit is None else digit).strokes:
+        draw_strokes(window.canvas, [stroke])
+        QApplication.processEvents()  # the coalesced classification and the repaints
+    deadline = time.monotonic() + SCREENSHOT_WAIT_S
+    while window.uncertainty.fitting() and time.monotonic() < deadline:
+        QApplication.processEvents()  # the digit check is fitted in a worker thread
+        time.sleep(0.02)
+    QTest.qWait(2 * CHECK_INTERVAL_MS)  # its verdict for the digit drawn
+    saved = window.grab().save(str(path), "PNG")
+    window.close()
+    if not saved:
         print(f"digitpad: cannot write {path}", file=sys.stderr)
         return 1
     print(path)

@@ -227,6 +227,8 @@ class DrawingCanvas(QWidget):
         self._model_layer = _Layer(image, QTransform(), QColor(255, 255, 255), QColor(0, 0, 0))
         self._screen_layer: _Layer | None = None  # made to the widget's size on resize
         self._paper: QImage | None = None  # the pad and its guide, drawn once per size
+        self._overlay: QImage | None = None  # a picture between the pad and the ink
+        self._overlay_pixels: np.ndarray | None = None  # what it was made from
 
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
@@ -384,6 +386,33 @@ class DrawingCanvas(QWidget):
     def _emit_image(self) -> None:
         self.image_changed.emit(self.image())
 
+    def flush(self) -> None:
+        """Announce a pending change now instead of at the end of this event-loop turn
+        (the stroke timeline reads each stroke the moment it is on the undo stack)."""
+        if self._emit_timer.isActive():
+            self._emit_timer.stop()
+            self._emit_image()
+
+    def set_overlay(self, rgba: np.ndarray | None) -> None:
+        """Show ``rgba`` ((H, W, 4) uint8, not premultiplied, covering the whole logical
+        square) on the pad under the ink, such as the evidence map; None removes it."""
+        if rgba is None:
+            if self._overlay is None:
+                return
+            self._overlay = self._overlay_pixels = None
+        else:
+            pixels = np.ascontiguousarray(rgba, np.uint8)
+            height, width = pixels.shape[:2]
+            # Converted once here rather than at every paint.
+            self._overlay = QImage(pixels.data, width, height, 4 * width,
+                                   QImage.Format.Format_RGBA8888).convertToFormat(
+                QImage.Format.Format_ARGB32_Premultiplied)
+            self._overlay_pixels = pixels
+        self.update(self.pad_rect().toAlignedRect())
+
+    def overlay(self) -> np.ndarray | None:
+        return self._overlay_pixels
+
     # ------------------------------------------------------------------ painting
 
     def resizeEvent(self, event) -> None:
@@ -429,6 +458,12 @@ class DrawingCanvas(QWidget):
         source = dirty.translated(-pad.topLeft())
         if self._paper is not None and not dirty.isEmpty():
             painter.drawImage(dirty, self._paper, _device_rect(source, self._paper))
+            if self._overlay is not None:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                scale = self._overlay.width() / pad.width()
+                painter.drawImage(dirty, self._overlay, QRectF(
+                    source.x() * scale, source.y() * scale, source.width() * scale,
+                    source.height() * scale))
             painter.drawImage(dirty, self._screen_layer.image,
                               _device_rect(source, self._screen_layer.image))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

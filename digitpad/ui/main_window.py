@@ -30,16 +30,21 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, cuda_unavailable_reason
+from ..edits import LoadedWeights
+from ..export import ExportError, export_reading
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 from .canvas import MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
+from .panels.evidence import EvidencePanel
 from .panels.feature_maps import FeatureMapsPanel
 from .panels.network_input import NetworkInputPanel
 from .panels.parameters import ParametersPanel
 from .panels.probabilities import ProbabilitiesPanel
+from .panels.timeline import TimelinePanel
 from .panels.training import TrainingPanel
+from .panels.uncertainty import UncertaintyPanel
 from .workers import Jobs
 
 DEFAULT_SIZE = (1280, 800)
@@ -64,6 +69,7 @@ class MainWindow(QMainWindow):
         self.weights_path: Path | None = None  # None: in no file (see weights_origin)
         self.weights_metadata: dict = {}
         self.weights_origin: str | None = None  # of weights in no file; None: random
+        self.loaded_weights: LoadedWeights | None = None  # the weights as loaded, to restore
         self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
         self.recent_files: list[str] = []
 
@@ -92,13 +98,22 @@ class MainWindow(QMainWindow):
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.feature_maps = self.add_panel(FeatureMapsPanel(self), left)
         self.parameters = self.add_panel(ParametersPanel(self), left)
+        # Why it says what it says: how sure it is, right under the pad; in tabs beside
+        # the input, the evidence on the strokes and the reading stroke by stroke.
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.uncertainty = self.add_panel(UncertaintyPanel(self), Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.evidence = self.add_panel(EvidencePanel(self.canvas, self))
+        self.timeline = self.add_panel(TimelinePanel(self.canvas, self))
         # Teaching and judging the network: tabs under the prediction, shown on demand.
         self.training = self.add_panel(TrainingPanel(self))
         self.correction = self.add_panel(CorrectionPanel(self))
         self.evaluation = self.add_panel(EvaluationPanel(self))
-        for panel in (self.training, self.correction, self.evaluation):
+        for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation):
             self.tabifyDockWidget(self.network_input, panel)
+        for panel in (self.training, self.correction, self.evaluation):
             panel.hide()
+        self.evidence.raise_()
 
         self.create_actions()
         self.create_menus()
@@ -133,14 +148,24 @@ class MainWindow(QMainWindow):
         """Classify the drawing (the canvas's current one by default) and show it."""
         self.prediction = self.classifier.classify(self.canvas.image() if image is None else image)
         for panel in self.panels:
-            if panel.isVisible():
+            if panel.on_screen() or panel.needs_every_prediction:
                 panel.show_prediction(self.prediction)
 
     def reclassify_after_edit(self) -> None:
-        """A panel changed parameters in place: read the drawing again with them."""
+        """Parameters changed in place (a panel's edit, or a restore): tell the panels,
+        mark what differs from the loaded weights, read the drawing again."""
         self.classifier.invalidate()
-        self.setWindowModified(True)
+        edited = self.loaded_weights.edited()
+        for panel in self.panels:
+            panel.weights_edited(edited)
+        self._show_edits(edited)
         self.classify()
+
+    def _show_edits(self, edited: frozenset[str], modified: bool = False) -> None:
+        self.setWindowModified(modified or bool(edited))
+        self.restore_act.setEnabled(bool(edited) and not self.jobs.busy)
+        self.edited_badge.setVisible(bool(edited))
+        self.edited_badge.setText(self.tr("edited: {names}").format(names=", ".join(sorted(edited))))
 
     # ------------------------------------------------------------------ actions and menus
 
@@ -154,6 +179,15 @@ class MainWindow(QMainWindow):
         self.revert_act = QAction("&Revert to Shipped Weights", self,
                                   statusTip="Load the weights that came with digitpad",
                                   triggered=self.revert_to_shipped)
+        self.export_act = QAction(self.tr("&Export Reading…"), self, shortcut="Ctrl+Shift+E",
+                                  statusTip=self.tr("Save the drawing, the 28 × 28 input, the "
+                                                    "feature maps, the evidence and the "
+                                                    "probabilities in a folder"),
+                                  triggered=self.export_reading_dialog)
+        self.restore_act = QAction(self.tr("Restore &Loaded Weights"), self, enabled=False,
+                                   statusTip=self.tr("Undo every what-if edit: the weights "
+                                                     "exactly as they were loaded"),
+                                   triggered=self.restore_loaded_weights)
         self.quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit,
                                 triggered=self.close)
 
@@ -178,6 +212,8 @@ class MainWindow(QMainWindow):
         self.steps_act = QAction("&Preprocessing Steps", self, checkable=True,
                                  statusTip="Show how the drawing becomes the 28 × 28 input",
                                  toggled=self._show_steps)
+        # Asked for, the steps come to the front of their tab group.
+        self.steps_act.triggered.connect(lambda shown: shown and self.network_input.raise_())
 
         self.arch_group = QActionGroup(self)
         for arch in ARCHITECTURES:
@@ -220,6 +256,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_act)
         file_menu.addSeparator()
+        file_menu.addAction(self.export_act)
+        file_menu.addSeparator()
         file_menu.addAction(self.revert_act)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_act)
@@ -237,6 +275,8 @@ class MainWindow(QMainWindow):
 
         model_menu = self.menuBar().addMenu("&Model")
         model_menu.addActions(self.arch_group.actions())
+        model_menu.addSeparator()
+        model_menu.addAction(self.restore_act)
         model_menu.addSeparator()
         device_menu = model_menu.addMenu("&Device")
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
@@ -274,6 +314,14 @@ class MainWindow(QMainWindow):
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
     def create_status_bar(self) -> None:
+        self.edited_badge = QLabel()
+        self.edited_badge.setObjectName("edited_badge")
+        self.edited_badge.setStyleSheet("background: #fff4d6; color: #6b4a00; "
+                                        "border-radius: 3px; padding: 0 6px;")
+        self.edited_badge.setToolTip(self.tr("Parameters changed since the weights were "
+                                             "loaded (Model ▸ Restore Loaded Weights)"))
+        self.edited_badge.hide()
+        self.statusBar().addPermanentWidget(self.edited_badge)
         self.model_status = QLabel()
         self.statusBar().addPermanentWidget(self.model_status)
         self.statusBar().showMessage("Ready")
@@ -324,11 +372,19 @@ class MainWindow(QMainWindow):
             self.classifier = Classifier(model, capture_types=FEATURE_MAP_TYPES, record_shapes=True)
         else:
             self.classifier.set_model(model)
+        # Weights changed here (a correction) are compared with those loaded before.
+        previous = self.loaded_weights
+        self.loaded_weights = ((previous.compared_with(model) if modified and previous else None)
+                               or LoadedWeights(model))
         self.weights_path = None if path is None else Path(path).resolve()
         self.weights_metadata = dict(metadata)
         self.weights_origin = None if path is not None else origin
-        self.setWindowModified(modified)
+        edited = self.loaded_weights.edited()
+        self._show_edits(edited, modified)
         self._model_changed()
+        if edited:
+            for panel in self.panels:
+                panel.weights_edited(edited)
 
     def load_weights(self, path) -> bool:
         """Load a weights file; on any problem a dialog says why and nothing changes."""
@@ -344,21 +400,28 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {Path(path).name}", STATUS_TIMEOUT_MS)
         return True
 
-    def save_weights(self, path) -> bool:
+    def save_weights(self, path, model=None) -> bool:
+        """Save the live model's weights (or ``model``'s, say the weights as loaded); the
+        file saved becomes the one the weights are restored to."""
+        model = self.classifier.model if model is None else model
         metadata = dict(self.weights_metadata)
-        if self.isWindowModified():  # edited here: earlier measurements no longer hold
+        if model is self.classifier.model and self.isWindowModified():
+            # Edited here: earlier measurements no longer hold.
             metadata.pop("test_accuracy", None)
             metadata["edited_in_app"] = True
         metadata["saved_from"] = self.weights_source()
         try:
-            saved = save_weights(path, self.classifier.model, arch=self.classifier.arch,
-                                 metadata=metadata)
+            saved = save_weights(path, model, arch=self.classifier.arch, metadata=metadata)
         except WeightsError as exc:
             QMessageBox.warning(self, "Cannot save weights", str(exc))
             return False
+        if model is self.classifier.model:
+            self.loaded_weights = LoadedWeights(model)
+            self._show_edits(frozenset())
+            for panel in self.panels:
+                panel.weights_edited(frozenset())
         self.weights_path, self.weights_metadata = Path(saved).resolve(), metadata
         self.weights_origin = None
-        self.setWindowModified(False)
         self._update_title()
         self._remember_recent(saved)
         self.statusBar().showMessage(f"Saved {Path(saved).name}", STATUS_TIMEOUT_MS)
@@ -404,10 +467,73 @@ class MainWindow(QMainWindow):
             self.load_weights(path)
 
     def save_weights_dialog(self) -> None:
+        model = self.classifier.model
+        edited = self.loaded_weights.edited()
+        if edited:
+            model = self._choose_weights_to_save(edited)
+            if model is None:
+                return
         suggestion = str(Path(self._dialog_folder()) / f"{self.classifier.arch.lower()}.pt")
         path, _ = QFileDialog.getSaveFileName(self, "Save Weights As", suggestion, WEIGHTS_FILTER)
         if path:
-            self.save_weights(path)
+            self.save_weights(path, model)
+
+    def _choose_weights_to_save(self, edited: frozenset[str]):
+        """Ask whether to save the edited weights or those loaded; None: cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Save the edited weights?"),
+                          self.tr("You changed {names} since the weights were loaded. Save "
+                                  "the weights with your edits, or as they were loaded?").format(
+                              names=", ".join(sorted(edited))), parent=self)
+        save_edited = box.addButton(self.tr("Save Edited"), QMessageBox.ButtonRole.AcceptRole)
+        save_loaded = box.addButton(self.tr("Save As Loaded"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save_edited)
+        box.exec()
+        if box.clickedButton() is save_edited:
+            return self.classifier.model
+        if box.clickedButton() is save_loaded:
+            return self.loaded_weights.loaded_copy()
+        return None
+
+    def restore_loaded_weights(self) -> None:
+        restored = self.loaded_weights.restore()
+        if restored:
+            self.reclassify_after_edit()
+            self.statusBar().showMessage(self.tr("Restored the loaded weights of {names}").format(
+                names=", ".join(sorted(restored))), STATUS_TIMEOUT_MS)
+
+    # ------------------------------------------------------------------ export
+
+    def export_reading_dialog(self) -> None:
+        prediction = self.prediction
+        if prediction is None or not prediction.has_digit:
+            QMessageBox.information(self, self.tr("Nothing to export"),
+                                    self.tr("Draw a digit first: an export saves what the "
+                                            "network made of it."))
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export Reading To Folder"),
+                                                  self._saved("export_folder", str(Path.home())))
+        if folder:
+            self.export_to(folder)
+
+    def export_to(self, folder) -> bool:
+        """Write the current reading into ``folder``; a dialog says why if it cannot."""
+        prediction = self.prediction
+        info = {"arch": self.classifier.arch, "weights": self.weights_path.name
+                if self.weights_path else "random initial weights",
+                "edited_parameters": sorted(self.loaded_weights.edited()),
+                "digitpad": __version__}
+        try:
+            written = export_reading(folder, prediction, evidence=self.evidence.explain(prediction),
+                                     uncertainty=self.uncertainty.assess(prediction), info=info)
+        except ExportError as exc:
+            QMessageBox.warning(self, self.tr("Cannot export the reading"),
+                                self.tr("{reason}\n\nNothing else was changed.").format(reason=exc))
+            return False
+        self._save("export_folder", str(folder))
+        self.statusBar().showMessage(self.tr("Exported {count} files to {folder}").format(
+            count=len(written), folder=folder), STATUS_TIMEOUT_MS)
+        return True
 
     def _dialog_folder(self) -> str:
         if self.recent_files:
@@ -484,6 +610,7 @@ class MainWindow(QMainWindow):
                        *self.arch_group.actions(), *self.device_group.actions()):
             action.setEnabled(not busy)
         self.revert_act.setEnabled(self._can_revert())
+        self.restore_act.setEnabled(not busy and bool(self.loaded_weights.edited()))
         if not busy:
             self.cuda_act.setEnabled(cuda_unavailable_reason() is None)
 
@@ -521,9 +648,12 @@ class MainWindow(QMainWindow):
             self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
         state = self._saved("window_state", QByteArray())
         if not (isinstance(state, QByteArray) and self.restoreState(state)):
-            self.resizeDocks(self.panels, [DEFAULT_DOCK_WIDTH] * len(self.panels),
-                             Qt.Orientation.Horizontal)
+            beside = [panel for panel in self.panels if self.dockWidgetArea(panel) in (
+                Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
+            self.resizeDocks(beside, [DEFAULT_DOCK_WIDTH] * len(beside), Qt.Orientation.Horizontal)
             self.resizeDocks([self.feature_maps, self.parameters], [380, 380],
+                             Qt.Orientation.Vertical)
+            self.resizeDocks([self.probabilities, self.evidence], [240, 480],
                              Qt.Orientation.Vertical)
         self.canvas.set_brush_size(int(self._saved("brush_size", self.canvas.brush_size)))
         recent = self._saved("recent_files", [])
@@ -541,6 +671,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.jobs.stop()  # a cancelled training keeps the weights from before it
+        for panel in self.panels:
+            panel.shut_down()
         self.write_settings()
         event.accept()
 

@@ -129,10 +129,12 @@ class Mosaic:
 
 class MosaicImage(pg.ImageItem):
     """The ImageItem of one Mosaic, with fixed levels and colours, that reports the tile
-    pixel under the pointer (``hovered``, None on leaving) and a left click (``clicked``)."""
+    pixel under the pointer (``hovered``, None on leaving), a left click (``clicked``) and
+    a right click (``context_requested``, with the screen position for a menu)."""
 
     hovered = QtCore.Signal(object)  # Spot | None
     clicked = QtCore.Signal(object)  # Spot
+    context_requested = QtCore.Signal(object, object)  # Spot, QPoint on the screen
 
     def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None):
         super().__init__(axisOrder="row-major")
@@ -168,13 +170,19 @@ class MosaicImage(pg.ImageItem):
             self.hovered.emit(None)
             return
         ev.acceptClicks(QtCore.Qt.MouseButton.LeftButton)
+        ev.acceptClicks(QtCore.Qt.MouseButton.RightButton)
         self.hovered.emit(self.spot_at(ev.pos()))
 
     def mouseClickEvent(self, ev):
         spot = self.spot_at(ev.pos())
-        if ev.button() == QtCore.Qt.MouseButton.LeftButton and spot is not None:
+        if spot is None:
+            return
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked.emit(spot)
+        elif ev.button() == QtCore.Qt.MouseButton.RightButton:
+            ev.accept()
+            self.context_requested.emit(spot, ev.screenPos().toPoint())
 
     def value_at(self, spot: Spot) -> float:
         return float(self.mosaic.tile(spot.index)[spot.y, spot.x])

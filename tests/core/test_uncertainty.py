@@ -7,8 +7,8 @@ import torch
 from digitpad.classifier import Classifier
 from digitpad.preprocess import preprocess
 from digitpad.synthetic import LETTERS, letters, load_fonts, scribbles
-from digitpad.uncertainty import (DigitCheck, ReferenceDigits, assess, pooled_features,
-                                  softmax_uncertainty)
+from digitpad.uncertainty import (DigitCheck, FitCancelled, ReferenceDigits, assess,
+                                  pooled_features, softmax_uncertainty)
 
 TEST_DIGITS = 2000
 SCRIBBLES = 200
@@ -103,3 +103,15 @@ def test_features_are_unit_vectors():
     features = pooled_features(torch.rand(3, 16, 13, 13))
     assert features.shape == (3, 16 * 6 * 6)
     np.testing.assert_allclose(features.norm(dim=1).numpy(), 1.0, rtol=1e-6)
+
+
+def test_a_fit_stops_between_batches_when_cancelled(simple_model, reference):
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(FitCancelled):
+        DigitCheck.fit(simple_model, reference, cancelled=cancelled)
+    assert len(calls) == 3  # two batches ran, the third was not started

@@ -34,8 +34,8 @@ def test_the_window_has_its_named_parts(window):
         assert window.findChild(QWidget, name) is not None, name
     assert window.centralWidget().isAncestorOf(window.canvas)
     assert [panel.objectName() for panel in window.panels] == [
-        "probabilities", "network_input", "feature_maps", "parameters", "training",
-        "correction", "evaluation"]
+        "probabilities", "network_input", "feature_maps", "parameters", "uncertainty",
+        "evidence", "timeline", "training", "correction", "evaluation"]
 
 
 def test_reads_most_sample_digits_drawn_with_the_mouse(window, qtbot):
@@ -49,6 +49,7 @@ def test_reads_most_sample_digits_drawn_with_the_mouse(window, qtbot):
 
 
 def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
+    window.network_input.raise_()  # in front of the evidence
     draw(window, sample(2).strokes, qtbot)
     prediction = window.prediction
     expected = window.classifier.classify(window.canvas.image())

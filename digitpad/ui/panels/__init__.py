@@ -6,14 +6,22 @@ The interface every panel keeps (the main window relies on nothing else):
   (saved dock layouts and tests find it by that name).
 - ``set_classifier(classifier)`` is called when the model, its architecture, its device
   or its weights changed: rebuild whatever depends on the model's structure. Read
-  ``classifier.model`` freely; never run it.
+  ``classifier.model`` freely; never run it on a drawing (the window's one forward pass
+  per drawing serves every panel). Reading stored inputs again in one batch after the
+  weights changed (``classifier.logits_batch``) is fine: the stroke timeline does.
 - ``show_prediction(prediction)`` is called with every classification's
   ``digitpad.classifier.Prediction`` (also one without a digit, for an empty canvas):
-  update the pyqtgraph items in place. It is called only while the panel is visible; a
-  panel shown again gets the latest prediction.
+  update the pyqtgraph items in place. It is called only while the panel is on screen
+  (``on_screen()``: visible, not behind another dock's tab); a panel shown again gets
+  the latest prediction.
 - A panel that edits the model's parameters in place emits a Qt signal
-  ``parameters_edited`` afterwards; the main window then classifies the current drawing
-  again and every panel sees the new prediction.
+  ``parameters_edited`` afterwards; the main window then calls every panel's
+  ``weights_edited(edited)`` (``edited``: the names of the parameters that now differ
+  from the weights as loaded), classifies the current drawing again and every panel sees
+  the new prediction.
+- ``shut_down()`` is called when the window closes: end any thread the panel started.
+- ``needs_every_prediction = True`` asks for every prediction even while hidden (the
+  stroke timeline records each stroke's reading); such a panel skips its drawing itself.
 
 The main window keeps them in ``self.panels``; adding a panel is one ``add_panel`` line.
 ``Panel`` below is a convenient base that does the common set-up.
@@ -21,9 +29,12 @@ The main window keeps them in ``self.panels``; adding a panel is one ``add_panel
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QVBoxLayout, QWidget
 
 from ...models import NUM_CLASSES
 
@@ -54,11 +65,41 @@ class Panel(QDockWidget):
         self.setWidget(body)
         return layout
 
+    def on_screen(self) -> bool:
+        """Shown and not behind another dock's tab (such a dock still says isVisible())."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def set_classifier(self, classifier) -> None:
         raise NotImplementedError
 
     def show_prediction(self, prediction) -> None:
         raise NotImplementedError
+
+    needs_every_prediction = False
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        """Parameters were changed in place; most panels just draw the next prediction."""
+
+    def shut_down(self) -> None:
+        """The window is closing: stop any background work (and wait for it)."""
+
+
+def zero_channel_action(parent: QWidget, layer: str, channel: int,
+                        zero: Callable[[str, int], None]) -> QAction:
+    """The context-menu action that zeroes output channel ``channel`` of ``layer``."""
+    action = QAction(QCoreApplication.translate(
+        "Panel", "Zero channel {channel} of {layer} (weights and bias)").format(
+        channel=channel, layer=layer), parent)
+    action.triggered.connect(lambda: zero(layer, channel))
+    return action
+
+
+def pop_up(parent: QWidget, actions: list[QAction], position: QPoint) -> None:
+    """A context menu of ``actions`` at ``position`` on the screen (none if empty)."""
+    if actions:
+        menu = QMenu(parent)
+        menu.addActions(actions)
+        menu.exec(position)
 
 
 def text_label(text: str = "", object_name: str | None = None, *,

@@ -1,5 +1,6 @@
 """The feature-map dock: what every convolution (and optionally each ReLU and pooling)
-made of the drawing in the last forward pass, as the core's forward hooks captured it."""
+made of the drawing in the last forward pass, as the core's forward hooks captured it.
+A convolution's map can be silenced from its context menu (a what-if edit)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
+from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
+from ...edits import zero_channel
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
 from ..calibration import calibration_inputs
 from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
                       show_in)
-from . import Panel
+from . import Panel, pop_up, zero_channel_action
 
 CONVOLUTIONS = "conv"
 ALL_STAGES = "all"
@@ -39,6 +42,8 @@ class FeatureMapsPanel(Panel):
     """One mosaic per captured layer (one ImageItem each, made when the model changes and
     updated in place per frame), colour levels fixed per layer from a calibration batch,
     and the 28x28 input beside an enlarged copy of the map last clicked."""
+
+    parameters_edited = QtCore.Signal()  # a channel was zeroed
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__("Feature maps", "feature_maps", parent)
@@ -98,9 +103,11 @@ class FeatureMapsPanel(Panel):
     def set_classifier(self, classifier: Classifier) -> None:
         """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
         if classifier.model is not self.calibrated_model:  # a device move keeps the levels
+            modules = dict(classifier.model.named_modules())
             self.ranges = {
                 name: r for name, r in classifier.feature_ranges(calibration_inputs()).items()
-                if len(r.shape) == 3  # channel maps; a 1-D output has no picture here
+                # Channel maps of the stages shown here (other docks may capture more).
+                if len(r.shape) == 3 and isinstance(modules[name], FEATURE_MAP_TYPES)
             }
             self.calibrated_model = classifier.model
         self.classifier = classifier
@@ -181,7 +188,20 @@ class FeatureMapsPanel(Panel):
         layer = _LayerView(name, r, image, box)
         image.hovered.connect(lambda spot, layer=layer: self._hover_layer(layer, spot))
         image.clicked.connect(lambda spot, layer=layer: self.select(layer.name, spot.index))
+        image.context_requested.connect(lambda spot, position, layer=layer: pop_up(
+            self, self.map_actions(layer.name, spot.index), position))
         return layer
+
+    def map_actions(self, name: str, channel: int) -> list:
+        """What the context menu of a map offers: a convolution's channel can be zeroed."""
+        if not issubclass(self.module_types[name], nn.Conv2d):
+            return []
+        return [zero_channel_action(self, name, channel, self.zero_channel)]
+
+    def zero_channel(self, name: str, channel: int) -> None:
+        zero_channel(self.classifier.model, name, channel)
+        self.classifier.invalidate()
+        self.parameters_edited.emit()
 
     def _add_enlargement(self, pair: pg.GraphicsLayout, stacked: bool) -> None:
         """The 28x28 input and next to it (or under it) the selected map, the same size."""

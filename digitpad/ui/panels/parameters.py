@@ -1,5 +1,7 @@
 """The parameters dock: every entry of ``named_parameters()`` in numbers and as a picture,
-scalar parameters edited live, and the tree of modules the parameters live in.
+what-if edits of the live model (a scalar, one element clicked in a picture, a whole
+output channel zeroed from a tile's context menu), edited parameters marked, and the
+tree of modules the parameters live in.
 
 Pictures are chosen by a tensor's shape, not its name, so any architecture gets them:
 4-D conv weights as grids of kernels, 2-D weights as per-output templates shaped like the
@@ -19,10 +21,11 @@ import torch.nn as nn
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...classifier import Classifier, Prediction
+from ...edits import set_element, zero_channel
 from ...models import NUM_CLASSES
 from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
-from . import Panel
-from ..mosaic import (Mosaic, MosaicImage, Spot, diverging_lut, picture_box, show_in,
+from . import Panel, pop_up, zero_channel_action
+from ..mosaic import (Mosaic, MosaicImage, Spot, diverging_lut, outline, picture_box, show_in,
                       symmetric_levels)
 
 # The numbers first: dtype, device and requires_grad rarely differ between rows.
@@ -34,6 +37,8 @@ ALL = "all"
 SLIDER_STEPS = 1000
 MAX_LABELLED_TILES = 16
 TABLE_ROWS_SHOWN = 6
+EDITED_COLOUR = "#b7791f"
+CELL_RANGE = 100.0
 
 
 @dataclass
@@ -47,6 +52,10 @@ class TileView:
     columns: int | None = None
     labels: list[str] = field(default_factory=list)  # drawn in the tiles' corners
     square_pixels: bool = True  # False: a matrix, stretched to fill the view
+    # The parameter's element a pixel shows (None where it shows a sum of several), and
+    # the layer's output channel its tile belongs to.
+    element: Callable[[Spot], tuple[int, ...] | None] = lambda spot: None
+    channel: Callable[[Spot], int] = lambda spot: spot.index
 
 
 def input_shape_of(layer: str, in_features: int, output_shapes: dict) -> tuple[int, ...] | None:
@@ -83,7 +92,9 @@ def tile_view(name: str, values: np.ndarray, option, input_shape) -> TileView:
     return TileView(
         tiles=rows[None], levels=symmetric_levels(rows), square_pixels=False,
         caption="as a matrix: a row per output, a column per input",
-        describe=lambda s: f"{name}[{s.y}, {s.x}]")
+        describe=lambda s: f"{name}[{s.y}, {s.x}]",
+        element=(lambda s: (s.y, s.x)) if values.ndim == 2 else (lambda s: None),
+        channel=lambda s: s.y)
 
 
 def _kernel_view(name: str, w: np.ndarray, option) -> TileView:
@@ -95,13 +106,15 @@ def _kernel_view(name: str, w: np.ndarray, option) -> TileView:
             columns=in_channels,
             caption=f"all {out_channels}×{in_channels} kernels of {kh}×{kw}: a row per output "
                     "channel, a column per input channel",
-            describe=lambda s: f"{name}[{s.row}, {s.column}] · y {s.y}, x {s.x}")
+            describe=lambda s: f"{name}[{s.row}, {s.column}] · y {s.y}, x {s.x}",
+            element=lambda s: (s.row, s.column, s.y, s.x), channel=lambda s: s.row)
     channel = option or 0
     through = f" on input channel {channel}" if in_channels > 1 else ""
     return TileView(
         tiles=w[:, channel], levels=levels,
         caption=f"{out_channels} kernels of {kh}×{kw}{through}, one per output channel",
-        describe=lambda s: f"{name}[{s.index}, {channel}] · y {s.y}, x {s.x}")
+        describe=lambda s: f"{name}[{s.index}, {channel}] · y {s.y}, x {s.x}",
+        element=lambda s: (s.index, channel, s.y, s.x))
 
 
 def _template_view(name: str, w: np.ndarray, option, input_shape) -> TileView:
@@ -110,15 +123,19 @@ def _template_view(name: str, w: np.ndarray, option, input_shape) -> TileView:
     word = "digit" if outputs == NUM_CLASSES else "output"
     if option == SUM or option is None:
         tiles, part = templates.sum(axis=1), "summed over channels"
+        element = lambda s: None  # noqa: E731
     else:
         tiles, part = templates[:, option], f"channel {option}"
+        _, height, width = input_shape
+        element = lambda s: (s.index, (option * height + s.y) * width + s.x)  # noqa: E731
     return TileView(
         tiles=tiles, levels=symmetric_levels(tiles),
         caption=f"a template per {word} shaped like the layer's input "
                 f"{format_shape(input_shape)}, {part}: where the input is active, red "
                 f"raises the {word}'s score, blue lowers it",
         describe=lambda s: f"{name} · {word} {s.index} · {part} · y {s.y}, x {s.x}",
-        labels=[str(k) for k in range(outputs)] if outputs <= MAX_LABELLED_TILES else [])
+        labels=[str(k) for k in range(outputs)] if outputs <= MAX_LABELLED_TILES else [],
+        element=element)
 
 
 class ParametersPanel(Panel):
@@ -144,6 +161,10 @@ class ParametersPanel(Panel):
         self.picture_image: MosaicImage | None = None
         self.bars: pg.BarGraphItem | None = None  # or bars, of these values:
         self.bar_values: np.ndarray | None = None
+        self.edited: frozenset[str] = frozenset()  # differ from the loaded weights
+        self.cell: tuple[int, ...] | None = None  # the element being edited, of `current`
+        self.cell_spot: Spot | None = None  # where it is in the picture
+        self.cell_marker = outline()
         self._build_widgets()
 
     # ------------------------------------------------------------------ widgets
@@ -167,6 +188,9 @@ class ParametersPanel(Panel):
         self.picture.setBackground(self.palette().window().color())
         self.picture.scene().sigMouseMoved.connect(self._hover_bars)
         self.readout = QtWidgets.QLabel(" ")
+        # A long reading is cut at the dock's edge rather than widening the dock.
+        self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                   QtWidgets.QSizePolicy.Policy.Preferred)
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.picture)
         self.stack.addWidget(self._build_scalar_editor())
@@ -177,6 +201,7 @@ class ParametersPanel(Panel):
         column.addWidget(self.caption)
         column.addWidget(self.view_choice)
         column.addWidget(self.stack, 1)
+        column.addWidget(self._build_cell_editor())
         column.addWidget(self.readout)
 
         self.tree = QtWidgets.QTreeWidget()
@@ -191,6 +216,31 @@ class ParametersPanel(Panel):
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
         self.setWidget(self.splitter)
+
+    def _build_cell_editor(self) -> QtWidgets.QWidget:
+        """One element of the pictured tensor, clicked: its value to change, its channel
+        to zero. Hidden until an element is clicked."""
+        self.cell_name = QtWidgets.QLabel()
+        self.cell_spin = QtWidgets.QDoubleSpinBox()
+        self.cell_spin.setObjectName("cell_value")
+        self.cell_spin.setDecimals(4)
+        self.cell_spin.setRange(-CELL_RANGE, CELL_RANGE)
+        self.cell_spin.setSingleStep(0.05)
+        self.cell_spin.setKeyboardTracking(False)
+        self.cell_spin.setToolTip(self.tr("The element's value: the drawing is read again "
+                                          "with it at once"))
+        self.cell_spin.valueChanged.connect(self._set_cell)
+        self.zero_button = QtWidgets.QPushButton()
+        self.zero_button.clicked.connect(
+            lambda: self.zero_channel(*self._channel_of(self.current, self.cell_spot)))
+        self.cell_editor = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.cell_editor)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.cell_name, 1)
+        row.addWidget(self.cell_spin)
+        row.addWidget(self.zero_button)
+        self.cell_editor.hide()
+        return self.cell_editor
 
     def _build_scalar_editor(self) -> QtWidgets.QWidget:
         self.scalar_value = QtWidgets.QLabel()
@@ -236,6 +286,7 @@ class ParametersPanel(Panel):
                                    for name, p in classifier.model.named_parameters()
                                    if p.numel() == 1}
             self.output_shapes = {}
+            self.edited = frozenset()
         self.classifier = classifier
         self.model = classifier.model
         self.parameters = dict(self.model.named_parameters())
@@ -246,6 +297,14 @@ class ParametersPanel(Panel):
         # Else the first weight with a picture (SimpleCNN lists its scalar `scale` first).
         pictured = (name for name, p in self.parameters.items() if p.ndim >= 2)
         self.select(keep or next(pictured, next(iter(self.parameters), None)))
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        """Parameters changed (here, in another dock, or restored): new numbers, marks,
+        picture values."""
+        self.edited = edited
+        for row, entry in enumerate(summarize_parameters(self.model)):
+            self._set_row(row, entry)
+        self._show_values()
 
     def show_prediction(self, prediction: Prediction) -> None:
         """Only output shapes come from a classification; nothing else here changes."""
@@ -303,6 +362,12 @@ class ParametersPanel(Panel):
             item = QtWidgets.QTableWidgetItem(text)
             item.setData(QtCore.Qt.ItemDataRole.UserRole, value)
             self._align(item, key)
+            if entry.name in self.edited:
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
+                item.setForeground(QtGui.QColor(EDITED_COLOUR))
+                item.setToolTip(self.tr("Edited: differs from the weights as loaded"))
             self.table.setItem(row, col, item)
 
     @staticmethod
@@ -355,6 +420,11 @@ class ParametersPanel(Panel):
         values = self._values()
         name = self.current
         self.readout.setText(" ")
+        self.cell = None
+        self.cell_editor.hide()
+        self.cell_marker.hide()
+        if self.cell_marker.scene() is not None:
+            self.cell_marker.scene().removeItem(self.cell_marker)
         self.picture.clear()
         self.view, self.picture_image, self.bars = None, None, None
         if values.size == 1:
@@ -368,6 +438,7 @@ class ParametersPanel(Panel):
             self._draw_bars(values)
             return
         self.view = tile_view(name, values, self.view_choice.currentData(), self._input_shape())
+        self.readout.setText(self._edit_hint())
         self.caption.setText(f"<b>{name}</b> {format_shape(values.shape)} · {self.view.caption}")
         box = picture_box(self.view.square_pixels)
         self.picture.ci.addItem(box)
@@ -375,7 +446,11 @@ class ParametersPanel(Panel):
                                    self.view.columns), self.view.levels, diverging_lut())
         image.show_tiles(self.view.tiles)
         image.hovered.connect(lambda spot: self._hover_tile(image, spot))
+        image.clicked.connect(self.select_cell)
+        image.context_requested.connect(
+            lambda spot, position: pop_up(self, self.tile_actions(spot), position))
         show_in(box, image)
+        box.addItem(self.cell_marker, ignoreBounds=True)
         for index, label in enumerate(self.view.labels):
             y, x = image.mosaic.tile_origin(index)
             text = pg.TextItem(label, color="#202020", fill=pg.mkBrush(255, 255, 255, 170))
@@ -397,9 +472,12 @@ class ParametersPanel(Panel):
         plot.addItem(self.bars)
         plot.addLine(y=0, pen=pg.mkPen("#808080"))
 
+    def _edit_hint(self) -> str:
+        return self.tr("Click an element to change it; right-click a tile to zero its channel.")
+
     def _hover_tile(self, image: MosaicImage, spot: Spot | None) -> None:
         if spot is None or self.view is None:
-            self.readout.setText(" ")
+            self.readout.setText(self._edit_hint())
             return
         self.readout.setText(f"{self.view.describe(spot)} · value {image.value_at(spot):.4g}")
 
@@ -440,14 +518,86 @@ class ParametersPanel(Panel):
 
     def _set_scalar(self, value: float) -> None:
         """Write ``value`` into the live parameter, then have everything re-read."""
-        parameter = self.parameters[self.current]
         with torch.no_grad():
-            parameter.fill_(value)
+            self.parameters[self.current].fill_(value)
+        self._after_edit([self.current])
+
+    # ------------------------------------------------------------------ what-if edits
+
+    def select_cell(self, spot: Spot) -> None:
+        """Edit the element shown at ``spot`` of the picture (nothing for a pixel that
+        shows a sum of elements)."""
+        index = self.view.element(spot) if self.view is not None else None
+        if index is None:
+            self.readout.setText(self.tr("This picture sums several elements: pick a "
+                                         "single channel above to edit one."))
+            return
+        self.cell, self.cell_spot = index, spot
+        y, x = self.picture_image.mosaic.tile_origin(spot.index)
+        self.cell_marker.setRect(QtCore.QRectF(x + spot.x, y + spot.y, 1, 1))
+        self.cell_marker.show()
+        self.cell_name.setText(f"{self.current}[{', '.join(map(str, index))}]")
+        layer, channel = self._channel_of(self.current, spot)
+        self.zero_button.setVisible(layer is not None)
+        self.zero_button.setText(self.tr("Zero channel {channel}").format(channel=channel))
+        self.zero_button.setToolTip(self.tr("Set output channel {channel} of {layer} to zero: "
+                                            "its weights and bias").format(channel=channel,
+                                                                          layer=layer))
+        self._show_cell_value()
+        self.cell_editor.show()
+
+    def _show_cell_value(self) -> None:
+        value = float(self.parameters[self.current].detach()[self.cell])
+        self.cell_spin.blockSignals(True)
+        self.cell_spin.setValue(value)
+        self.cell_spin.blockSignals(False)
+
+    def _set_cell(self, value: float) -> None:
+        set_element(self.model, self.current, self.cell, value)
+        self._after_edit([self.current])
+
+    def _channel_of(self, name: str, spot: Spot) -> tuple[str | None, int]:
+        """The layer whose output channel the tile at ``spot`` of parameter ``name``
+        belongs to, if it is a weight of a layer with channels to zero, and the channel."""
+        layer, _, leaf = name.rpartition(".")
+        module = self.model.get_submodule(layer)
+        zeroable = leaf == "weight" and isinstance(module, (nn.Conv2d, nn.Linear))
+        return (layer if zeroable else None), self.view.channel(spot)
+
+    def tile_actions(self, spot: Spot) -> list[QtGui.QAction]:
+        """What the context menu of a tile offers."""
+        layer, channel = self._channel_of(self.current, spot)
+        return [] if layer is None else [zero_channel_action(self, layer, channel, self.zero_channel)]
+
+    def zero_channel(self, layer: str, channel: int) -> None:
+        """Silence output channel ``channel`` of ``layer``: its feature map goes to zero."""
+        self._after_edit(zero_channel(self.model, layer, channel))
+
+    def _after_edit(self, names) -> None:
         self.classifier.invalidate()
-        self._set_row(self.row_of(self.current),
-                      summarize_tensor(self.current, parameter, parameter.requires_grad))
-        self._show_scalar_value(value)
+        for name in names:
+            parameter = self.parameters[name]
+            self._set_row(self.row_of(name), summarize_tensor(name, parameter, parameter.requires_grad))
+        self._show_values()
         self.parameters_edited.emit()
+
+    def _show_values(self) -> None:
+        """The selected parameter's values changed: into the picture in place (its colour
+        levels kept, so the other elements keep their colours), the editors."""
+        if self.current is None:
+            return
+        values = self._values()
+        if self.picture_image is not None:
+            view = tile_view(self.current, values, self.view_choice.currentData(),
+                             self._input_shape())
+            self.picture_image.show_tiles(view.tiles)
+        elif self.bars is not None:
+            self.bars.setOpts(height=values)
+            self.bar_values = values
+        elif values.size == 1:
+            self._show_scalar_value(float(values.reshape(())))
+        if self.cell is not None:
+            self._show_cell_value()
 
     def reset_scalar(self) -> None:
         self.scalar_spin.setValue(self.loaded_scalars[self.current])

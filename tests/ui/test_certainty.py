@@ -1,0 +1,69 @@
+"""The certainty dock: its meters read as digitpad.uncertainty.assess says, "checking…"
+until the digit check is fitted to the live weights, and a scribble does not look like a
+digit while a handwritten sample does."""
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from digitpad.samples import sample
+from digitpad.uncertainty import assess
+from digitpad.ui.panels.uncertainty import CHECK_INTERVAL_MS, reference_digits
+
+from .insight_support import SCRIBBLE, draw_each, fitted
+
+
+def checked(window, qtbot):
+    """Wait for the (throttled) digit check of the latest prediction."""
+    panel = window.uncertainty
+    qtbot.waitUntil(lambda: panel.latest is not None and not panel._check_timer.isActive(),
+                    timeout=5 * CHECK_INTERVAL_MS + 2000)
+    return panel.latest
+
+
+def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
+    panel = window.uncertainty
+    fitted(window, qtbot)
+    draw_each(window, sample(5).strokes, qtbot)
+    reading = checked(window, qtbot)
+    expected = assess(window.prediction, panel.check)
+    assert reading == expected and expected.looks_like_digit
+    assert panel.confidence_meter.fraction == pytest.approx(expected.confidence)
+    assert panel.confidence_meter.text() == f"confidence {100 * expected.confidence:.0f} %"
+    assert panel.entropy_meter.fraction == pytest.approx(expected.entropy)
+    assert panel.entropy_meter.text() == f"entropy {expected.entropy:.2f}"
+    assert "Looks like a digit" in panel.verdict.text()
+    assert f"is a {expected.nearest_label}" in panel.verdict.text()
+    np.testing.assert_array_equal(panel.nearest_item.image,
+                                  reference_digits().bank_inputs[expected.nearest_index])
+
+    window.canvas.clear()
+    draw_each(window, SCRIBBLE, qtbot)
+    panel.latest = None
+    reading = checked(window, qtbot)
+    assert reading == assess(window.prediction, panel.check)
+    assert reading.looks_like_digit is False and reading.distance > reading.threshold
+    assert "This does not look like a digit" in panel.verdict.text()
+
+
+def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):
+    panel = window.uncertainty
+    fitted(window, qtbot)
+    draw_each(window, sample(9).strokes, qtbot)
+    fitted_before = panel.check
+    panel.latest = None
+    window.parameters.select("scale")
+    window.parameters.scalar_spin.setValue(0.5)
+    # The edited weights have no check yet: no verdict, only the meters (which follow).
+    assert panel.check is None and "checking…" in panel.verdict.text()
+    assert panel.confidence_meter.fraction == pytest.approx(window.prediction.confidence)
+    QApplication.processEvents()
+    assert panel.latest is None
+    fitted(window, qtbot)
+    assert panel.check is not fitted_before
+    reading = checked(window, qtbot)
+    assert reading == assess(window.prediction, panel.check)
+    assert reading.confidence == pytest.approx(window.prediction.confidence)
+
+    window.restore_act.trigger()  # the loaded weights' check is remembered
+    assert panel.check is fitted_before and not panel.fitting()
