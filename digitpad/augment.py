@@ -26,9 +26,9 @@ class Augmentation:
     """Ranges of the random distortions; each digit draws uniformly within +/- each one."""
 
     rotation: float = 12.0  # degrees
-    scale: float = 0.12  # relative size change, drawn log-uniformly in [1/(1+s), 1+s]
-    shear: float = 0.15  # horizontal shear factor (slanted handwriting)
-    shift: float = 2.0  # pixels, each axis
+    scale: float = 0.1  # relative size change, drawn log-uniformly in [1/(1+s), 1+s]
+    shear: float = 0.2  # horizontal shear factor (slanted handwriting)
+    shift: float = 1.0  # pixels, each axis (digits come centred, so shifts stay small)
     thickness: float = 0.6  # fraction of one 3x3 dilation (+) or erosion (-) step
     elastic: float = 0.0  # pixels of smooth random displacement; 0 turns it off
 

@@ -73,6 +73,8 @@ def add_train_parser(sub) -> None:
                        "(default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
+    train.add_argument("--no-average", action="store_true", help="save the last weights, not "
+                       "their moving average over the end of the run")
     train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
     train.add_argument("--temperature", type=positive_float, default=defaults.temperature,
                        help="distillation temperature (default %(default)s)")
@@ -225,7 +227,7 @@ def run_train(args) -> int:
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,
                          teacher=args.teacher, temperature=args.temperature,
-                         distill_weight=args.distill_weight)
+                         distill_weight=args.distill_weight, average=not args.no_average)
     out = Path(args.out or f"{args.arch.lower()}.pt")
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")

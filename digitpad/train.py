@@ -7,8 +7,9 @@
 Fast by design: the training set lives on the device as one uint8 tensor, each batch is an
 index into a random permutation, and augmentation runs batched on the device
 (``digitpad.augment``): no DataLoader, no per-sample transforms. AdamW with a one-cycle
-learning rate; optionally distillation from a teacher network, which sees the same
-augmented batch. The CLI draws the events as a progress bar, the app iterates the same
+learning rate and an exponential moving average of the weights, which is what gets tested
+and saved; optionally distillation from a teacher network, which sees the same augmented
+batch. The CLI draws the events as a progress bar, the app iterates the same
 generator in a worker thread. Stopping between steps, by ``cancel()`` returning True or by
 closing the generator, writes nothing; a finished run writes its weights atomically with
 their provenance.
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from . import __version__
 from .augment import Augmentation, model_inputs
@@ -35,6 +37,9 @@ from .data import Digits
 from .evaluate import accuracy
 from .models import DEFAULT_ARCH, arch_name, create_model
 from .weights import WeightsError, load_model, save_weights
+
+# The weight average spans about this fraction of all steps: the settling end of the run.
+AVERAGE_SPAN = 0.1
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class TrainConfig:
     teacher: str | None = None  # weights file of a network to distil from
     temperature: float = 4.0  # softens both networks' outputs for distillation
     distill_weight: float = 0.9  # share of the distillation term in the loss
+    average: bool = True  # keep and save an exponential moving average of the weights
     report_every: int = 10  # steps between StepEvents
 
 
@@ -118,6 +124,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
                                   fused=device.type == "cuda" or None)  # one kernel on CUDA
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
+    average = weight_average(student, config.epochs * steps) if config.average else None
+    trained = average.module if average is not None else student  # what is tested and saved
     test_images, test_labels = _on_device(test_set, device)
 
     test_accuracy, total_seconds = None, 0.0
@@ -141,6 +149,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             loss.backward()
             optimizer.step()
             schedule.step()
+            if average is not None:
+                average.update_parameters(student)
             loss_sum += loss.detach() * batch_size
             correct += (logits.argmax(1) == targets).sum()
             if cancel is not None and cancel():
@@ -155,17 +165,17 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         seconds = _seconds_since(start, device)
         total_seconds += seconds
         if test_images is not None:
-            test_accuracy = accuracy(student, test_images, test_labels)
+            test_accuracy = accuracy(trained, test_images, test_labels)
         seen = steps * batch_size
         yield EpochEvent(epoch, config.epochs, loss_sum.item() / seen, correct.item() / seen,
                          test_accuracy, seconds, seen / seconds)
 
-    student = student.to("cpu", memory_format=torch.contiguous_format).eval()
-    metadata = provenance(config, arch_name(student), device, command=command, teacher=teacher_file,
+    trained = trained.to("cpu", memory_format=torch.contiguous_format).eval()
+    metadata = provenance(config, arch_name(trained), device, command=command, teacher=teacher_file,
                           train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
     if out is not None:
-        save_weights(out, student, metadata=metadata)
-    yield DoneEvent(student, test_accuracy, metadata, out, total_seconds)
+        save_weights(out, trained, metadata=metadata)
+    yield DoneEvent(trained, test_accuracy, metadata, out, total_seconds)
 
 
 def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:
@@ -174,6 +184,13 @@ def distillation_loss(student_logits, teacher_logits, temperature: float) -> tor
     return F.kl_div(F.log_softmax(student_logits / temperature, dim=1),
                     F.log_softmax(teacher_logits / temperature, dim=1),
                     reduction="batchmean", log_target=True) * temperature**2
+
+
+def weight_average(model: nn.Module, total_steps: int) -> AveragedModel:
+    """An exponential moving average of ``model``'s weights and BatchNorm statistics over
+    the last ``AVERAGE_SPAN`` of the steps: smoother than the last step's weights."""
+    decay = 1 - 1 / max(1.0, AVERAGE_SPAN * total_steps)
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
 
 
 def fresh_copy(model: nn.Module) -> nn.Module:
@@ -214,6 +231,7 @@ def provenance(config: TrainConfig, arch: str, device: torch.device, *, command,
         "lr": config.lr,
         "weight_decay": config.weight_decay,
         "label_smoothing": config.label_smoothing,
+        "weight_average": f"exponential, over the last {AVERAGE_SPAN:.0%} of steps" if config.average else None,
         "augmentation": asdict(config.augmentation) if config.augmentation else None,
         "teacher": None if teacher is None else {
             "file": Path(config.teacher).name, "arch": teacher.arch,

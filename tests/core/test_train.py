@@ -11,7 +11,8 @@ from digitpad import cli
 from digitpad.augment import Augmentation
 from digitpad.data import Digits, load_mnist
 from digitpad.models import SimpleCNN
-from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train
+from digitpad.train import (DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train,
+                            weight_average)
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000
@@ -55,7 +56,7 @@ def test_a_short_run_learns_and_reports_progress(small_mnist, tmp_path):
     assert meta["command"] == "digitpad train --epochs 2"
     assert meta["seed"] == 0 and meta["epochs"] == 2 and meta["train_images"] == TRAIN_IMAGES
     assert meta["test_accuracy"] == pytest.approx(done.test_accuracy)
-    assert meta["augmentation"]["rotation"] > 0
+    assert meta["augmentation"]["rotation"] > 0 and meta["weight_average"]
     assert meta["versions"]["torch"] == torch.__version__
     assert meta["device"].startswith("cpu") and meta["date"]
     for name, tensor in loaded.model.state_dict().items():
@@ -96,7 +97,7 @@ def test_closing_the_generator_writes_nothing(small_mnist, tmp_path):
 def test_continuing_from_a_model_leaves_that_model_alone(small_mnist):
     start = SimpleCNN()
     before = {k: v.clone() for k, v in start.state_dict().items()}
-    done = run(quick_config(epochs=1, augmentation=None), small_mnist, model=start)[-1]
+    done = run(quick_config(epochs=1, augmentation=None, average=False), small_mnist, model=start)[-1]
     assert all(torch.equal(before[k], v) for k, v in start.state_dict().items())
     assert done.model is not start and done.test_accuracy > 0.8
 
@@ -226,3 +227,15 @@ def test_a_short_run_on_cuda_learns(small_mnist):
     done = run(quick_config(device="cuda"), small_mnist)[-1]
     assert done.test_accuracy > 0.85
     assert next(done.model.parameters()).device.type == "cpu"
+
+
+def test_the_weight_average_follows_the_weights_slowly():
+    model = SimpleCNN()
+    average = weight_average(model, total_steps=100)  # spans about 10 steps: decay 0.9
+    average.update_parameters(model)
+    assert torch.equal(average.module.conv1.weight, model.conv1.weight)
+    start = model.conv1.weight.detach().clone()
+    with torch.no_grad():
+        model.conv1.weight.add_(1.0)
+    average.update_parameters(model)
+    assert torch.allclose(average.module.conv1.weight, start + 0.1, atol=1e-6)
