@@ -10,7 +10,7 @@ No per-sample Python, so a batch costs a few kernels on any device.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -23,7 +23,9 @@ ELASTIC_GRID = 5
 
 @dataclass(frozen=True)
 class Augmentation:
-    """Ranges of the random distortions; each digit draws uniformly within +/- each one."""
+    """Ranges of the random distortions; each distorted digit draws uniformly within +/-
+    each one. A share of the digits (``1 - probability``) passes unchanged, so a small
+    network still sees the digits as they really are."""
 
     rotation: float = 12.0  # degrees
     scale: float = 0.1  # relative size change, drawn log-uniformly in [1/(1+s), 1+s]
@@ -31,15 +33,18 @@ class Augmentation:
     shift: float = 1.0  # pixels, each axis (digits come centred, so shifts stay small)
     thickness: float = 0.6  # fraction of one 3x3 dilation (+) or erosion (-) step
     elastic: float = 0.0  # pixels of smooth random displacement; 0 turns it off
+    probability: float = 0.5  # share of the digits that are distorted
 
     def scaled(self, strength: float) -> "Augmentation":
         """Every range times ``strength`` (0 leaves the images as they are)."""
-        return Augmentation(**{name: strength * value for name, value in asdict(self).items()})
+        ranges = {name: strength * value for name, value in asdict(self).items() if name != "probability"}
+        return replace(self, **ranges)
 
     def __str__(self) -> str:
         elastic = f", elastic {self.elastic:g} px" if self.elastic else ""
+        share = f" on {self.probability:.0%} of the digits" if self.probability < 1 else ""
         return (f"rotation {self.rotation:g} deg, scale {self.scale:g}, shear {self.shear:g}, "
-                f"shift {self.shift:g} px, thickness {self.thickness:g}{elastic}")
+                f"shift {self.shift:g} px, thickness {self.thickness:g}{elastic}{share}")
 
 
 def _uniform(count: int, bound: float, generator: torch.Generator, device) -> torch.Tensor:
@@ -90,10 +95,15 @@ def sampling_grid(count: int, aug: Augmentation, generator: torch.Generator, dev
 def augment(images: torch.Tensor, aug: Augmentation, generator: torch.Generator) -> torch.Tensor:
     """Randomly distorted copies of ``images`` ((N, 1, 28, 28) float, 0..1, ink high)."""
     count, device = images.shape[0], images.device
+    distorted = images
     if aug.thickness > 0:
-        images = vary_thickness(images, _uniform(count, aug.thickness, generator, device))
+        distorted = vary_thickness(distorted, _uniform(count, aug.thickness, generator, device))
     grid = sampling_grid(count, aug, generator, device).to(images.dtype)
-    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    distorted = F.grid_sample(distorted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if aug.probability >= 1:
+        return distorted
+    chosen = torch.rand(count, generator=generator, device=device) < aug.probability
+    return torch.where(chosen.view(-1, 1, 1, 1), distorted, images)
 
 
 def model_inputs(images: torch.Tensor, aug: Augmentation | None = None,

@@ -71,6 +71,9 @@ def add_train_parser(sub) -> None:
     train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
                        help=f"scale every augmentation range ({Augmentation()}) by S "
                        "(default %(default)s)")
+    train.add_argument("--augment-share", type=share, default=Augmentation().probability, metavar="P",
+                       help="share of the digits distorted, 0-1; the others are used as they "
+                       "are (default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
     train.add_argument("--no-average", action="store_true", help="save the last weights, not "
@@ -99,6 +102,13 @@ def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
     return value
 
 
@@ -222,7 +232,7 @@ def run_train(args) -> int:
     if warning:
         print(warning, file=sys.stderr)
     augmentation = None if args.no_augment else replace(
-        Augmentation().scaled(args.augment_strength), elastic=args.elastic)
+        Augmentation().scaled(args.augment_strength), elastic=args.elastic, probability=args.augment_share)
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,
