@@ -10,7 +10,7 @@ No per-sample Python, so a batch costs a few kernels on any device.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
@@ -23,9 +23,7 @@ ELASTIC_GRID = 5
 
 @dataclass(frozen=True)
 class Augmentation:
-    """Ranges of the random distortions; each distorted digit draws uniformly within +/-
-    each one. A share of the digits (``1 - probability``) passes unchanged, so a small
-    network still sees the digits as they really are."""
+    """Ranges of the random distortions; each digit draws uniformly within +/- each one."""
 
     rotation: float = 12.0  # degrees
     scale: float = 0.1  # relative size change, drawn log-uniformly in [1/(1+s), 1+s]
@@ -33,18 +31,15 @@ class Augmentation:
     shift: float = 1.0  # pixels, each axis (digits come centred, so shifts stay small)
     thickness: float = 0.6  # fraction of one 3x3 dilation (+) or erosion (-) step
     elastic: float = 0.0  # pixels of smooth random displacement; 0 turns it off
-    probability: float = 0.5  # share of the digits that are distorted
 
     def scaled(self, strength: float) -> "Augmentation":
         """Every range times ``strength`` (0 leaves the images as they are)."""
-        ranges = {name: strength * value for name, value in asdict(self).items() if name != "probability"}
-        return replace(self, **ranges)
+        return Augmentation(**{name: strength * value for name, value in asdict(self).items()})
 
     def __str__(self) -> str:
         elastic = f", elastic {self.elastic:g} px" if self.elastic else ""
-        share = f" on {self.probability:.0%} of the digits" if self.probability < 1 else ""
         return (f"rotation {self.rotation:g} deg, scale {self.scale:g}, shear {self.shear:g}, "
-                f"shift {self.shift:g} px, thickness {self.thickness:g}{elastic}{share}")
+                f"shift {self.shift:g} px, thickness {self.thickness:g}{elastic}")
 
 
 def _uniform(count: int, bound: float, generator: torch.Generator, device) -> torch.Tensor:
@@ -92,26 +87,29 @@ def sampling_grid(count: int, aug: Augmentation, generator: torch.Generator, dev
     return grid
 
 
-def augment(images: torch.Tensor, aug: Augmentation, generator: torch.Generator) -> torch.Tensor:
-    """Randomly distorted copies of ``images`` ((N, 1, 28, 28) float, 0..1, ink high)."""
+def augment(images: torch.Tensor, aug: Augmentation, generator: torch.Generator,
+            share: float = 1.0) -> torch.Tensor:
+    """Randomly distorted copies of ``images`` ((N, 1, 28, 28) float, 0..1, ink high);
+    with ``share`` < 1 only that share of them, chosen at random, the others unchanged."""
     count, device = images.shape[0], images.device
     distorted = images
     if aug.thickness > 0:
         distorted = vary_thickness(distorted, _uniform(count, aug.thickness, generator, device))
     grid = sampling_grid(count, aug, generator, device).to(images.dtype)
     distorted = F.grid_sample(distorted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-    if aug.probability >= 1:
+    if share >= 1:
         return distorted
-    chosen = torch.rand(count, generator=generator, device=device) < aug.probability
+    chosen = torch.rand(count, generator=generator, device=device) < share
     return torch.where(chosen.view(-1, 1, 1, 1), distorted, images)
 
 
 def model_inputs(images: torch.Tensor, aug: Augmentation | None = None,
-                 generator: torch.Generator | None = None) -> torch.Tensor:
-    """uint8 digits (N, 28, 28) to normalised network inputs (N, 1, 28, 28), distorted by
-    ``aug`` when given; channels-last, which CPU convolutions run about twice as fast."""
+                 generator: torch.Generator | None = None, share: float = 1.0) -> torch.Tensor:
+    """uint8 digits (N, 28, 28) to normalised network inputs (N, 1, 28, 28), a ``share`` of
+    them distorted by ``aug`` when given; channels-last, which CPU convolutions run about
+    twice as fast."""
     batch = images.unsqueeze(1).float().div_(255)
     if aug is not None:
-        batch = augment(batch, aug, generator)
+        batch = augment(batch, aug, generator, share)
     batch = (batch - MNIST_MEAN) / MNIST_STD
     return batch.contiguous(memory_format=torch.channels_last)

@@ -71,7 +71,7 @@ def add_train_parser(sub) -> None:
     train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
                        help=f"scale every augmentation range ({Augmentation()}) by S "
                        "(default %(default)s)")
-    train.add_argument("--augment-share", type=share, default=Augmentation().probability, metavar="P",
+    train.add_argument("--augment-share", type=share, default=defaults.augment_share, metavar="P",
                        help="share of the digits distorted, 0-1; the others are used as they "
                        "are (default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
@@ -232,10 +232,11 @@ def run_train(args) -> int:
     if warning:
         print(warning, file=sys.stderr)
     augmentation = None if args.no_augment else replace(
-        Augmentation().scaled(args.augment_strength), elastic=args.elastic, probability=args.augment_share)
+        Augmentation().scaled(args.augment_strength), elastic=args.elastic)
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,
+                         augment_share=args.augment_share,
                          teacher=args.teacher, temperature=args.temperature,
                          distill_weight=args.distill_weight, average=not args.no_average)
     out = Path(args.out or f"{args.arch.lower()}.pt")
@@ -243,8 +244,9 @@ def run_train(args) -> int:
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
     command = shlex.join(["digitpad", *args.argv])
     progress = ProgressBar(sys.stderr)
+    distorted = f"{augmentation} on {config.augment_share:.0%} of the digits" if augmentation else "off"
     print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
-          f"augmentation {augmentation or 'off'}", file=sys.stderr)
+          f"augmentation {distorted}", file=sys.stderr)
     try:
         for event in train(config, train_set, test_set, out=out, command=command):
             if isinstance(event, StepEvent):

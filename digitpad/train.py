@@ -53,6 +53,9 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     augmentation: Augmentation | None = field(default_factory=Augmentation)
+    # The rest of the digits are used as they are, so that a small network still learns
+    # MNIST's own digits well while it learns the distorted ones.
+    augment_share: float = 0.5
     teacher: str | None = None  # weights file of a network to distil from
     temperature: float = 4.0  # softens both networks' outputs for distillation
     distill_weight: float = 0.9  # share of the distillation term in the loss
@@ -137,7 +140,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         start = time.perf_counter()
         for step in range(1, steps + 1):
             index = order[(step - 1) * batch_size : step * batch_size]
-            inputs, targets = model_inputs(images[index], config.augmentation, generator), labels[index]
+            inputs = model_inputs(images[index], config.augmentation, generator, config.augment_share)
+            targets = labels[index]
             logits = student(inputs)
             loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
             if teacher is not None:
@@ -216,7 +220,8 @@ def _seconds_since(start: float, device: torch.device) -> float:
 def device_description(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{device} ({torch.cuda.get_device_name(device)})"
-    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    return f"cpu ({platform.machine()}, {threads} thread{'s' if threads != 1 else ''})"
 
 
 def provenance(config: TrainConfig, arch: str, device: torch.device, *, command, teacher,
@@ -233,6 +238,7 @@ def provenance(config: TrainConfig, arch: str, device: torch.device, *, command,
         "label_smoothing": config.label_smoothing,
         "weight_average": f"exponential, over the last {AVERAGE_SPAN:.0%} of steps" if config.average else None,
         "augmentation": asdict(config.augmentation) if config.augmentation else None,
+        "augment_share": config.augment_share if config.augmentation else None,
         "teacher": None if teacher is None else {
             "file": Path(config.teacher).name, "arch": teacher.arch,
             "test_accuracy": teacher.file.metadata.get("test_accuracy"),
