@@ -53,8 +53,8 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     augmentation: Augmentation | None = field(default_factory=Augmentation)
-    # The rest of the digits are used as they are, so that a small network still learns
-    # MNIST's own digits well while it learns the distorted ones.
+    # The share of the digits distorted; the rest are used as they are, so a small network
+    # still learns MNIST's own digits well while it learns the distorted ones.
     augment_share: float = 0.5
     teacher: str | None = None  # weights file of a network to distil from
     temperature: float = 4.0  # softens both networks' outputs for distillation
@@ -73,7 +73,8 @@ class StepEvent:
     accuracy: float  # on this epoch's (augmented) batches so far
     images_per_second: float
     # The network being trained, paused while the caller holds the event: copy what you
-    # need (the app shows its weights evolving) before asking for the next event.
+    # need (the app shows its weights evolving) before asking for the next event. The
+    # result is the moving average of these weights unless TrainConfig.average is off.
     model: nn.Module | None = field(default=None, repr=False, compare=False)
 
 

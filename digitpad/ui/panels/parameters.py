@@ -450,7 +450,7 @@ class ParametersPanel(Panel):
         self.parameters_edited.emit()
 
     def reset_scalar(self) -> None:
-        self.scalar_spin.setValue(self.loaded_scalars[self.current])
+        self._set_scalar(self.loaded_scalars[self.current])  # exact: the spin box rounds
 
     # ------------------------------------------------------------------ module tree
 
