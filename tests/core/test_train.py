@@ -9,7 +9,7 @@ import torch
 
 from digitpad import cli
 from digitpad.augment import Augmentation
-from digitpad.data import Digits, load_mnist
+from digitpad.data import Digits
 from digitpad.models import SimpleCNN
 from digitpad.train import (DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train,
                             weight_average)
@@ -20,11 +20,10 @@ TEST_IMAGES = 1000
 
 
 @pytest.fixture(scope="module")
-def small_mnist(mnist_dir):
+def small_mnist(mnist_train, mnist_test):
     """A few thousand training images and a held-out slice of the test set."""
-    train_set, test_set = load_mnist(mnist_dir, "train"), load_mnist(mnist_dir, "test")
-    return (Digits(train_set.images[:TRAIN_IMAGES], train_set.labels[:TRAIN_IMAGES]),
-            Digits(test_set.images[:TEST_IMAGES], test_set.labels[:TEST_IMAGES]))
+    return (Digits(mnist_train.images[:TRAIN_IMAGES], mnist_train.labels[:TRAIN_IMAGES]),
+            Digits(mnist_test.images[:TEST_IMAGES], mnist_test.labels[:TEST_IMAGES]))
 
 
 def quick_config(**changes) -> TrainConfig:
