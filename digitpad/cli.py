@@ -76,6 +76,9 @@ def add_train_parser(sub) -> None:
                        "are (default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
+    train.add_argument("--bf16", action="store_true", help="forward passes in bfloat16: about "
+                       "twice as fast on CPUs with native bfloat16 (AVX512-BF16, AMX), slower "
+                       "on others")
     train.add_argument("--no-average", action="store_true", help="save the last weights, not "
                        "their moving average over the end of the run")
     train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
@@ -238,7 +241,8 @@ def run_train(args) -> int:
                          seed=args.seed, device=device, augmentation=augmentation,
                          augment_share=args.augment_share,
                          teacher=args.teacher, temperature=args.temperature,
-                         distill_weight=args.distill_weight, average=not args.no_average)
+                         distill_weight=args.distill_weight, average=not args.no_average,
+                         bfloat16=args.bf16)
     out = Path(args.out or f"{args.arch.lower()}.pt")
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")

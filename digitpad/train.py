@@ -9,19 +9,20 @@ index into a random permutation, and augmentation runs batched on the device
 (``digitpad.augment``): no DataLoader, no per-sample transforms. AdamW with a one-cycle
 learning rate and an exponential moving average of the weights, which is what gets tested
 and saved; optionally distillation from a teacher network, which sees the same augmented
-batch. The CLI draws the events as a progress bar, the app iterates the same
-generator in a worker thread. Stopping between steps, by ``cancel()`` returning True or by
+batch. The CLI draws the events as a progress bar, the app iterates the same generator in
+a worker thread. Stopping between steps, by ``cancel()`` returning True or by
 closing the generator, writes nothing; a finished run writes its weights atomically with
 their provenance.
 """
 
 from __future__ import annotations
 
+import copy
 import platform
 import time
 from dataclasses import asdict, dataclass, field
-from importlib import metadata as package_metadata
 from datetime import datetime, timezone
+from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -29,7 +30,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from . import __version__
 from .augment import Augmentation, model_inputs
@@ -60,6 +60,9 @@ class TrainConfig:
     temperature: float = 4.0  # softens both networks' outputs for distillation
     distill_weight: float = 0.9  # share of the distillation term in the loss
     average: bool = True  # keep and save an exponential moving average of the weights
+    # Forward passes in bfloat16 (weights and optimizer stay float32): about twice as fast
+    # on CPUs with native bfloat16 (AVX512-BF16, AMX), much slower on CPUs without.
+    bfloat16: bool = False
     report_every: int = 10  # steps between StepEvents
 
 
@@ -128,7 +131,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
                                   fused=device.type == "cuda" or None)  # one kernel on CUDA
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
-    average = weight_average(student, config.epochs * steps) if config.average else None
+    average = WeightAverage(student, config.epochs * steps) if config.average else None
     trained = average.module if average is not None else student  # what is tested and saved
     test_images, test_labels = _on_device(test_set, device)
 
@@ -143,19 +146,20 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             index = order[(step - 1) * batch_size : step * batch_size]
             inputs = model_inputs(images[index], config.augmentation, generator, config.augment_share)
             targets = labels[index]
-            logits = student(inputs)
-            loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
-            if teacher is not None:
-                with torch.no_grad():
-                    teacher_logits = teacher(inputs)
-                loss = (1 - config.distill_weight) * loss + config.distill_weight * distillation_loss(
-                    logits, teacher_logits, config.temperature)
+            with torch.autocast(device.type, torch.bfloat16, enabled=config.bfloat16):
+                logits = student(inputs)
+                loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
+                if teacher is not None:
+                    with torch.no_grad():
+                        teacher_logits = teacher(inputs)
+                    loss = (1 - config.distill_weight) * loss + config.distill_weight * distillation_loss(
+                        logits, teacher_logits, config.temperature)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
             schedule.step()
             if average is not None:
-                average.update_parameters(student)
+                average.update()
             loss_sum += loss.detach() * batch_size
             correct += (logits.argmax(1) == targets).sum()
             if cancel is not None and cancel():
@@ -191,11 +195,27 @@ def distillation_loss(student_logits, teacher_logits, temperature: float) -> tor
                     reduction="batchmean", log_target=True) * temperature**2
 
 
-def weight_average(model: nn.Module, total_steps: int) -> AveragedModel:
-    """An exponential moving average of ``model``'s weights and BatchNorm statistics over
-    the last ``AVERAGE_SPAN`` of the steps: smoother than the last step's weights."""
-    decay = 1 - 1 / max(1.0, AVERAGE_SPAN * total_steps)
-    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+class WeightAverage:
+    """An exponential moving average of a model's weights and BatchNorm statistics over the
+    last ``AVERAGE_SPAN`` of the steps: smoother than the last step's weights.
+
+    Like ``torch.optim.swa_utils.AveragedModel`` with an EMA, without its per-step host to
+    device copy, which makes every CUDA step wait for the one before."""
+
+    def __init__(self, model: nn.Module, total_steps: int):
+        self.decay = 1 - 1 / max(1.0, AVERAGE_SPAN * total_steps)
+        self.module = copy.deepcopy(model)  # not a fresh model: that would draw random numbers
+        self._pairs = list(zip(self.module.state_dict().values(), model.state_dict().values()))
+        self._started = False
+
+    @torch.no_grad()
+    def update(self) -> None:
+        for average, current in self._pairs:
+            if self._started and average.is_floating_point():
+                average.lerp_(current, 1 - self.decay)
+            else:  # the first step, and counters (BatchNorm's num_batches_tracked)
+                average.copy_(current)
+        self._started = True
 
 
 def fresh_copy(model: nn.Module) -> nn.Module:
@@ -237,6 +257,7 @@ def provenance(config: TrainConfig, arch: str, device: torch.device, *, command,
         "lr": config.lr,
         "weight_decay": config.weight_decay,
         "label_smoothing": config.label_smoothing,
+        "bfloat16": config.bfloat16,
         "weight_average": f"exponential, over the last {AVERAGE_SPAN:.0%} of steps" if config.average else None,
         "augmentation": asdict(config.augmentation) if config.augmentation else None,
         "augment_share": config.augment_share if config.augmentation else None,

@@ -12,7 +12,7 @@ from digitpad.augment import Augmentation
 from digitpad.data import Digits
 from digitpad.models import SimpleCNN
 from digitpad.train import (DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train,
-                            weight_average)
+                            WeightAverage)
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000
@@ -126,6 +126,13 @@ def test_distillation_from_a_teacher(small_mnist, tmp_path):
     assert recorded["test_accuracy"] == pytest.approx(teacher.test_accuracy)
 
 
+def test_a_bfloat16_run_learns_and_keeps_float32_weights(small_mnist):
+    done = run(quick_config(epochs=1, bfloat16=True), small_mnist)[-1]
+    assert done.test_accuracy > 0.8
+    assert all(p.dtype == torch.float32 for p in done.model.parameters())
+    assert done.metadata["bfloat16"] is True
+
+
 def test_distillation_loss_vanishes_when_student_matches_teacher():
     logits = torch.randn(8, 10)
     assert distillation_loss(logits, logits, 4.0).item() == pytest.approx(0.0, abs=1e-6)
@@ -233,11 +240,13 @@ def test_a_short_run_on_cuda_learns(small_mnist):
 
 def test_the_weight_average_follows_the_weights_slowly():
     model = SimpleCNN()
-    average = weight_average(model, total_steps=100)  # spans about 10 steps: decay 0.9
-    average.update_parameters(model)
+    average = WeightAverage(model, total_steps=100)  # spans about 10 steps: decay 0.9
+    with torch.no_grad():
+        model.conv1.weight.mul_(2.0)
+    average.update()  # the first step's weights are taken as they are
     assert torch.equal(average.module.conv1.weight, model.conv1.weight)
     start = model.conv1.weight.detach().clone()
     with torch.no_grad():
         model.conv1.weight.add_(1.0)
-    average.update_parameters(model)
+    average.update()
     assert torch.allclose(average.module.conv1.weight, start + 0.1, atol=1e-6)
