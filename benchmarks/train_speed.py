@@ -9,9 +9,11 @@ shuffle=True)`` (plus ``num_workers=1, pin_memory=True`` on CUDA, as there),
 ``Adadelta(lr=1.0)`` and ``StepLR(step_size=1, gamma=0.7)``. Its MNIST comes from the
 local IDX files, decompressed into a temporary ``ROOT/MNIST/raw/``; nothing is downloaded.
 
-Prints JSON lines: one per measured configuration, then a summary with the medians and
-ratios. Epoch times exclude the test pass; medians skip the first epoch (warm-up) when
-there are more.
+The contenders take turns, one epoch each per round, so that on a shared machine other
+work slows them alike. Prints JSON lines: one per contender (epoch times, test accuracy
+after each epoch), one per time-to-accuracy run, then a summary with the medians and
+ratios. Epoch times exclude the test pass; medians and ratios skip the first round
+(warm-up).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 import torch
 import torch.nn.functional as F
@@ -35,19 +39,21 @@ from digitpad.models import SimpleCNN
 from digitpad.train import EpochEvent, TrainConfig, train
 
 TARGET_ACCURACY = 0.985
-# (batch size, peak learning rate, epochs) tried for time-to-accuracy; a GPU runs a batch
-# of a thousand in about the time a CPU core runs a few images, so it gets large batches.
-CPU_RUNS = [(128, 0.01, 6)]
-CUDA_RUNS = [(512, 0.015, 8), (1024, 0.02, 10), (2048, 0.03, 14)]
-CUDA_EPOCH_BATCHES = (512, 1024, 2048)
+TEACHER = Path(__file__).resolve().parent.parent / "models" / "deepcnn.pt"
+# (batch size, bfloat16) timed per epoch; a GPU runs a batch of a thousand in about the
+# time a CPU core runs a few images, so it gets large batches.
+CPU_EPOCHS = [(TrainConfig().batch_size, False), (TrainConfig().batch_size, True)]
+CUDA_EPOCHS = [(512, False), (1024, False), (2048, False)]
+# (batch size, peak learning rate, epochs, distil from TEACHER, bfloat16) for time-to-accuracy.
+CPU_RUNS = [(128, 0.01, 12, False, False), (128, 0.01, 12, False, True), (128, 0.01, 6, True, False)]
+CUDA_RUNS = [(512, 0.01, 20, False, False), (1024, 0.02, 20, False, False),
+             (512, 0.01, 8, True, False), (1024, 0.02, 10, True, False)]
+
+Epochs = Iterator[tuple[float, float]]  # (training seconds, test accuracy) per epoch
 
 
 def emit(record: dict) -> None:
     print(json.dumps(record), flush=True)
-
-
-def median_epoch(seconds: list[float]) -> float:
-    return statistics.median(seconds[1:] if len(seconds) > 1 else seconds)
 
 
 def synchronize(device: torch.device) -> None:
@@ -72,7 +78,9 @@ def torchvision_root(folder: Path, root: Path) -> Path:
     return root
 
 
-def run_recipe(folder: Path, device: torch.device, epochs: int, max_steps: int | None) -> dict:
+def recipe_epochs(folder: Path, device: torch.device, max_steps: int | None) -> Epochs:
+    """The recipe's epochs, for as long as asked; ``max_steps`` times part of each epoch
+    and scales it to a whole one."""
     from torchvision import datasets, transforms
 
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
@@ -81,22 +89,20 @@ def run_recipe(folder: Path, device: torch.device, epochs: int, max_steps: int |
         loader_kwargs.update(num_workers=1, pin_memory=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = torchvision_root(folder, Path(tmp))
-        train_set = datasets.MNIST(root, train=True, download=False, transform=transform)
-        test_set = datasets.MNIST(root, train=False, download=False, transform=transform)
-        train_loader = torch.utils.data.DataLoader(train_set, **loader_kwargs)
-        test_loader = torch.utils.data.DataLoader(test_set, batch_size=1000)
-
+        train_loader = torch.utils.data.DataLoader(
+            datasets.MNIST(root, train=True, download=False, transform=transform), **loader_kwargs)
+        test_loader = torch.utils.data.DataLoader(
+            datasets.MNIST(root, train=False, download=False, transform=transform), batch_size=1000)
         torch.manual_seed(1)
         model = SimpleCNN().to(device)
         optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
         scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
-        seconds, accuracies = [], []
-        for _ in range(epochs):
+        while True:
             model.train()
             synchronize(device)
             start = time.perf_counter()
             for batch_idx, (data, target) in enumerate(train_loader):
-                if max_steps is not None and batch_idx == max_steps:
+                if batch_idx == max_steps:
                     break
                 data, target = data.to(device), target.to(device)
                 optimizer.zero_grad()
@@ -106,16 +112,11 @@ def run_recipe(folder: Path, device: torch.device, epochs: int, max_steps: int |
                 if batch_idx % 10 == 0:  # the recipe logs the loss every 10 batches
                     loss.item()
             synchronize(device)
-            elapsed = time.perf_counter() - start
-            if max_steps is not None:  # a partial epoch, scaled to a whole one
-                elapsed *= len(train_loader) / min(max_steps, len(train_loader))
-            seconds.append(elapsed)
+            seconds = time.perf_counter() - start
+            if max_steps is not None:
+                seconds *= len(train_loader) / min(max_steps, len(train_loader))
             scheduler.step()
-            accuracies.append(recipe_test_accuracy(model, test_loader, device))
-    return {"what": "recipe", "device": str(device), "batch_size": 64, "epochs": epochs,
-            "partial_epoch_steps": max_steps, "epoch_seconds": [round(s, 3) for s in seconds],
-            "median_epoch_seconds": round(median_epoch(seconds), 3),
-            "test_accuracy": [round(a, 4) for a in accuracies]}
+            yield seconds, recipe_test_accuracy(model, test_loader, device)
 
 
 @torch.no_grad()
@@ -129,25 +130,44 @@ def recipe_test_accuracy(model, loader, device) -> float:
 # ------------------------------------------------------------------ digitpad's trainer
 
 
-def run_ours(train_set, test_set, device: torch.device, *, augment: bool, batch_size: int,
-             lr: float, epochs: int, target: float | None = None) -> dict:
+def our_epochs(train_set, test_set, device: torch.device, *, augment: bool, batch_size: int,
+               lr: float, epochs: int, distil: bool = False, bfloat16: bool = False) -> Epochs:
     config = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, device=str(device),
-                         augmentation=Augmentation() if augment else None, report_every=10**9)
-    seconds, accuracies = [], []
+                         augmentation=Augmentation() if augment else None, report_every=10**9,
+                         teacher=str(TEACHER) if distil else None, bfloat16=bfloat16)
     for event in train(config, train_set, test_set):
         if isinstance(event, EpochEvent):
-            seconds.append(event.seconds)
-            accuracies.append(event.test_accuracy)
-    record = {"what": "digitpad", "device": str(device), "augment": augment, "batch_size": batch_size,
-              "lr": lr, "epochs": epochs, "epoch_seconds": [round(s, 4) for s in seconds],
-              "median_epoch_seconds": round(median_epoch(seconds), 4),
-              "test_accuracy": [round(a, 4) for a in accuracies]}
-    if target is not None:
-        reached = next((i for i, a in enumerate(accuracies) if a >= target), None)
-        record["target_accuracy"] = target
-        record["seconds_to_target"] = None if reached is None else round(sum(seconds[: reached + 1]), 3)
-        record["epochs_to_target"] = None if reached is None else reached + 1
-    return record
+            yield event.seconds, event.test_accuracy
+
+
+def compare_epochs(contenders: dict[str, tuple[dict, Epochs]], rounds: int) -> dict[str, dict]:
+    """Each contender runs one epoch per round, in turn."""
+    records = {name: {**about, "epoch_seconds": [], "test_accuracy": []}
+               for name, (about, _) in contenders.items()}
+    for _ in range(rounds):
+        for name, (_, epochs) in contenders.items():
+            seconds, accuracy = next(epochs)
+            records[name]["epoch_seconds"].append(round(seconds, 4))
+            records[name]["test_accuracy"].append(round(accuracy, 4))
+    for record in records.values():
+        record["median_epoch_seconds"] = statistics.median(record["epoch_seconds"][1:])
+    return records
+
+
+def time_to_accuracy(train_set, test_set, device, batch_size, lr, epochs, distil, bfloat16) -> dict:
+    seconds, accuracies = [], []
+    for epoch_seconds, accuracy in our_epochs(train_set, test_set, device, augment=True,
+                                              batch_size=batch_size, lr=lr, epochs=epochs,
+                                              distil=distil, bfloat16=bfloat16):
+        seconds.append(epoch_seconds)
+        accuracies.append(accuracy)
+    reached = next((i for i, a in enumerate(accuracies) if a >= TARGET_ACCURACY), None)
+    return {"what": "time_to_accuracy", "device": str(device), "teacher": TEACHER.name if distil else None,
+            "bfloat16": bfloat16, "batch_size": batch_size, "lr": lr, "epochs": epochs,
+            "epoch_seconds": [round(s, 4) for s in seconds],
+            "test_accuracy": [round(a, 4) for a in accuracies], "target_accuracy": TARGET_ACCURACY,
+            "seconds_to_target": None if reached is None else round(sum(seconds[: reached + 1]), 3),
+            "epochs_to_target": None if reached is None else reached + 1}
 
 
 def main() -> int:
@@ -155,7 +175,7 @@ def main() -> int:
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     parser.add_argument("--data", help="MNIST IDX folder (default: the local copy)")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer epochs, a partial recipe epoch, no time-to-accuracy runs")
+                        help="two rounds, part of each recipe epoch on the CPU, no time-to-accuracy runs")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args()
 
@@ -169,37 +189,43 @@ def main() -> int:
     train_set, test_set = load_mnist(folder, "train"), load_mnist(folder, "test")
     on_cuda = device.type == "cuda"
     emit({"what": "setup", "device": torch.cuda.get_device_name(device) if on_cuda else "cpu",
-          "threads": torch.get_num_threads(), "torch": torch.__version__, "quick": args.quick})
+          "threads": torch.get_num_threads(), "torch": torch.__version__, "quick": args.quick,
+          "load_average": os.getloadavg()[0]})
 
-    recipe = run_recipe(folder, device, epochs=1 if args.quick else 2,
-                        max_steps=200 if args.quick and not on_cuda else None)
-    emit(recipe)
-
-    epochs = 2 if args.quick else 4
-    batches = CUDA_EPOCH_BATCHES if on_cuda else (TrainConfig().batch_size,)
-    ours = []
-    for batch_size in batches:
+    rounds = 2 if args.quick else 4
+    contenders = {"recipe": ({"what": "recipe", "batch_size": 64},
+                             recipe_epochs(folder, device, 200 if args.quick and not on_cuda else None))}
+    for batch_size, bfloat16 in CUDA_EPOCHS if on_cuda else CPU_EPOCHS:
         for augment in (True, False):
-            ours.append(run_ours(train_set, test_set, device, augment=augment, batch_size=batch_size,
-                                 lr=TrainConfig().lr, epochs=epochs))
-            emit(ours[-1])
+            about = {"what": "digitpad", "augment": augment, "batch_size": batch_size, "bfloat16": bfloat16}
+            name = f"batch{batch_size}{'_bf16' if bfloat16 else ''}_{'aug' if augment else 'noaug'}"
+            contenders[name] = (about, our_epochs(train_set, test_set, device, augment=augment,
+                                                  batch_size=batch_size, lr=TrainConfig().lr,
+                                                  epochs=rounds, bfloat16=bfloat16))
+    records = compare_epochs(contenders, rounds)
+    for record in records.values():
+        emit({"device": str(device), **record})
 
-    runs = [] if args.quick else [
-        run_ours(train_set, test_set, device, augment=True, batch_size=batch, lr=lr, epochs=epochs,
-                 target=TARGET_ACCURACY)
-        for batch, lr, epochs in (CUDA_RUNS if on_cuda else CPU_RUNS)]
-    for run in runs:
-        emit(run)
+    runs = []
+    for batch_size, lr, epochs, distil, bfloat16 in [] if args.quick else CUDA_RUNS if on_cuda else CPU_RUNS:
+        if distil and not TEACHER.exists():
+            continue
+        runs.append(time_to_accuracy(train_set, test_set, device, batch_size, lr, epochs, distil,
+                                     bfloat16))
+        emit(runs[-1])
 
-    recipe_epoch = recipe["median_epoch_seconds"]
-    summary = {"what": "summary", "device": str(device), "recipe_epoch_seconds": recipe_epoch}
-    for record in ours:
-        key = f"batch{record['batch_size']}_{'aug' if record['augment'] else 'noaug'}"
-        summary[f"{key}_epoch_seconds"] = record["median_epoch_seconds"]
-        summary[f"{key}_speedup"] = round(recipe_epoch / record["median_epoch_seconds"], 2)
-    reached = [r["seconds_to_target"] for r in runs if r["seconds_to_target"] is not None]
-    if runs:
-        summary["best_seconds_to_98.5"] = min(reached) if reached else None
+    recipe = records.pop("recipe")
+    summary = {"what": "summary", "device": str(device), "load_average": os.getloadavg()[0],
+               "recipe_epoch_seconds": recipe["median_epoch_seconds"]}
+    for name, record in records.items():
+        per_round = [r / o for r, o in zip(recipe["epoch_seconds"][1:], record["epoch_seconds"][1:])]
+        summary[f"{name}_epoch_seconds"] = record["median_epoch_seconds"]
+        summary[f"{name}_speedup"] = round(statistics.median(per_round), 2)
+    for distilled in (False, True):
+        reached = [r["seconds_to_target"] for r in runs
+                   if r["seconds_to_target"] is not None and bool(r["teacher"]) == distilled]
+        key = "distilled" if distilled else "plain"
+        summary[f"best_seconds_to_{TARGET_ACCURACY:.1%}_{key}"] = min(reached) if reached else None
     emit(summary)
     return 0
 

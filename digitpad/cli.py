@@ -71,8 +71,16 @@ def add_train_parser(sub) -> None:
     train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
                        help=f"scale every augmentation range ({Augmentation()}) by S "
                        "(default %(default)s)")
+    train.add_argument("--augment-share", type=share, default=defaults.augment_share, metavar="P",
+                       help="share of the digits distorted, 0-1; the others are used as they "
+                       "are (default %(default)s)")
     train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
+    train.add_argument("--bf16", action="store_true", help="forward passes in bfloat16: about "
+                       "twice as fast on CPUs with native bfloat16 (AVX512-BF16, AMX), slower "
+                       "on others")
+    train.add_argument("--no-average", action="store_true", help="save the last weights, not "
+                       "their moving average over the end of the run")
     train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
     train.add_argument("--temperature", type=positive_float, default=defaults.temperature,
                        help="distillation temperature (default %(default)s)")
@@ -97,6 +105,13 @@ def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {text}")
     return value
 
 
@@ -224,15 +239,18 @@ def run_train(args) -> int:
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,
+                         augment_share=args.augment_share,
                          teacher=args.teacher, temperature=args.temperature,
-                         distill_weight=args.distill_weight)
+                         distill_weight=args.distill_weight, average=not args.no_average,
+                         bfloat16=args.bf16)
     out = Path(args.out or f"{args.arch.lower()}.pt")
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
     command = shlex.join(["digitpad", *args.argv])
     progress = ProgressBar(sys.stderr)
+    distorted = f"{augmentation} on {config.augment_share:.0%} of the digits" if augmentation else "off"
     print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
-          f"augmentation {augmentation or 'off'}", file=sys.stderr)
+          f"augmentation {distorted}", file=sys.stderr)
     try:
         for event in train(config, train_set, test_set, out=out, command=command):
             if isinstance(event, StepEvent):

@@ -9,9 +9,10 @@ import torch
 
 from digitpad import cli
 from digitpad.augment import Augmentation
-from digitpad.data import Digits, load_mnist
+from digitpad.data import Digits
 from digitpad.models import SimpleCNN
-from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train
+from digitpad.train import (DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train,
+                            WeightAverage)
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000
@@ -19,11 +20,10 @@ TEST_IMAGES = 1000
 
 
 @pytest.fixture(scope="module")
-def small_mnist(mnist_dir):
+def small_mnist(mnist_train, mnist_test):
     """A few thousand training images and a held-out slice of the test set."""
-    train_set, test_set = load_mnist(mnist_dir, "train"), load_mnist(mnist_dir, "test")
-    return (Digits(train_set.images[:TRAIN_IMAGES], train_set.labels[:TRAIN_IMAGES]),
-            Digits(test_set.images[:TEST_IMAGES], test_set.labels[:TEST_IMAGES]))
+    return (Digits(mnist_train.images[:TRAIN_IMAGES], mnist_train.labels[:TRAIN_IMAGES]),
+            Digits(mnist_test.images[:TEST_IMAGES], mnist_test.labels[:TEST_IMAGES]))
 
 
 def quick_config(**changes) -> TrainConfig:
@@ -55,7 +55,7 @@ def test_a_short_run_learns_and_reports_progress(small_mnist, tmp_path):
     assert meta["command"] == "digitpad train --epochs 2"
     assert meta["seed"] == 0 and meta["epochs"] == 2 and meta["train_images"] == TRAIN_IMAGES
     assert meta["test_accuracy"] == pytest.approx(done.test_accuracy)
-    assert meta["augmentation"]["rotation"] > 0
+    assert meta["augmentation"]["rotation"] > 0 and meta["weight_average"]
     assert meta["versions"]["torch"] == torch.__version__
     assert meta["device"].startswith("cpu") and meta["date"]
     for name, tensor in loaded.model.state_dict().items():
@@ -96,14 +96,15 @@ def test_closing_the_generator_writes_nothing(small_mnist, tmp_path):
 def test_continuing_from_a_model_leaves_that_model_alone(small_mnist):
     start = SimpleCNN()
     before = {k: v.clone() for k, v in start.state_dict().items()}
-    done = run(quick_config(epochs=1, augmentation=None), small_mnist, model=start)[-1]
+    done = run(quick_config(epochs=1, augmentation=None, average=False), small_mnist, model=start)[-1]
     assert all(torch.equal(before[k], v) for k, v in start.state_dict().items())
     assert done.model is not start and done.test_accuracy > 0.8
 
 
 def test_step_events_lend_the_network_being_trained(small_mnist):
     snapshots = []
-    for event in train(quick_config(epochs=1, report_every=20), *small_mnist):
+    # Without the weight average the last step's weights are the result.
+    for event in train(quick_config(epochs=1, report_every=20, average=False), *small_mnist):
         if isinstance(event, StepEvent):
             snapshots.append({k: v.clone() for k, v in event.model.state_dict().items()})
     done = event
@@ -123,6 +124,13 @@ def test_distillation_from_a_teacher(small_mnist, tmp_path):
     recorded = read_weights(out).metadata["teacher"]
     assert recorded["file"] == "teacher.pt" and recorded["arch"] == "SimpleCNN"
     assert recorded["test_accuracy"] == pytest.approx(teacher.test_accuracy)
+
+
+def test_a_bfloat16_run_learns_and_keeps_float32_weights(small_mnist):
+    done = run(quick_config(epochs=1, bfloat16=True), small_mnist)[-1]
+    assert done.test_accuracy > 0.8
+    assert all(p.dtype == torch.float32 for p in done.model.parameters())
+    assert done.metadata["bfloat16"] is True
 
 
 def test_distillation_loss_vanishes_when_student_matches_teacher():
@@ -164,9 +172,11 @@ def test_cli_trains_and_records_its_command(small_cli_data, mnist_dir, tmp_path,
 def test_cli_augmentation_options_reach_the_trainer(small_cli_data, mnist_dir, tmp_path):
     out = tmp_path / "aug.pt"
     assert cli.main(["train", "--data", str(mnist_dir), "--epochs", "1", "--device", "cpu",
-                     "--augment-strength", "0.5", "--elastic", "1.5", "--out", str(out)]) == 0
-    recorded = read_weights(out).metadata["augmentation"]
-    assert recorded["rotation"] == Augmentation().rotation / 2 and recorded["elastic"] == 1.5
+                     "--augment-strength", "0.5", "--elastic", "1.5", "--augment-share", "0.25",
+                     "--out", str(out)]) == 0
+    meta = read_weights(out).metadata
+    assert meta["augmentation"]["rotation"] == Augmentation().rotation / 2
+    assert meta["augmentation"]["elastic"] == 1.5 and meta["augment_share"] == 0.25
 
 
 def test_ctrl_c_during_cli_training_writes_nothing(small_cli_data, mnist_dir, tmp_path, monkeypatch,
@@ -226,3 +236,17 @@ def test_a_short_run_on_cuda_learns(small_mnist):
     done = run(quick_config(device="cuda"), small_mnist)[-1]
     assert done.test_accuracy > 0.85
     assert next(done.model.parameters()).device.type == "cpu"
+
+
+def test_the_weight_average_follows_the_weights_slowly():
+    model = SimpleCNN()
+    average = WeightAverage(model, total_steps=100)  # spans about 10 steps: decay 0.9
+    with torch.no_grad():
+        model.conv1.weight.mul_(2.0)
+    average.update()  # the first step's weights are taken as they are
+    assert torch.equal(average.module.conv1.weight, model.conv1.weight)
+    start = model.conv1.weight.detach().clone()
+    with torch.no_grad():
+        model.conv1.weight.add_(1.0)
+    average.update()
+    assert torch.allclose(average.module.conv1.weight, start + 0.1, atol=1e-6)

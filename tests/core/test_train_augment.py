@@ -64,3 +64,11 @@ def test_model_inputs_normalise_like_preprocessing():
     assert inputs.shape == (2, 1, 28, 28)
     assert inputs[0].flatten().unique().item() == pytest.approx(-MNIST_MEAN / MNIST_STD)
     assert inputs[1].flatten().unique().item() == pytest.approx((1 - MNIST_MEAN) / MNIST_STD)
+
+
+def test_a_share_of_the_digits_passes_unchanged():
+    images = digits(200)
+    result = augment(images, Augmentation(), torch.Generator().manual_seed(2), share=0.5)
+    unchanged = (result == images).flatten(1).all(dim=1).float().mean().item()
+    assert 0.35 < unchanged < 0.65
+    assert torch.equal(augment(images, Augmentation(), torch.Generator(), share=0.0), images)

@@ -600,7 +600,7 @@ class ParametersPanel(Panel):
             self._show_cell_value()
 
     def reset_scalar(self) -> None:
-        self.scalar_spin.setValue(self.loaded_scalars[self.current])
+        self._set_scalar(self.loaded_scalars[self.current])  # exact: the spin box rounds
 
     # ------------------------------------------------------------------ module tree
 
