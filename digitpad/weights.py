@@ -21,7 +21,7 @@ from typing import Callable
 import torch
 import torch.nn as nn
 
-from . import fileio
+from . import bundled_folder, fileio
 from .models import ARCHITECTURES, arch_name, create_model, guess_arch
 
 FORMAT = "digitpad-weights"
@@ -266,15 +266,7 @@ def load_model(path, arch: str | None = None) -> LoadedModel:
 
 def shipped_dir() -> Path:
     """The folder of the weights shipped with digitpad, wherever it is installed."""
-    try:
-        from importlib.resources import files
-
-        folder = Path(str(files("digitpad._shipped")))
-        if folder.is_dir():
-            return folder
-    except (ModuleNotFoundError, TypeError, ValueError):
-        pass
-    return Path(__file__).resolve().parent.parent / "models"  # a source checkout
+    return bundled_folder("digitpad._shipped", "models")
 
 
 def shipped_weights_path(arch: str = "SimpleCNN") -> Path:
