@@ -97,6 +97,20 @@ def test_a_low_confidence_reading_is_marked_unsure(window):
     assert window.probabilities.bars.opts["brushes"][3] == UNSURE
 
 
+@pytest.mark.parametrize("digit, confidence", [(3, 0.45), (3, 0.99), (9, 0.99)])
+def test_the_value_of_the_top_bar_stays_inside_the_chart(window, digit, confidence):
+    probabilities = np.full(10, (1 - confidence) / 9, np.float32)
+    probabilities[digit] = confidence
+    steps = preprocess(window.canvas.image())
+    window.probabilities.show_prediction(
+        Prediction(steps=steps, probabilities=probabilities, logits=np.log(probabilities)))
+    QApplication.processEvents()
+    panel = window.probabilities
+    assert panel.top_value.textItem.toPlainText() == f"{100 * confidence:.0f} %"
+    chart = panel.plot.getViewBox().sceneBoundingRect()
+    assert chart.contains(panel.top_value.sceneBoundingRect())
+
+
 def test_undo_redo_and_clear_from_the_edit_menu(window, qtbot):
     draw(window, sample(4).strokes, qtbot)
     assert shown_digit(window) == "4"

@@ -86,6 +86,7 @@ class ProbabilitiesPanel(Panel):
         layout.addWidget(self.plot, 1)
 
         self._colour = None
+        self._value_anchor = (0.5, 1.0)
         self.show_prediction(None)
 
     def set_classifier(self, classifier) -> None:
@@ -101,7 +102,7 @@ class ProbabilitiesPanel(Panel):
         brushes[digit] = colour
         self.bars.setOpts(height=probabilities, brushes=brushes)
         self.top_value.setText(f"{100 * prediction.confidence:.0f} %")
-        self.top_value.setPos(digit, float(probabilities[digit]) + 0.02)
+        self._place_top_value(digit, float(probabilities[digit]))
         self._set_digit(str(digit), colour)
         if prediction.unsure:
             runner_up = int(np.argsort(probabilities)[-2])
@@ -111,6 +112,20 @@ class ProbabilitiesPanel(Panel):
                 f"{100 * probabilities[runner_up]:.0f} %")
         else:
             self.confidence_label.setText(f"<b>{100 * prediction.confidence:.0f} %</b> sure")
+
+    def _place_top_value(self, digit: int, height: float) -> None:
+        """Above a short bar; beside the top of a tall one, where a small chart has no
+        room above (the other bars are low then)."""
+        if height <= 0.75:
+            anchor, x = (0.5, 1.0), digit
+        elif digit < NUM_CLASSES - 1:
+            anchor, x = (0.0, 0.0), digit + 0.36
+        else:
+            anchor, x = (1.0, 0.0), digit - 0.36
+        if anchor != self._value_anchor:
+            self._value_anchor = anchor
+            self.top_value.setAnchor(anchor)
+        self.top_value.setPos(x, height + 0.02 if height <= 0.75 else height)
 
     def _set_digit(self, text: str, colour: str) -> None:
         self.digit_label.setText(text)
