@@ -56,11 +56,13 @@ def max_3x3(images: torch.Tensor) -> torch.Tensor:
 
 def vary_thickness(images: torch.Tensor, amount: torch.Tensor) -> torch.Tensor:
     """Thicker strokes where ``amount`` (one per image, -1..1) is positive, thinner where
-    negative, by blending with the 3x3 dilation or erosion."""
-    dilated = max_3x3(images)
-    eroded = -max_3x3(-images)
-    amount = amount.view(-1, 1, 1, 1)
-    return images + amount.clamp(min=0) * (dilated - images) + (-amount).clamp(min=0) * (eroded - images)
+    negative, by blending with the 3x3 dilation or erosion.
+
+    One max pass serves both: the erosion is the dilation of the negated image, negated,
+    so each image is flipped by the sign of its amount before and after."""
+    sign = torch.where(amount < 0, -1.0, 1.0).to(images.dtype).view(-1, 1, 1, 1)
+    target = sign * max_3x3(sign * images)
+    return images + amount.abs().view(-1, 1, 1, 1) * (target - images)
 
 
 def sampling_grid(count: int, aug: Augmentation, generator: torch.Generator, device) -> torch.Tensor:
@@ -92,15 +94,25 @@ def augment(images: torch.Tensor, aug: Augmentation, generator: torch.Generator,
     """Randomly distorted copies of ``images`` ((N, 1, 28, 28) float, 0..1, ink high);
     with ``share`` < 1 only that share of them, chosen at random, the others unchanged."""
     count, device = images.shape[0], images.device
-    distorted = images
-    if aug.thickness > 0:
-        distorted = vary_thickness(distorted, _uniform(count, aug.thickness, generator, device))
+    # Every random number is drawn for every digit, in this order, whatever the share: a
+    # seed gives the same distortions on any device and with any way of computing them.
+    amount = _uniform(count, aug.thickness, generator, device) if aug.thickness > 0 else None
     grid = sampling_grid(count, aug, generator, device).to(images.dtype)
-    distorted = F.grid_sample(distorted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     if share >= 1:
-        return distorted
+        return _distort(images, amount, grid)
     chosen = torch.rand(count, generator=generator, device=device) < share
-    return torch.where(chosen.view(-1, 1, 1, 1), distorted, images)
+    if device.type != "cpu":  # no host sync: distort all, keep the chosen
+        return torch.where(chosen.view(-1, 1, 1, 1), _distort(images, amount, grid), images)
+    # On a CPU the work is the cost: distort only the chosen digits.
+    index = chosen.nonzero().squeeze(1)
+    distorted = _distort(images[index], None if amount is None else amount[index], grid[index])
+    return images.index_copy(0, index, distorted)
+
+
+def _distort(images: torch.Tensor, amount: torch.Tensor | None, grid: torch.Tensor) -> torch.Tensor:
+    if amount is not None:
+        images = vary_thickness(images, amount)
+    return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
 def model_inputs(images: torch.Tensor, aug: Augmentation | None = None,

@@ -12,6 +12,7 @@ import torch.nn as nn
 
 from .augment import Augmentation, augment, model_inputs
 from .data import Digits
+from .memory import reuse_freed_memory
 from .models import NUM_CLASSES
 
 # People draw with every pen width, slant and tilt. Their drawings go through the MNIST
@@ -78,6 +79,8 @@ def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
 def evaluate(model: nn.Module, digits: Digits, device="cpu",
              perturbation: Augmentation = PERTURBATION) -> Evaluation:
     """Accuracy of ``model`` on ``digits`` as they are and perturbed (fixed seed)."""
+    if torch.device(device).type == "cpu":
+        reuse_freed_memory()
     model = model.to(device)
     images = torch.from_numpy(np.array(digits.images, np.uint8)).to(device)
     predictions = predict(model, images).cpu().numpy()

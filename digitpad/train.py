@@ -35,6 +35,7 @@ from . import __version__
 from .augment import Augmentation, model_inputs
 from .data import Digits
 from .evaluate import accuracy
+from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, arch_name, create_model
 from .weights import WeightsError, load_model, save_weights
 
@@ -117,6 +118,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     if out is not None and not out.parent.resolve().is_dir():
         raise WeightsError(f"cannot save {out}: no such folder {out.parent}")
     device = torch.device(config.device)
+    if device.type == "cpu":
+        reuse_freed_memory()  # every batch's activations in pages already touched
     torch.manual_seed(config.seed)  # initial weights and dropout
     generator = torch.Generator(device).manual_seed(config.seed)  # batches and augmentation
     student = fresh_copy(model) if model is not None else create_model(config.arch)

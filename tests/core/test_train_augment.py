@@ -72,3 +72,31 @@ def test_a_share_of_the_digits_passes_unchanged():
     unchanged = (result == images).flatten(1).all(dim=1).float().mean().item()
     assert 0.35 < unchanged < 0.65
     assert torch.equal(augment(images, Augmentation(), torch.Generator(), share=0.0), images)
+
+
+def reference_augment(images, aug, generator, share):
+    """The plain formulation: both stroke changes and the warp for every digit, then the
+    chosen share kept. The trainer's faster one must give the same bits, so that weights
+    trained with either are the same."""
+    count = images.shape[0]
+    distorted = images
+    if aug.thickness > 0:
+        amount = ((torch.rand(count, generator=generator) * 2 - 1) * aug.thickness).view(-1, 1, 1, 1)
+        dilated = F.max_pool2d(images, 3, stride=1, padding=1)
+        eroded = -F.max_pool2d(-images, 3, stride=1, padding=1)
+        distorted = images + amount.clamp(min=0) * (dilated - images) + (-amount).clamp(min=0) * (eroded - images)
+    from digitpad.augment import sampling_grid
+    grid = sampling_grid(count, aug, generator, images.device)
+    distorted = F.grid_sample(distorted, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+    if share >= 1:
+        return distorted
+    chosen = torch.rand(count, generator=generator) < share
+    return torch.where(chosen.view(-1, 1, 1, 1), distorted, images)
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5, 0.1])
+@pytest.mark.parametrize("aug", [Augmentation(), Augmentation(elastic=1.5), Augmentation(thickness=0)])
+def test_augmentation_gives_the_same_bits_as_the_plain_formulation(aug, share):
+    images = digits(300, seed=3)
+    expected = reference_augment(images, aug, torch.Generator().manual_seed(7), share)
+    assert torch.equal(augment(images, aug, torch.Generator().manual_seed(7), share), expected)
