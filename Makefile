@@ -4,7 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+# The interface's translations: the texts of digitpad/ui into each resources/*.ts (for
+# Qt Linguist or an editor), compiled to the .qm files the app loads.
+TRANSLATIONS := $(wildcard resources/digitpad_*.ts)
+UI_SOURCES := $(shell find digitpad/ui -name '*.py' | sort)
+
+.PHONY: run test bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -no-obsolete -locations none $(UI_SOURCES) -ts $(TRANSLATIONS)
+	$(VENV)/bin/pyside6-lrelease $(TRANSLATIONS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -273,14 +273,16 @@ def shipped_weights_path(arch: str = "SimpleCNN") -> Path:
     return shipped_dir() / SHIPPED_FILES[arch]
 
 
-def describe_metadata(metadata: dict) -> str:
-    """One line of provenance for titles and About boxes."""
+def describe_metadata(metadata: dict, *, accuracy: str = "test accuracy {:.2f} %",
+                      epochs: str = "{} epochs", separator: str = ", ") -> str:
+    """One line of provenance for titles and About boxes. The words are templates (the
+    percentage, the number of epochs) so the interface can pass its own language's."""
     parts = []
-    accuracy = metadata.get("test_accuracy")
-    if isinstance(accuracy, (int, float)) and math.isfinite(accuracy):
-        parts.append(f"test accuracy {100 * accuracy:.2f} %")
+    test_accuracy = metadata.get("test_accuracy")
+    if isinstance(test_accuracy, (int, float)) and math.isfinite(test_accuracy):
+        parts.append(accuracy.format(100 * test_accuracy))
     if metadata.get("epochs"):
-        parts.append(f"{metadata['epochs']} epochs")
+        parts.append(epochs.format(metadata["epochs"]))
     if metadata.get("date"):
         parts.append(str(metadata["date"])[:10])
-    return ", ".join(parts)
+    return separator.join(parts)

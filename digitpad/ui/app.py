@@ -11,11 +11,12 @@ import traceback
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
+from .translation import install_language
 
 ORGANIZATION = "digitpad"
 APPLICATION = "digitpad"
@@ -62,7 +63,7 @@ def report_unexpected_error(exc_type, exc, tb) -> None:
         return
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     log.error("unexpected error\n%s", details)
-    where = "the terminal's output"
+    where = QCoreApplication.translate("app", "the terminal's output")
     try:
         path = log_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +77,11 @@ def report_unexpected_error(exc_type, exc, tb) -> None:
     report_unexpected_error.showing = True
     try:
         QMessageBox.critical(
-            QApplication.activeWindow(), "Something went wrong",
-            f"digitpad hit an unexpected problem: {exc or exc_type.__name__}\n\n"
-            f"Your drawing and the model are as they were. The details are in {where}.")
+            QApplication.activeWindow(), QCoreApplication.translate("app", "Something went wrong"),
+            QCoreApplication.translate(
+                "app", "digitpad hit an unexpected problem: {problem}\n\n"
+                "Your drawing and the model are as they were. The details are in {where}.").format(
+                problem=exc or exc_type.__name__, where=where))
     finally:
         report_unexpected_error.showing = False
 
@@ -91,18 +94,22 @@ def main(screenshot=None, digit=None, weights=None) -> int:
     if screenshot is not None and QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_app()
+    settings = None if screenshot is not None else open_settings()  # a screenshot remembers nothing
+    install_language(settings)  # before the window: its texts are set once
     from .main_window import MainWindow  # after the QApplication: pyqtgraph wants one
 
     if screenshot is not None:
         return write_screenshot(MainWindow(weights=weights), Path(screenshot), digit)
 
     sys.excepthook = report_unexpected_error
-    window = MainWindow(settings=open_settings(), weights=weights)
+    window = MainWindow(settings=settings, weights=weights)
     window.show()
     if window.startup_error:
         QTimer.singleShot(0, lambda: QMessageBox.warning(
-            window, "Cannot open weights", f"{window.startup_error}\n\n"
-            "digitpad started with its shipped weights instead (or random ones if there are none)."))
+            window, QCoreApplication.translate("app", "Cannot open weights"),
+            QCoreApplication.translate(
+                "app", "{reason}\n\ndigitpad started with its shipped weights instead (or "
+                "random ones if there are none).").format(reason=window.startup_error)))
     return app.exec()
 
 

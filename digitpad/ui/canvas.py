@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -160,7 +160,10 @@ def _pen(colour: QColor, width: float) -> QPen:
 class _AddStroke(QUndoCommand):
     def __init__(self, canvas: "DrawingCanvas", stroke: Stroke | PlacedImage, painted: bool = True,
                  text: str | None = None):
-        super().__init__(text or ("Erase" if stroke.erase else "Stroke"))
+        if text is None:  # the undo and redo actions name the command
+            text = (QCoreApplication.translate("DrawingCanvas", "Erase") if stroke.erase
+                    else QCoreApplication.translate("DrawingCanvas", "Stroke"))
+        super().__init__(text)
         # ``painted``: a stroke drawn by hand is on the layers before it is pushed.
         self.canvas, self.stroke, self.painted = canvas, stroke, painted
 
@@ -180,7 +183,7 @@ class _AddStroke(QUndoCommand):
 
 class _Clear(QUndoCommand):
     def __init__(self, canvas: "DrawingCanvas"):
-        super().__init__("Clear")
+        super().__init__(QCoreApplication.translate("DrawingCanvas", "Clear"))
         self.canvas, self.cleared = canvas, list(canvas.strokes)
 
     def redo(self):
@@ -485,7 +488,7 @@ class DrawingCanvas(QWidget):
         font.setPointSizeF(max(10.0, pad.width() / 34))
         painter.setFont(font)
         painter.drawText(pad.adjusted(inset, inset, -inset, -inset), Qt.AlignmentFlag.AlignCenter,
-                         "Draw a digit here")
+                         self.tr("Draw a digit here"))
 
     def _paint_brush_outline(self, painter: QPainter, point: QPointF) -> None:
         pen = QPen(QColor(60, 70, 90, 150), 0)  # cosmetic: one pixel at any scale

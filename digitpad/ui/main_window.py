@@ -45,13 +45,14 @@ from .panels.probabilities import ProbabilitiesPanel
 from .panels.timeline import TimelinePanel
 from .panels.training import TrainingPanel
 from .panels.uncertainty import UncertaintyPanel
+from .translation import (LANGUAGE_KEY, LANGUAGE_NAMES, SYSTEM_LANGUAGE, chosen_language,
+                          core_message)
 from .workers import Jobs
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_DOCK_WIDTH = 420
 MIN_PAD_SIDE = 300
 MAX_RECENT_FILES = 8
-WEIGHTS_FILTER = "Weights (*.pt *.pth *.safetensors);;All files (*)"
 STATUS_TIMEOUT_MS = 8000
 
 
@@ -170,14 +171,16 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions and menus
 
     def create_actions(self) -> None:
-        self.open_act = QAction("&Open Weights…", self, shortcut=QKeySequence.StandardKey.Open,
-                                statusTip="Open a weights file", triggered=self.open_weights_dialog)
-        self.save_as_act = QAction("Save Weights &As…", self,
+        self.open_act = QAction(self.tr("&Open Weights…"), self,
+                                shortcut=QKeySequence.StandardKey.Open,
+                                statusTip=self.tr("Open a weights file"),
+                                triggered=self.open_weights_dialog)
+        self.save_as_act = QAction(self.tr("Save Weights &As…"), self,
                                    shortcut=QKeySequence.StandardKey.SaveAs,
-                                   statusTip="Save the model's current weights to a file",
+                                   statusTip=self.tr("Save the model's current weights to a file"),
                                    triggered=self.save_weights_dialog)
-        self.revert_act = QAction("&Revert to Shipped Weights", self,
-                                  statusTip="Load the weights that came with digitpad",
+        self.revert_act = QAction(self.tr("&Revert to Shipped Weights"), self,
+                                  statusTip=self.tr("Load the weights that came with digitpad"),
                                   triggered=self.revert_to_shipped)
         self.export_act = QAction(self.tr("&Export Reading…"), self, shortcut="Ctrl+Shift+E",
                                   statusTip=self.tr("Save the drawing, the 28 × 28 input, the "
@@ -188,29 +191,32 @@ class MainWindow(QMainWindow):
                                    statusTip=self.tr("Undo every what-if edit: the weights "
                                                      "exactly as they were loaded"),
                                    triggered=self.restore_loaded_weights)
-        self.quit_act = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit,
+        self.quit_act = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit,
                                 triggered=self.close)
 
         stack = self.canvas.undo_stack
-        self.undo_act = stack.createUndoAction(self, "&Undo")
+        self.undo_act = stack.createUndoAction(self, self.tr("&Undo"))
         self.undo_act.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo_act = stack.createRedoAction(self, "&Redo")
+        self.redo_act = stack.createRedoAction(self, self.tr("&Redo"))
         self.redo_act.setShortcuts(QKeySequence.StandardKey.Redo)
-        self.clear_act = QAction("&Clear", self, statusTip="Wipe the pad (undoable)",
+        self.clear_act = QAction(self.tr("&Clear"), self,
+                                 statusTip=self.tr("Wipe the pad (undoable)"),
                                  triggered=self.canvas.clear)
         self.clear_act.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete),
                                      QKeySequence(Qt.Key.Key_Escape)])
-        self.eraser_act = QAction("&Eraser", self, checkable=True, shortcut="E",
-                                  statusTip="Erase with the left button (the right button "
-                                  "always erases)", toggled=self.canvas.set_eraser)
+        self.eraser_act = QAction(self.tr("&Eraser"), self, checkable=True, shortcut="E",
+                                  statusTip=self.tr("Erase with the left button (the right "
+                                                    "button always erases)"),
+                                  toggled=self.canvas.set_eraser)
         self.canvas.eraser_changed.connect(self.eraser_act.setChecked)
-        self.smaller_act = QAction("&Smaller Brush", self, shortcut="[",
+        self.smaller_act = QAction(self.tr("&Smaller Brush"), self, shortcut="[",
                                    triggered=self.canvas.shrink_brush)
-        self.larger_act = QAction("&Larger Brush", self, shortcut="]",
+        self.larger_act = QAction(self.tr("&Larger Brush"), self, shortcut="]",
                                   triggered=self.canvas.grow_brush)
 
-        self.steps_act = QAction("&Preprocessing Steps", self, checkable=True,
-                                 statusTip="Show how the drawing becomes the 28 × 28 input",
+        self.steps_act = QAction(self.tr("&Preprocessing Steps"), self, checkable=True,
+                                 statusTip=self.tr("Show how the drawing becomes the 28 × 28 "
+                                                   "input"),
                                  toggled=self._show_steps)
         # Asked for, the steps come to the front of their tab group.
         self.steps_act.triggered.connect(lambda shown: shown and self.network_input.raise_())
@@ -218,7 +224,8 @@ class MainWindow(QMainWindow):
         self.arch_group = QActionGroup(self)
         for arch in ARCHITECTURES:
             action = QAction(arch, self.arch_group, checkable=True, data=arch,
-                             statusTip=f"Use {arch}, with its shipped weights if there are any")
+                             statusTip=self.tr("Use {arch}, with its shipped weights if there "
+                                               "are any").format(arch=arch))
             action.triggered.connect(lambda _=False, a=arch: self.set_architecture(a))
 
         self.device_group = QActionGroup(self)
@@ -229,9 +236,10 @@ class MainWindow(QMainWindow):
         reason = cuda_unavailable_reason()
         if reason is not None:
             self.cuda_act.setEnabled(False)
-            self.cuda_act.setText("CUDA (unavailable)")
-            self.cuda_act.setToolTip(f"CUDA cannot be used: {reason}")
-            self.cuda_act.setStatusTip(f"CUDA cannot be used: {reason}")
+            self.cuda_act.setText(self.tr("CUDA (unavailable)"))
+            why = self.tr("CUDA cannot be used: {reason}").format(reason=core_message(reason))
+            self.cuda_act.setToolTip(why)
+            self.cuda_act.setStatusTip(why)
 
         self.train_act = QAction(self.tr("&Train…"), self, shortcut="Ctrl+T",
                                  statusTip=self.tr("Train a network on MNIST and watch it learn"),
@@ -246,13 +254,13 @@ class MainWindow(QMainWindow):
                                                       "test set: accuracy, confusions, examples"),
                                     triggered=self.evaluation.present)
 
-        self.about_act = QAction("&About digitpad", self, triggered=self.about)
-        self.about_qt_act = QAction("About &Qt", self, triggered=QApplication.aboutQt)
+        self.about_act = QAction(self.tr("&About digitpad"), self, triggered=self.about)
+        self.about_qt_act = QAction(self.tr("About &Qt"), self, triggered=QApplication.aboutQt)
 
     def create_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.open_act)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.save_as_act)
         file_menu.addSeparator()
@@ -262,45 +270,47 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_act)
 
-        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addActions([self.undo_act, self.redo_act])
         edit_menu.addSeparator()
         edit_menu.addActions([self.clear_act, self.eraser_act, self.smaller_act, self.larger_act])
 
-        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
         for panel in self.panels:
             self.view_menu.addAction(panel.toggleViewAction())
         self.view_panels_end = self.view_menu.addSeparator()
         self.view_menu.addAction(self.steps_act)
+        self.view_menu.addSeparator()
+        self.create_language_menu(self.view_menu)
 
-        model_menu = self.menuBar().addMenu("&Model")
+        model_menu = self.menuBar().addMenu(self.tr("&Model"))
         model_menu.addActions(self.arch_group.actions())
         model_menu.addSeparator()
         model_menu.addAction(self.restore_act)
         model_menu.addSeparator()
-        device_menu = model_menu.addMenu("&Device")
+        device_menu = model_menu.addMenu(self.tr("&Device"))
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
         device_menu.addActions(self.device_group.actions())
         model_menu.addSeparator()
         model_menu.addActions([self.train_act, self.correct_act, self.undo_correction_act,
                                self.evaluate_act])
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_act)
         help_menu.addAction(self.about_qt_act)
 
     def create_tool_bars(self) -> None:
-        bar = self.addToolBar("Drawing")
+        bar = self.addToolBar(self.tr("Drawing"))
         bar.setObjectName("drawing_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addActions([self.undo_act, self.redo_act, self.clear_act, self.eraser_act])
         bar.addSeparator()
-        bar.addWidget(QLabel(" Brush "))
+        bar.addWidget(QLabel(self.tr(" Brush ")))
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
         self.brush_slider.setObjectName("brush_size")
         self.brush_slider.setRange(MIN_BRUSH, MAX_BRUSH)
         self.brush_slider.setFixedWidth(140)
-        self.brush_slider.setToolTip("Brush size ([ and ] change it)")
+        self.brush_slider.setToolTip(self.tr("Brush size ([ and ] change it)"))
         self.brush_slider.setValue(self.canvas.brush_size)
         self.brush_slider.valueChanged.connect(self.canvas.set_brush_size)
         self.canvas.brush_size_changed.connect(self.brush_slider.setValue)
@@ -324,7 +334,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.edited_badge)
         self.model_status = QLabel()
         self.statusBar().addPermanentWidget(self.model_status)
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.tr("Ready"))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -333,7 +343,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(path)
             action.triggered.connect(lambda _=False, p=path: self.load_weights(p))
         if not self.recent_files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
+            self.recent_menu.addAction(self.tr("(none)")).setEnabled(False)
 
     def _show_steps(self, visible: bool) -> None:
         self.network_input.set_steps_visible(visible)
@@ -391,13 +401,15 @@ class MainWindow(QMainWindow):
         try:
             loaded = load_model(path, arch=self.classifier.arch)
         except WeightsError as exc:
-            QMessageBox.warning(self, "Cannot open weights",
-                                f"{exc}\n\nThe model keeps its current weights.")
+            QMessageBox.warning(self, self.tr("Cannot open weights"),
+                                self.tr("{reason}\n\nThe model keeps its current weights.").format(
+                                    reason=exc))
             self._forget_recent(path)
             return False
         self.install_model(loaded.model, Path(path), loaded.file.metadata)
         self._remember_recent(path)
-        self.statusBar().showMessage(f"Opened {Path(path).name}", STATUS_TIMEOUT_MS)
+        self.statusBar().showMessage(self.tr("Opened {name}").format(name=Path(path).name),
+                                     STATUS_TIMEOUT_MS)
         return True
 
     def save_weights(self, path, model=None) -> bool:
@@ -413,7 +425,7 @@ class MainWindow(QMainWindow):
         try:
             saved = save_weights(path, model, arch=self.classifier.arch, metadata=metadata)
         except WeightsError as exc:
-            QMessageBox.warning(self, "Cannot save weights", str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save weights"), str(exc))
             return False
         if model is self.classifier.model:
             self.loaded_weights = LoadedWeights(model)
@@ -424,7 +436,8 @@ class MainWindow(QMainWindow):
         self.weights_origin = None
         self._update_title()
         self._remember_recent(saved)
-        self.statusBar().showMessage(f"Saved {Path(saved).name}", STATUS_TIMEOUT_MS)
+        self.statusBar().showMessage(self.tr("Saved {name}").format(name=Path(saved).name),
+                                     STATUS_TIMEOUT_MS)
         return True
 
     def use_shipped_or_random(self, arch: str) -> str | None:
@@ -447,22 +460,24 @@ class MainWindow(QMainWindow):
             return
         error = self.use_shipped_or_random(arch)
         if error:
-            QMessageBox.warning(self, "Cannot open the shipped weights",
-                                f"{error}\n\n{arch} starts with random weights.")
+            QMessageBox.warning(self, self.tr("Cannot open the shipped weights"),
+                                self.tr("{reason}\n\n{arch} starts with random weights.").format(
+                                    reason=error, arch=arch))
 
     def revert_to_shipped(self) -> None:
         path = shipped_weights_path(self.classifier.arch)
         if not path.is_file():
             QMessageBox.information(
-                self, "No shipped weights",
-                f"digitpad has no shipped weights for {self.classifier.arch} "
-                f"(looked for {path}). The model keeps its current weights.")
+                self, self.tr("No shipped weights"),
+                self.tr("digitpad has no shipped weights for {arch} (looked for {path}). The "
+                        "model keeps its current weights.").format(arch=self.classifier.arch,
+                                                                   path=path))
             return
         self.load_weights(path)
 
     def open_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open Weights", self._dialog_folder(),
-                                              WEIGHTS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Weights"), self._dialog_folder(),
+                                              self._weights_filter())
         if path:
             self.load_weights(path)
 
@@ -474,9 +489,13 @@ class MainWindow(QMainWindow):
             if model is None:
                 return
         suggestion = str(Path(self._dialog_folder()) / f"{self.classifier.arch.lower()}.pt")
-        path, _ = QFileDialog.getSaveFileName(self, "Save Weights As", suggestion, WEIGHTS_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Weights As"), suggestion,
+                                              self._weights_filter())
         if path:
             self.save_weights(path, model)
+
+    def _weights_filter(self) -> str:
+        return self.tr("Weights (*.pt *.pth *.safetensors);;All files (*)")
 
     def _choose_weights_to_save(self, edited: frozenset[str]):
         """Ask whether to save the edited weights or those loaded; None: cancelled."""
@@ -559,10 +578,11 @@ class MainWindow(QMainWindow):
         the status bar (and, if ``report``, a dialog) says why."""
         status = self.classifier.set_device(device)
         if status.message:
-            message = f"Staying on {status.device.upper()}: {status.message}."
+            message = self.tr("Staying on {device}: {reason}.").format(
+                device=status.device.upper(), reason=core_message(status.message))
             self.statusBar().showMessage(message, 3 * STATUS_TIMEOUT_MS)
             if report:
-                QMessageBox.warning(self, "Device not changed", message)
+                QMessageBox.warning(self, self.tr("Device not changed"), message)
         self._model_changed()
 
     # ------------------------------------------------------------------ state shown
@@ -575,12 +595,13 @@ class MainWindow(QMainWindow):
         for action in self.device_group.actions():
             action.setChecked(action.data() == device)
         random = self.weights_path is None and self.weights_origin is None
-        self.warning_banner.setText(
-            f"⚠  {classifier.arch} has random, untrained weights: its predictions mean nothing "
-            "until you open trained weights (File ▸ Open Weights…) or train it.")
+        self.warning_banner.setText(self.tr(
+            "⚠  {arch} has random, untrained weights: its predictions mean nothing until you "
+            "open trained weights (File ▸ Open Weights…) or train it.").format(
+            arch=classifier.arch))
         self.warning_banner.setVisible(random)
         self.revert_act.setEnabled(self._can_revert())
-        provenance = describe_metadata(self.weights_metadata)
+        provenance = self.provenance()
         self.model_status.setText(" · ".join(
             part for part in (classifier.arch, device.upper(), provenance) if part))
         self._update_title()
@@ -592,11 +613,12 @@ class MainWindow(QMainWindow):
         """The weights file's name, else where the weights come from."""
         if self.weights_path is not None:
             return self.weights_path.name
-        return self.weights_origin or "random initial weights"
+        return self.weights_origin or self.tr("random initial weights")
 
     def _update_title(self) -> None:
         if self.weights_path is None:
-            name = f"{self.classifier.arch} ({self.weights_origin or 'random weights'})"
+            name = self.tr("{arch} ({origin})").format(
+                arch=self.classifier.arch, origin=self.weights_origin or self.tr("random weights"))
         else:
             name = self.weights_path.name
         self.setWindowTitle(f"{name}[*] — digitpad")
@@ -617,18 +639,48 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         classifier = self.classifier
         weights = str(self.weights_path) if self.weights_path else self.weights_source()
-        provenance = describe_metadata(self.weights_metadata) or "no provenance recorded"
+        provenance = self.provenance() or self.tr("no provenance recorded")
         parameters = sum(p.numel() for p in classifier.model.parameters())
         QMessageBox.about(
-            self, "About digitpad",
+            self, self.tr("About digitpad"),
             f"<h3>digitpad {__version__}</h3>"
-            "<p>Draw a digit and watch a small convolutional network read it, live.</p>"
-            f"<p><b>Model:</b> {classifier.arch}, {parameters:,} parameters, on "
-            f"{str(classifier.device).upper()}<br>"
-            f"<b>Weights:</b> {weights}<br><b>Provenance:</b> {provenance}</p>"
-            f"<p>Python {platform.python_version()} · PyTorch {torch.__version__} · "
+            + self.tr("<p>Draw a digit and watch a small convolutional network read it, live.</p>"
+                      "<p><b>Model:</b> {arch}, {parameters:,} parameters, on {device}<br>"
+                      "<b>Weights:</b> {weights}<br><b>Provenance:</b> {provenance}</p>").format(
+                arch=classifier.arch, parameters=parameters,
+                device=str(classifier.device).upper(), weights=weights, provenance=provenance)
+            + f"<p>Python {platform.python_version()} · PyTorch {torch.__version__} · "
             f"Qt {qVersion()} · PySide6 {PySide6.__version__} · pyqtgraph {pg.__version__} · "
             f"NumPy {np.__version__}</p>")
+
+    def provenance(self) -> str:
+        """Where the weights come from, in a line: their metadata in words."""
+        return describe_metadata(self.weights_metadata,
+                                 accuracy=self.tr("test accuracy {:.2f} %"),
+                                 epochs=self.tr("{} epochs"), separator=self.tr(", "))
+
+    # ------------------------------------------------------------------ language
+
+    def create_language_menu(self, menu) -> None:
+        """System, then each language under its own name; checked: the one chosen."""
+        self.language_menu = menu.addMenu(self.tr("&Language"))
+        self.language_group = QActionGroup(self)
+        chosen = chosen_language(self.settings)
+        for language, name in [(SYSTEM_LANGUAGE, self.tr("System")), *LANGUAGE_NAMES.items()]:
+            action = QAction(name, self.language_group, checkable=True, data=language,
+                             checked=language == chosen)
+            action.triggered.connect(lambda _=False, chosen=language: self.set_language(chosen))
+        self.language_menu.addActions(self.language_group.actions())
+
+    def set_language(self, language: str) -> None:
+        """Remember ``language`` (a key of LANGUAGE_NAMES, or SYSTEM_LANGUAGE) for the next
+        start: the texts on screen are set once, when the window is made."""
+        if language == chosen_language(self.settings):
+            return
+        self._save(LANGUAGE_KEY, language)
+        QMessageBox.information(self, self.tr("Language"),
+                                self.tr("digitpad shows the language you chose the next time "
+                                        "it starts."))
 
     # ------------------------------------------------------------------ settings
 

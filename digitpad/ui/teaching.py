@@ -1,16 +1,18 @@
 """What the teaching docks (training, correction, evaluation) share: the MNIST digits,
-read once per session, what to tell a user who has none, and the live weights as they
-were, to put back after a cancelled training or an undone correction."""
+read once per session, what to tell a user who has none, distortion ranges in words, and
+the live weights as they were, to put back after a cancelled training or an undone
+correction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import torch.nn as nn
 from PySide6.QtCore import QCoreApplication, Qt
 
+from ..augment import Augmentation
 from ..data import DataError, Digits, load_mnist, local_mnist_dir
 
 
@@ -46,6 +48,17 @@ def missing_mnist_message() -> str | None:
         "(about 12 MB), run <code>digitpad eval</code> once in a terminal: it downloads them "
         "into your cache folder. Or set <code>DIGITPAD_DATA</code> to a folder holding the "
         "four MNIST files. Then try again.")
+
+
+def describe_augmentation(augmentation: Augmentation) -> str:
+    """The distortion ranges in the interface's language (``str()`` gives them in English)."""
+    text = QCoreApplication.translate(
+        "teaching", "rotation {rotation:g} deg, scale {scale:g}, shear {shear:g}, shift "
+        "{shift:g} px, thickness {thickness:g}").format(**asdict(augmentation))
+    if augmentation.elastic:
+        text += QCoreApplication.translate("teaching", ", elastic {elastic:g} px").format(
+            elastic=augmentation.elastic)
+    return text
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ import torch
 
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.weights import (
-    FORMAT, WeightsError, atomic_write, load_model, read_weights, save_weights, shipped_dir,
+    FORMAT, WeightsError, atomic_write, describe_metadata, load_model, read_weights, save_weights,
+    shipped_dir,
 )
 
 
@@ -176,3 +177,11 @@ def test_read_weights_does_not_build_a_model(tmp_path, model):
 
 def test_shipped_dir_is_the_models_folder_of_a_checkout():
     assert shipped_dir().name in ("models", "_shipped")
+
+
+def test_describe_metadata_in_english_or_in_the_words_given():
+    metadata = {"test_accuracy": 0.98741, "epochs": 20, "date": "2026-11-26T23:05:00"}
+    assert describe_metadata(metadata) == "test accuracy 98.74 %, 20 epochs, 2026-11-26"
+    assert describe_metadata(metadata, accuracy="测试准确率 {:.2f} %", epochs="{} 轮",
+                             separator="，") == "测试准确率 98.74 %，20 轮，2026-11-26"
+    assert describe_metadata({"test_accuracy": float("nan")}) == ""

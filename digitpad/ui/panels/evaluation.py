@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ...evaluate import Evaluation, evaluate
 from ...models import NUM_CLASSES, arch_name
 from ...train import fresh_copy
-from ..teaching import bring_forward, missing_mnist_message, mnist
+from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
 from ..workers import single
 from . import EXPLAINING, Panel, text_label
 
@@ -192,7 +192,7 @@ class EvaluationPanel(Panel):
             accuracy=100 * result.accuracy, perturbed=100 * result.perturbed_accuracy))
         self.summary.setToolTip(self.tr("Distorted: the test digits shifted, scaled, rotated, "
                                         "slanted, thicker or thinner ({how})").format(
-            how=result.perturbation))
+            how=describe_augmentation(result.perturbation)))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} MNIST test digits").format(
             arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
         self._fill_matrix(result)

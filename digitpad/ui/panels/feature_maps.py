@@ -27,7 +27,6 @@ INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
 WIDE = 1.2  # a dock this many times wider than tall shows the enlargement beside the layers
-HINT = "Hover a map to read its values; click one to enlarge it."
 
 
 @dataclass
@@ -46,7 +45,7 @@ class FeatureMapsPanel(Panel):
     parameters_edited = QtCore.Signal()  # a channel was zeroed
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__("Feature maps", "feature_maps", parent)
+        super().__init__(self.tr("Feature maps"), "feature_maps", parent)
         self.classifier: Classifier | None = None
         self.ranges: dict[str, FeatureRange] = {}
         self.calibrated_model: nn.Module | None = None
@@ -60,16 +59,16 @@ class FeatureMapsPanel(Panel):
 
     def _build_widgets(self) -> None:
         self.stage_choice = QtWidgets.QComboBox()
-        self.stage_choice.addItem("Convolutions", CONVOLUTIONS)
-        self.stage_choice.addItem("Convolutions, ReLU and pooling", ALL_STAGES)
-        self.stage_choice.setToolTip("Which captured layers to show")
+        self.stage_choice.addItem(self.tr("Convolutions"), CONVOLUTIONS)
+        self.stage_choice.addItem(self.tr("Convolutions, ReLU and pooling"), ALL_STAGES)
+        self.stage_choice.setToolTip(self.tr("Which captured layers to show"))
         self.stage_choice.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.stage_choice.setMinimumContentsLength(6)
         self.stage_choice.currentIndexChanged.connect(self._rebuild)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
-        self.readout = QtWidgets.QLabel(HINT)
+        self.readout = QtWidgets.QLabel(self._hint())
         # A long reading is cut at the dock's edge rather than widening the dock.
         self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                                    QtWidgets.QSizePolicy.Policy.Preferred)
@@ -82,7 +81,7 @@ class FeatureMapsPanel(Panel):
         self.arrangement = (0, False)  # (layer columns, enlargement beside them)
 
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("Show:"))
+        top.addWidget(QtWidgets.QLabel(self.tr("Show:")))
         top.addWidget(self.stage_choice, 1)
         body = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(body)
@@ -177,9 +176,11 @@ class FeatureMapsPanel(Panel):
     def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
         r = self.ranges[name]
         channels, height, width = r.shape
-        self._label(self.plots.ci, f"<b>{name}</b> · {self.module_types[name].__name__}<br>"
-                    f"<span style='font-size:8pt'>{format_shape((1, *r.shape))} · "
-                    f"colours {r.low:.2g} … {r.high:.2g}</span>", row, col)
+        self._label(self.plots.ci, self.tr(
+            "<b>{name}</b> · {type}<br><span style='font-size:8pt'>{shape} · colours {low:.2g} "
+            "… {high:.2g}</span>").format(name=name, type=self.module_types[name].__name__,
+                                         shape=format_shape((1, *r.shape)), low=r.low,
+                                         high=r.high), row, col)
         box = picture_box()
         self.plots.ci.addItem(box, row=row + 1, col=col)
         self.plots.ci.layout.setRowStretchFactor(row + 1, 2)
@@ -205,7 +206,7 @@ class FeatureMapsPanel(Panel):
 
     def _add_enlargement(self, pair: pg.GraphicsLayout, stacked: bool) -> None:
         """The 28x28 input and next to it (or under it) the selected map, the same size."""
-        self._label(pair, "input [28×28]", 0, 0)
+        self._label(pair, self.tr("input [28×28]"), 0, 0)
         self.input_box, self.zoom_box = picture_box(), picture_box()
         pair.addItem(self.input_box, row=1, col=0)
         row, col = (2, 0) if stacked else (0, 1)
@@ -235,7 +236,8 @@ class FeatureMapsPanel(Panel):
         self.zoom_image.hovered.connect(
             lambda spot: self._hover(layer.name, channel, spot, self.zoom_image))
         show_in(self.zoom_box, self.zoom_image)
-        self.zoom_title.setText(f"{name} · channel {channel} [{height}×{width}]")
+        self.zoom_title.setText(self.tr("{name} · channel {channel} [{height}×{width}]").format(
+            name=name, channel=channel, height=height, width=width))
         if self.marker.scene() is not None:
             self.marker.scene().removeItem(self.marker)
         y, x = layer.image.mosaic.tile_origin(channel)
@@ -269,15 +271,16 @@ class FeatureMapsPanel(Panel):
 
     def _set_status(self) -> None:
         if self.classifier is None:
-            text = "No model."
+            text = self.tr("No model.")
         elif self.prediction is None or not self.prediction.has_digit:
-            text = "No digit yet: draw one and every map follows each stroke."
+            text = self.tr("No digit yet: draw one and every map follows each stroke.")
         else:
-            text = "Outputs of the last forward pass, captured by forward hooks."
+            text = self.tr("Outputs of the last forward pass, captured by forward hooks.")
         if (self.stage_choice.currentData() == ALL_STAGES and self.classifier is not None
                 and not any(issubclass(t, nn.ReLU) for t in self.module_types.values())):
-            text += (" This model calls ReLU as a function (no module to hook), so its effect"
-                     " shows in the next module's output: pooling of the ReLU'd maps.")
+            text += self.tr(" This model calls ReLU as a function (no module to hook), so its "
+                            "effect shows in the next module's output: pooling of the ReLU'd "
+                            "maps.")
         if self.status.text() != text:
             self.status.setText(text)
 
@@ -286,20 +289,25 @@ class FeatureMapsPanel(Panel):
     def _hover_layer(self, layer: _LayerView, spot: Spot | None) -> None:
         self._hover(layer.name, spot.index if spot else 0, spot, layer.image)
 
+    def _hint(self) -> str:
+        return self.tr("Hover a map to read its values; click one to enlarge it.")
+
     def _hover(self, name: str, channel: int, spot: Spot | None, image: MosaicImage) -> None:
         if spot is None or not self._has_values():
-            self.readout.setText(HINT)
+            self.readout.setText(self._hint())
             return
-        self.readout.setText(f"{name} · channel {channel} · y {spot.y}, x {spot.x} · "
-                             f"value {image.value_at(spot):.4g}")
+        self.readout.setText(self.tr("{name} · channel {channel} · y {y}, x {x} · value "
+                                     "{value:.4g}").format(name=name, channel=channel, y=spot.y,
+                                                           x=spot.x, value=image.value_at(spot)))
 
     def _hover_input(self, spot: Spot | None) -> None:
         if spot is None or not self._has_values():
-            self.readout.setText(HINT)
+            self.readout.setText(self._hint())
             return
         value = self.input_image.value_at(spot)
-        self.readout.setText(f"input · y {spot.y}, x {spot.x} · value {value:.4g} "
-                             f"(ink {value * MNIST_STD + MNIST_MEAN:.2f})")
+        self.readout.setText(self.tr("input · y {y}, x {x} · value {value:.4g} (ink "
+                                     "{ink:.2f})").format(y=spot.y, x=spot.x, value=value,
+                                                          ink=value * MNIST_STD + MNIST_MEAN))
 
     def _has_values(self) -> bool:
         return self.prediction is not None and self.prediction.has_digit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QLabel
 
 from ...preprocess import INPUT_SIZE, normalise
@@ -14,19 +15,22 @@ BLANK = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
 BLANK_INPUT = normalise(BLANK)  # what an empty pad would be, normalised
 # The model input is normalised; these levels show ink 0..1 as black..white.
 INPUT_LEVELS = tuple(float(v) for v in normalise(np.array([0.0, 1.0])))
-STEP_TITLES = ("1 · crop", "2 · 20 px box", "3 · centre")
+STEP_TITLES = (QT_TRANSLATE_NOOP("NetworkInputPanel", "1 · crop"),
+               QT_TRANSLATE_NOOP("NetworkInputPanel", "2 · 20 px box"),
+               QT_TRANSLATE_NOOP("NetworkInputPanel", "3 · centre"))
 
 
 class NetworkInputPanel(Panel):
     def __init__(self, parent=None):
-        super().__init__("What the network sees", "network_input", parent)
+        super().__init__(self.tr("What the network sees"), "network_input", parent)
         layout = self.body_layout()
 
         self.input_view = pg.GraphicsLayoutWidget()
         self.input_view.setObjectName("model_input")
         self.input_view.setBackground("w")
         self.input_view.setMinimumSize(120, 120)
-        self.input_item = image_view(self.input_view.ci, "28 × 28 input, as the network reads it")
+        self.input_item = image_view(self.input_view.ci,
+                                     self.tr("28 × 28 input, as the network reads it"))
         layout.addWidget(self.input_view, 1)
 
         self.steps_view = pg.GraphicsLayoutWidget()
@@ -36,12 +40,13 @@ class NetworkInputPanel(Panel):
         self.step_items = []
         for title in STEP_TITLES:
             column = self.steps_view.ci.addLayout()
-            self.step_items.append(image_view(column, title))
+            self.step_items.append(image_view(column, self.tr(title)))
         layout.addWidget(self.steps_view)
         self.steps_view.hide()
 
-        caption = QLabel("Your drawing cropped to its ink, scaled so its longer side is "
-                         "20 px and centred by mass in 28 × 28 pixels: the way MNIST was made.")
+        caption = QLabel(self.tr("Your drawing cropped to its ink, scaled so its longer side "
+                                 "is 20 px and centred by mass in 28 × 28 pixels: the way MNIST "
+                                 "was made."))
         caption.setWordWrap(True)
         caption.setStyleSheet("color: #4a5568;")
         layout.addWidget(caption)

@@ -19,6 +19,7 @@ import pyqtgraph as pg
 import torch
 import torch.nn as nn
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
@@ -30,8 +31,24 @@ from ..mosaic import (Mosaic, MosaicImage, Spot, diverging_lut, outline, picture
 
 # The numbers first: dtype, device and requires_grad rarely differ between rows.
 COLUMNS = ("name", "shape", "numel", "mean", "std", "min", "max", "dtype", "device", "requires_grad")
+# The headers over them, translated when shown (the columns are ParameterSummary's fields).
+COLUMN_TITLES = {
+    "name": QT_TRANSLATE_NOOP("ParametersPanel", "name"),
+    "shape": QT_TRANSLATE_NOOP("ParametersPanel", "shape"),
+    "numel": QT_TRANSLATE_NOOP("ParametersPanel", "numel"),
+    "mean": QT_TRANSLATE_NOOP("ParametersPanel", "mean"),
+    "std": QT_TRANSLATE_NOOP("ParametersPanel", "std"),
+    "min": QT_TRANSLATE_NOOP("ParametersPanel", "min"),
+    "max": QT_TRANSLATE_NOOP("ParametersPanel", "max"),
+    "dtype": QT_TRANSLATE_NOOP("ParametersPanel", "dtype"),
+    "device": QT_TRANSLATE_NOOP("ParametersPanel", "device"),
+    "requires_grad": QT_TRANSLATE_NOOP("ParametersPanel", "requires_grad"),
+}
 NUMERIC_COLUMNS = {"numel", "mean", "std", "min", "max"}
-TREE_COLUMNS = ("module", "type", "parameters", "output shape")
+TREE_COLUMNS = (QT_TRANSLATE_NOOP("ParametersPanel", "module"),
+                QT_TRANSLATE_NOOP("ParametersPanel", "type"),
+                QT_TRANSLATE_NOOP("ParametersPanel", "parameters"),
+                QT_TRANSLATE_NOOP("ParametersPanel", "output shape"))
 SUM = "sum"
 ALL = "all"
 SLIDER_STEPS = 1000
@@ -74,12 +91,26 @@ def input_shape_of(layer: str, in_features: int, output_shapes: dict) -> tuple[i
 def view_options(values: np.ndarray, input_shape) -> list[tuple[str, object]]:
     """The choices of what part of a tensor to draw (empty when there is one picture)."""
     if values.ndim == 4 and values.shape[1] > 1:
-        return [(f"input channel {i}", i) for i in range(values.shape[1])] + [
-            ("all input channels (rows: output, columns: input)", ALL)]
+        every = QCoreApplication.translate(
+            "ParametersPanel", "all input channels (rows: output, columns: input)")
+        return [(_input_channel(i), i) for i in range(values.shape[1])] + [(every, ALL)]
     if values.ndim == 2 and input_shape is not None:
-        return [("summed over channels", SUM)] + [
-            (f"channel {c}", c) for c in range(input_shape[0])]
+        return [(_summed(), SUM)] + [(_channel(c), c) for c in range(input_shape[0])]
     return []
+
+
+def _input_channel(channel: int) -> str:
+    return QCoreApplication.translate("ParametersPanel", "input channel {channel}").format(
+        channel=channel)
+
+
+def _summed() -> str:
+    return QCoreApplication.translate("ParametersPanel", "summed over channels")
+
+
+def _channel(channel: int) -> str:
+    return QCoreApplication.translate("ParametersPanel", "channel {channel}").format(
+        channel=channel)
 
 
 def tile_view(name: str, values: np.ndarray, option, input_shape) -> TileView:
@@ -91,7 +122,8 @@ def tile_view(name: str, values: np.ndarray, option, input_shape) -> TileView:
     rows = values.reshape(values.shape[0], -1)
     return TileView(
         tiles=rows[None], levels=symmetric_levels(rows), square_pixels=False,
-        caption="as a matrix: a row per output, a column per input",
+        caption=QCoreApplication.translate(
+            "ParametersPanel", "as a matrix: a row per output, a column per input"),
         describe=lambda s: f"{name}[{s.y}, {s.x}]",
         element=(lambda s: (s.y, s.x)) if values.ndim == 2 else (lambda s: None),
         channel=lambda s: s.y)
@@ -104,15 +136,23 @@ def _kernel_view(name: str, w: np.ndarray, option) -> TileView:
         return TileView(
             tiles=w.reshape(out_channels * in_channels, kh, kw), levels=levels,
             columns=in_channels,
-            caption=f"all {out_channels}×{in_channels} kernels of {kh}×{kw}: a row per output "
-                    "channel, a column per input channel",
+            caption=QCoreApplication.translate(
+                "ParametersPanel", "all {outputs}×{inputs} kernels of {height}×{width}: a row "
+                "per output channel, a column per input channel").format(
+                outputs=out_channels, inputs=in_channels, height=kh, width=kw),
             describe=lambda s: f"{name}[{s.row}, {s.column}] · y {s.y}, x {s.x}",
             element=lambda s: (s.row, s.column, s.y, s.x), channel=lambda s: s.row)
     channel = option or 0
-    through = f" on input channel {channel}" if in_channels > 1 else ""
+    if in_channels > 1:
+        caption = QCoreApplication.translate(
+            "ParametersPanel", "{outputs} kernels of {height}×{width} on input channel "
+            "{channel}, one per output channel")
+    else:
+        caption = QCoreApplication.translate(
+            "ParametersPanel", "{outputs} kernels of {height}×{width}, one per output channel")
     return TileView(
         tiles=w[:, channel], levels=levels,
-        caption=f"{out_channels} kernels of {kh}×{kw}{through}, one per output channel",
+        caption=caption.format(outputs=out_channels, height=kh, width=kw, channel=channel),
         describe=lambda s: f"{name}[{s.index}, {channel}] · y {s.y}, x {s.x}",
         element=lambda s: (s.index, channel, s.y, s.x))
 
@@ -120,20 +160,28 @@ def _kernel_view(name: str, w: np.ndarray, option) -> TileView:
 def _template_view(name: str, w: np.ndarray, option, input_shape) -> TileView:
     outputs = w.shape[0]
     templates = w.reshape(outputs, *input_shape)
-    word = "digit" if outputs == NUM_CLASSES else "output"
+    # Whole sentences per case: a word put into a sentence cannot be translated well.
+    if outputs == NUM_CLASSES:
+        caption = QCoreApplication.translate(
+            "ParametersPanel", "a template per digit shaped like the layer's input {shape}, "
+            "{part}: where the input is active, red raises the digit's score, blue lowers it")
+        unit = QCoreApplication.translate("ParametersPanel", "digit {index}")
+    else:
+        caption = QCoreApplication.translate(
+            "ParametersPanel", "a template per output shaped like the layer's input {shape}, "
+            "{part}: where the input is active, red raises the output's score, blue lowers it")
+        unit = QCoreApplication.translate("ParametersPanel", "output {index}")
     if option == SUM or option is None:
-        tiles, part = templates.sum(axis=1), "summed over channels"
+        tiles, part = templates.sum(axis=1), _summed()
         element = lambda s: None  # noqa: E731
     else:
-        tiles, part = templates[:, option], f"channel {option}"
+        tiles, part = templates[:, option], _channel(option)
         _, height, width = input_shape
         element = lambda s: (s.index, (option * height + s.y) * width + s.x)  # noqa: E731
     return TileView(
         tiles=tiles, levels=symmetric_levels(tiles),
-        caption=f"a template per {word} shaped like the layer's input "
-                f"{format_shape(input_shape)}, {part}: where the input is active, red "
-                f"raises the {word}'s score, blue lowers it",
-        describe=lambda s: f"{name} · {word} {s.index} · {part} · y {s.y}, x {s.x}",
+        caption=caption.format(shape=format_shape(input_shape), part=part),
+        describe=lambda s: f"{name} · {unit.format(index=s.index)} · {part} · y {s.y}, x {s.x}",
         labels=[str(k) for k in range(outputs)] if outputs <= MAX_LABELLED_TILES else [],
         element=element)
 
@@ -149,7 +197,7 @@ class ParametersPanel(Panel):
     draws_predictions = False
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__("Parameters", "parameters", parent)
+        super().__init__(self.tr("Parameters"), "parameters", parent)
         self.classifier: Classifier | None = None
         self.model: nn.Module | None = None
         self.parameters: dict[str, nn.Parameter] = {}
@@ -171,7 +219,7 @@ class ParametersPanel(Panel):
 
     def _build_widgets(self) -> None:
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(COLUMN_TITLES[key]) for key in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
@@ -205,12 +253,12 @@ class ParametersPanel(Panel):
         column.addWidget(self.readout)
 
         self.tree = QtWidgets.QTreeWidget()
-        self.tree.setHeaderLabels(TREE_COLUMNS)
+        self.tree.setHeaderLabels([self.tr(title) for title in TREE_COLUMNS])
         self.tree.itemClicked.connect(self._tree_clicked)
 
         self.tabs = QtWidgets.QTabWidget()
-        self.tabs.addTab(detail, "Picture")
-        self.tabs.addTab(self.tree, "Modules")
+        self.tabs.addTab(detail, self.tr("Picture"))
+        self.tabs.addTab(self.tree, self.tr("Modules"))
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.tabs)
@@ -256,17 +304,17 @@ class ParametersPanel(Panel):
         self.scalar_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
         self.scalar_slider.setRange(0, SLIDER_STEPS)
         self.scalar_slider.valueChanged.connect(self._slider_moved)
-        self.scalar_reset = QtWidgets.QPushButton("Reset")
+        self.scalar_reset = QtWidgets.QPushButton(self.tr("Reset"))
         self.scalar_reset.clicked.connect(self.reset_scalar)
-        note = QtWidgets.QLabel("A trainable scalar. Change it and the drawing is classified "
-                                "again at once with the edited model; Reset puts back the "
-                                "value the weights were loaded with.")
+        note = QtWidgets.QLabel(self.tr("A trainable scalar. Change it and the drawing is "
+                                        "classified again at once with the edited model; Reset "
+                                        "puts back the value the weights were loaded with."))
         note.setWordWrap(True)
 
         editor = QtWidgets.QWidget()
         form = QtWidgets.QFormLayout(editor)
         form.addRow(self.scalar_value)
-        form.addRow("Value:", self.scalar_spin)
+        form.addRow(self.tr("Value:"), self.scalar_spin)
         form.addRow("", self.scalar_slider)
         form.addRow("", self.scalar_reset)
         form.addRow(note)
@@ -326,8 +374,8 @@ class ParametersPanel(Panel):
         self.table.setRowCount(len(summary) + 1)
         for row, entry in enumerate(summary):
             self._set_row(row, entry)
-        total = {"name": "total", "numel": f"{summary.total:,}",
-                 "requires_grad": f"{summary.trainable:,} trainable"}
+        total = {"name": self.tr("total"), "numel": f"{summary.total:,}",
+                 "requires_grad": self.tr("{count:,} trainable").format(count=summary.trainable)}
         bold = self.table.font()
         bold.setBold(True)
         for col, key in enumerate(COLUMNS):
@@ -428,13 +476,14 @@ class ParametersPanel(Panel):
         self.picture.clear()
         self.view, self.picture_image, self.bars = None, None, None
         if values.size == 1:
-            self.caption.setText(f"<b>{name}</b> · a scalar")
+            self.caption.setText(self.tr("<b>{name}</b> · a scalar").format(name=name))
             self._show_scalar()
             return
         self.stack.setCurrentWidget(self.picture)
         if values.ndim == 1:
-            self.caption.setText(f"<b>{name}</b> {format_shape(values.shape)} · one bar per "
-                                 "element (red above zero, blue below)")
+            self.caption.setText(self.tr("<b>{name}</b> {shape} · one bar per element (red "
+                                         "above zero, blue below)").format(
+                name=name, shape=format_shape(values.shape)))
             self._draw_bars(values)
             return
         self.view = tile_view(name, values, self.view_choice.currentData(), self._input_shape())
@@ -463,7 +512,7 @@ class ParametersPanel(Panel):
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(False, False)
         plot.showGrid(y=True, alpha=0.3)
-        plot.setLabel("bottom", "index")
+        plot.setLabel("bottom", self.tr("index"))
         lut = diverging_lut()
         brushes = [pg.mkBrush(*(lut[-40] if v >= 0 else lut[40])) for v in values]
         self.bars = pg.BarGraphItem(x=np.arange(len(values)), height=values, width=0.8,
@@ -479,7 +528,7 @@ class ParametersPanel(Panel):
         if spot is None or self.view is None:
             self.readout.setText(self._edit_hint())
             return
-        self.readout.setText(f"{self.view.describe(spot)} · value {image.value_at(spot):.4g}")
+        self.readout.setText(self._reading(self.view.describe(spot), image.value_at(spot)))
 
     def _hover_bars(self, scene_pos) -> None:
         if self.bars is None:
@@ -487,9 +536,12 @@ class ParametersPanel(Panel):
         view = self.bars.getViewBox()
         index = round(view.mapSceneToView(scene_pos).x())
         if view.sceneBoundingRect().contains(scene_pos) and 0 <= index < len(self.bar_values):
-            self.readout.setText(f"{self.current}[{index}] · value {self.bar_values[index]:.4g}")
+            self.readout.setText(self._reading(f"{self.current}[{index}]", self.bar_values[index]))
         else:
             self.readout.setText(" ")
+
+    def _reading(self, element: str, value: float) -> str:
+        return self.tr("{element} · value {value:.4g}").format(element=element, value=value)
 
     # ------------------------------------------------------------------ scalars
 
@@ -497,7 +549,8 @@ class ParametersPanel(Panel):
         value = float(self._values().reshape(()))
         loaded = self.loaded_scalars.get(self.current, value)
         self._slider_span = max(3.0 * abs(loaded), 1.0)
-        self.scalar_reset.setText(f"Reset to the loaded value ({loaded:.4g})")
+        self.scalar_reset.setText(self.tr("Reset to the loaded value ({value:.4g})").format(
+            value=loaded))
         self._show_scalar_value(value)
         self.stack.setCurrentIndex(1)
 
@@ -616,7 +669,7 @@ class ParametersPanel(Panel):
             item = QtWidgets.QTreeWidgetItem(parent, [
                 name.rpartition(".")[2] or type(module).__name__, type(module).__name__,
                 f"{count:,}", format_shape(shape) if shape else "—"])
-            item.setToolTip(0, name or "the model itself")
+            item.setToolTip(0, name or self.tr("the model itself"))
             item.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
             self.tree_items[name] = item
             for leaf_name, parameter in module.named_parameters(recurse=False):
@@ -625,7 +678,7 @@ class ParametersPanel(Panel):
                     leaf_name, f"Parameter {format_shape(parameter.shape)}",
                     f"{parameter.numel():,}", ""])
                 leaf.setData(0, QtCore.Qt.ItemDataRole.UserRole, full)
-                leaf.setToolTip(0, f"{full}: click to show it")
+                leaf.setToolTip(0, self.tr("{name}: click to show it").format(name=full))
                 leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
                 for col in range(len(TREE_COLUMNS)):
                     leaf.setForeground(col, grey)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDoc
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ...models import NUM_CLASSES
+from ..translation import core_message
 from . import Panel, probability_chart
 
 SURE = "#2b6cb0"
@@ -54,7 +55,7 @@ class Caption(QWidget):
 
 class ProbabilitiesPanel(Panel):
     def __init__(self, parent=None):
-        super().__init__("Prediction", "probabilities", parent)
+        super().__init__(self.tr("Prediction"), "probabilities", parent)
         layout = self.body_layout()
 
         header = QHBoxLayout()
@@ -106,12 +107,14 @@ class ProbabilitiesPanel(Panel):
         self._set_digit(str(digit), colour)
         if prediction.unsure:
             runner_up = int(np.argsort(probabilities)[-2])
-            self.confidence_label.setText(
-                f"<b style='color:{UNSURE}'>Unsure</b><br>{digit} at "
-                f"{100 * prediction.confidence:.0f} %, {runner_up} at "
-                f"{100 * probabilities[runner_up]:.0f} %")
+            self.confidence_label.setText(self.tr(
+                "<b style='color:{colour}'>Unsure</b><br>{digit} at {confidence:.0f} %, "
+                "{runner_up} at {runner_up_confidence:.0f} %").format(
+                colour=UNSURE, digit=digit, confidence=100 * prediction.confidence,
+                runner_up=runner_up, runner_up_confidence=100 * probabilities[runner_up]))
         else:
-            self.confidence_label.setText(f"<b>{100 * prediction.confidence:.0f} %</b> sure")
+            self.confidence_label.setText(self.tr("<b>{confidence:.0f} %</b> sure").format(
+                confidence=100 * prediction.confidence))
 
     def _place_top_value(self, digit: int, height: float) -> None:
         """Above a short bar; beside the top of a tall one, where a small chart has no
@@ -139,7 +142,8 @@ class ProbabilitiesPanel(Panel):
         self.top_value.setText("")
         self._set_digit("\u270e", MUTED)  # a pencil: nothing to read yet
         if prediction is not None and prediction.steps.bbox is not None:  # ink, but no digit
-            text = f"Nothing to read yet ({prediction.steps.reason}): keep drawing."
+            text = self.tr("Nothing to read yet ({reason}): keep drawing.").format(
+                reason=core_message(prediction.steps.reason))
         else:
-            text = "Draw a digit on the pad and watch the network read it."
+            text = self.tr("Draw a digit on the pad and watch the network read it.")
         self.confidence_label.setText(f"<span style='color:{MUTED}'>{text}</span>")

@@ -33,7 +33,9 @@ from ...classifier import cuda_unavailable_reason
 from ...data import Digits
 from ...models import ARCHITECTURES, create_model
 from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, fresh_copy, train
-from ..teaching import LiveWeights, bring_forward, missing_mnist_message, mnist
+from ..teaching import (LiveWeights, bring_forward, describe_augmentation, missing_mnist_message,
+                        mnist)
+from ..translation import core_message
 from ..workers import Work
 from . import AXIS, AXIS_TEXT, EXPLAINING, Panel, text_label
 
@@ -162,7 +164,8 @@ class TrainingPanel(Panel):
         self.augmentation.setSpecialValueText(self.tr("off"))
         self.augmentation.setToolTip(
             self.tr("Random distortions of each training digit, so the network reads "
-                    "handwriting unlike MNIST's. At 1×: {ranges}").format(ranges=Augmentation()))
+                    "handwriting unlike MNIST's. At 1×: {ranges}").format(
+                ranges=describe_augmentation(Augmentation())))
         self.images = QSpinBox(minimum=MIN_IMAGES, maximum=MNIST_TRAIN_IMAGES,
                                value=MNIST_TRAIN_IMAGES, singleStep=MIN_IMAGES)
         self.images.setGroupSeparatorShown(True)
@@ -174,7 +177,7 @@ class TrainingPanel(Panel):
         if reason is not None:
             self.device_choice.model().item(1).setEnabled(False)
             self.device_choice.setItemData(1, self.tr("CUDA cannot be used: {reason}").format(
-                reason=reason), Qt.ItemDataRole.ToolTipRole)
+                reason=core_message(reason)), Qt.ItemDataRole.ToolTipRole)
 
         fields = [
             (self.tr("Network"), self.arch_choice), (self.tr("Start from"), self.start_choice),

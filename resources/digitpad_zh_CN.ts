@@ -1,0 +1,1240 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>CorrectionPanel</name>
+    <message>
+        <source>Correct It</source>
+        <translation>纠正</translation>
+    </message>
+    <message>
+        <source>Read wrong? Say what you drew. The network then trains a few steps on your drawing, mixed with MNIST digits so it does not forget the rest.</source>
+        <translation>认错了？告诉它你画的是什么。网络随后会在你的画上训练几步，并混入 MNIST 数字，以免忘掉其余的内容。</translation>
+    </message>
+    <message>
+        <source>That was a</source>
+        <translation>这是</translation>
+    </message>
+    <message>
+        <source>Teach the network that this drawing is a {digit}</source>
+        <translation>教网络：这幅画是 {digit}</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{before}&apos;&gt;■&lt;/span&gt; before · &lt;span style=&apos;color:{after}&apos;&gt;■&lt;/span&gt; after the correction</source>
+        <translation>&lt;span style=&apos;color:{before}&apos;&gt;■&lt;/span&gt; 纠正前 · &lt;span style=&apos;color:{after}&apos;&gt;■&lt;/span&gt; 纠正后</translation>
+    </message>
+    <message>
+        <source>&amp;Undo Correction</source>
+        <translation>撤销纠正(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Put back the weights from before the last correction</source>
+        <translation>恢复上一次纠正之前的权重</translation>
+    </message>
+    <message>
+        <source>Draw a digit; if the network reads it wrong, say which digit it is.</source>
+        <translation>画一个数字；如果网络认错了，告诉它是哪个数字。</translation>
+    </message>
+    <message>
+        <source>It reads your drawing as &lt;b&gt;{digit}&lt;/b&gt; ({confidence:.0f} %).</source>
+        <translation>它把你的画认作 &lt;b&gt;{digit}&lt;/b&gt;（{confidence:.0f} %）。</translation>
+    </message>
+    <message>
+        <source>Draw a digit first.</source>
+        <translation>请先画一个数字。</translation>
+    </message>
+    <message>
+        <source>Busy with another job; try again when it is done.</source>
+        <translation>正在进行另一项任务，请等它完成后再试。</translation>
+    </message>
+    <message>
+        <source>Teaching it that this is a {label}…</source>
+        <translation>正在教它这是 {label}…</translation>
+    </message>
+    <message>
+        <source>Before: read as &lt;b&gt;{old}&lt;/b&gt; ({old_p:.0f} %). After: &lt;b&gt;{new}&lt;/b&gt; ({new_p:.0f} %), with {label} at {label_p:.0f} %.</source>
+        <translation>纠正前：认作 &lt;b&gt;{old}&lt;/b&gt;（{old_p:.0f} %）。纠正后：&lt;b&gt;{new}&lt;/b&gt;（{new_p:.0f} %），{label} 的概率为 {label_p:.0f} %。</translation>
+    </message>
+    <message>
+        <source>It could not learn this drawing as a {label} in {steps} steps, so the weights are left as they were.</source>
+        <translation>它没能在 {steps} 步内学会把这幅画认作 {label}，因此权重保持不变。</translation>
+    </message>
+    <message>
+        <source>{steps} steps. On {count:,} other MNIST digits: {guard_before:.1f} % → {guard_after:.1f} % read right. The weights are changed but not saved.</source>
+        <translation>训练了 {steps} 步。在另外 {count:,} 个 MNIST 数字上的正确率：{guard_before:.1f} % → {guard_after:.1f} %。权重已改变，但尚未保存。</translation>
+    </message>
+    <message>
+        <source>Undone: the weights from before the correction are back.</source>
+        <translation>已撤销：纠正之前的权重已恢复。</translation>
+    </message>
+    <message>
+        <source>The correction failed: {message}. The weights are as they were.</source>
+        <translation>纠正失败：{message}。权重保持不变。</translation>
+    </message>
+</context>
+<context>
+    <name>DrawingCanvas</name>
+    <message>
+        <source>Erase</source>
+        <translation>擦除</translation>
+    </message>
+    <message>
+        <source>Stroke</source>
+        <translation>笔画</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Place Digit</source>
+        <translation>放置数字</translation>
+    </message>
+    <message>
+        <source>Draw a digit here</source>
+        <translation>在这里画一个数字</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationPanel</name>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Read the 10,000 MNIST test digits with the current weights</source>
+        <translation>用当前权重识别 10,000 个 MNIST 测试数字</translation>
+    </message>
+    <message>
+        <source>% right</source>
+        <translation>正确率 %</translation>
+    </message>
+    <message>
+        <source>The share of each true digit read right; click for the ones read wrong</source>
+        <translation>每个真实数字被认对的比例；点击查看认错的数字</translation>
+    </message>
+    <message>
+        <source>Rows: the true digit. Columns: what the network read.</source>
+        <translation>行：真实数字。列：网络认出的数字。</translation>
+    </message>
+    <message>
+        <source>The weights have changed since this evaluation: Evaluate again to measure the current ones.</source>
+        <translation>这次评估之后权重已经改变：请再次评估，以衡量当前的权重。</translation>
+    </message>
+    <message>
+        <source>Busy with another job; try again when it is done.</source>
+        <translation>正在进行另一项任务，请等它完成后再试。</translation>
+    </message>
+    <message>
+        <source>Reading the 10,000 test digits, as they are and distorted…</source>
+        <translation>正在识别 10,000 个测试数字（原样的和变形的）…</translation>
+    </message>
+    <message>
+        <source>The evaluation failed: {message}</source>
+        <translation>评估失败：{message}</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; right · &lt;span style=&apos;font-size:11pt&apos;&gt;{perturbed:.1f} %&lt;/span&gt; on distorted digits</source>
+        <translation>正确率 &lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; · 变形数字上 &lt;span style=&apos;font-size:11pt&apos;&gt;{perturbed:.1f} %&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Distorted: the test digits shifted, scaled, rotated, slanted, thicker or thinner ({how})</source>
+        <translation>变形：测试数字经过平移、缩放、旋转、倾斜、加粗或变细（{how}）</translation>
+    </message>
+    <message>
+        <source>{arch} · {weights} · {count:,} MNIST test digits</source>
+        <translation>{arch} · {weights} · {count:,} 个 MNIST 测试数字</translation>
+    </message>
+    <message>
+        <source>{count:,} test digits {true} read right</source>
+        <translation>{count:,} 个测试数字 {true} 被认对</translation>
+    </message>
+    <message>
+        <source>{count:,} test digits {true} read as {read}</source>
+        <translation>{count:,} 个测试数字 {true} 被认作 {read}</translation>
+    </message>
+    <message>
+        <source>{share:.2f} % of the test digits {true} read right</source>
+        <translation>测试数字 {true} 中有 {share:.2f} % 被认对</translation>
+    </message>
+    <message>
+        <source>Test digit #{index}: a {true}, read as {read}</source>
+        <translation>测试数字 #{index}：是 {true}，被认作 {read}</translation>
+    </message>
+    <message>
+        <source>{count:,} test digits {true} read wrong</source>
+        <translation>{count:,} 个测试数字 {true} 被认错</translation>
+    </message>
+    <message>
+        <source> (the first {shown})</source>
+        <translation>（前 {shown} 个）</translation>
+    </message>
+    <message>
+        <source>click one to put it on the pad</source>
+        <translation>点击一个数字，把它放到画板上</translation>
+    </message>
+    <message>
+        <source>Test digit #{index} (a {true}, read as {read} in the evaluation) is on the pad; Undo brings your drawing back.</source>
+        <translation>测试数字 #{index}（是 {true}，评估时被认作 {read}）已放到画板上；撤销可恢复你的画。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{muted}&apos;&gt;Not evaluated yet&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{muted}&apos;&gt;尚未评估&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Measure the current weights on the 10,000 MNIST test digits they never trained on.</source>
+        <translation>在 10,000 个从未用于训练的 MNIST 测试数字上衡量当前的权重。</translation>
+    </message>
+    <message>
+        <source>Click a cell of the matrix to see its digits.</source>
+        <translation>点击矩阵中的单元格，查看其中的数字。</translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePanel</name>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Top</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Explain the digit the network reads</source>
+        <translation>解释网络认出的数字</translation>
+    </message>
+    <message>
+        <source>Explain the score of {digit}</source>
+        <translation>解释 {digit} 的得分</translation>
+    </message>
+    <message>
+        <source>Best available</source>
+        <translation>最佳可用</translation>
+    </message>
+    <message>
+        <source>Exact split</source>
+        <translation>精确分解</translation>
+    </message>
+    <message>
+        <source>Grad-CAM</source>
+        <translation>Grad-CAM</translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>How the evidence is computed</source>
+        <translation>证据的计算方法</translation>
+    </message>
+    <message>
+        <source>On the pad</source>
+        <translation>显示在画板上</translation>
+    </message>
+    <message>
+        <source>Also colour the pad itself, under your strokes</source>
+        <translation>同时给画板本身着色，位于你的笔画下方</translation>
+    </message>
+    <message>
+        <source>Draw a digit: red marks the strokes that raise a digit&apos;s score, blue those that lower it.</source>
+        <translation>画一个数字：红色标出提高某个数字得分的笔画，蓝色标出降低得分的笔画。</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{red}&apos;&gt;red&lt;/span&gt; raises {digit}, &lt;span style=&apos;color:{blue}&apos;&gt;blue&lt;/span&gt; lowers it</source>
+        <translation>&lt;span style=&apos;color:{red}&apos;&gt;红色&lt;/span&gt;提高 {digit} 的得分，&lt;span style=&apos;color:{blue}&apos;&gt;蓝色&lt;/span&gt;降低它</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;exact&lt;/b&gt;: logit = scale·(W·h + b) over {height}×{width} cells of &lt;i&gt;{layer}&lt;/i&gt;&lt;br&gt;logit({digit}) = &lt;b&gt;{cells:+.2f}&lt;/b&gt; cells &lt;b&gt;{bias:+.2f}&lt;/b&gt; bias = &lt;b&gt;{logit:.2f}&lt;/b&gt;&lt;br&gt;{colours} · channels {channels}</source>
+        <translation>&lt;b&gt;精确&lt;/b&gt;：logit = scale·(W·h + b)，分解到 &lt;i&gt;{layer}&lt;/i&gt; 的 {height}×{width} 个单元&lt;br&gt;logit({digit}) = &lt;b&gt;{cells:+.2f}&lt;/b&gt;（单元）&lt;b&gt;{bias:+.2f}&lt;/b&gt;（偏置）= &lt;b&gt;{logit:.2f}&lt;/b&gt;&lt;br&gt;{colours} · 通道 {channels}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Grad-CAM&lt;/b&gt; on &lt;i&gt;{layer}&lt;/i&gt;: channels weighted by mean gradient, an approximation</source>
+        <translation>&lt;i&gt;{layer}&lt;/i&gt; 上的 &lt;b&gt;Grad-CAM&lt;/b&gt;：各通道按平均梯度加权，是一种近似</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;saliency&lt;/b&gt;: gradient × ink on the 28×28 input, an approximation</source>
+        <translation>&lt;b&gt;显著性&lt;/b&gt;：28×28 输入上的梯度 × 墨迹，是一种近似</translation>
+    </message>
+    <message>
+        <source>{how}&lt;br&gt;logit({digit}) = &lt;b&gt;{logit:.2f}&lt;/b&gt;&lt;br&gt;{colours}</source>
+        <translation>{how}&lt;br&gt;logit({digit}) = &lt;b&gt;{logit:.2f}&lt;/b&gt;&lt;br&gt;{colours}</translation>
+    </message>
+</context>
+<context>
+    <name>FeatureMapsPanel</name>
+    <message>
+        <source>Feature maps</source>
+        <translation>特征图</translation>
+    </message>
+    <message>
+        <source>Convolutions</source>
+        <translation>卷积层</translation>
+    </message>
+    <message>
+        <source>Convolutions, ReLU and pooling</source>
+        <translation>卷积层、ReLU 和池化</translation>
+    </message>
+    <message>
+        <source>Which captured layers to show</source>
+        <translation>显示哪些已捕获的层</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; · {type}&lt;br&gt;&lt;span style=&apos;font-size:8pt&apos;&gt;{shape} · colours {low:.2g} … {high:.2g}&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; · {type}&lt;br&gt;&lt;span style=&apos;font-size:8pt&apos;&gt;{shape} · 颜色 {low:.2g} … {high:.2g}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>input [28×28]</source>
+        <translation>输入 [28×28]</translation>
+    </message>
+    <message>
+        <source>{name} · channel {channel} [{height}×{width}]</source>
+        <translation>{name} · 通道 {channel} [{height}×{width}]</translation>
+    </message>
+    <message>
+        <source>No model.</source>
+        <translation>没有模型。</translation>
+    </message>
+    <message>
+        <source>No digit yet: draw one and every map follows each stroke.</source>
+        <translation>还没有数字：画一个，每张特征图都会随每一笔变化。</translation>
+    </message>
+    <message>
+        <source>Outputs of the last forward pass, captured by forward hooks.</source>
+        <translation>上一次前向传播的输出，由前向钩子捕获。</translation>
+    </message>
+    <message>
+        <source> This model calls ReLU as a function (no module to hook), so its effect shows in the next module&apos;s output: pooling of the ReLU&apos;d maps.</source>
+        <translation>这个模型以函数形式调用 ReLU（没有可挂钩子的模块），所以它的效果体现在下一个模块的输出中：对经过 ReLU 的特征图做池化。</translation>
+    </message>
+    <message>
+        <source>Hover a map to read its values; click one to enlarge it.</source>
+        <translation>将鼠标悬停在特征图上可读取数值；点击可将其放大。</translation>
+    </message>
+    <message>
+        <source>{name} · channel {channel} · y {y}, x {x} · value {value:.4g}</source>
+        <translation>{name} · 通道 {channel} · y {y}，x {x} · 值 {value:.4g}</translation>
+    </message>
+    <message>
+        <source>input · y {y}, x {x} · value {value:.4g} (ink {ink:.2f})</source>
+        <translation>输入 · y {y}，x {x} · 值 {value:.4g}（墨迹 {ink:.2f}）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>edited: {names}</source>
+        <translation>已编辑：{names}</translation>
+    </message>
+    <message>
+        <source>&amp;Open Weights…</source>
+        <translation>打开权重(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a weights file</source>
+        <translation>打开权重文件</translation>
+    </message>
+    <message>
+        <source>Save Weights &amp;As…</source>
+        <translation>权重另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the model&apos;s current weights to a file</source>
+        <translation>把模型当前的权重保存到文件</translation>
+    </message>
+    <message>
+        <source>&amp;Revert to Shipped Weights</source>
+        <translation>恢复为自带权重(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Load the weights that came with digitpad</source>
+        <translation>加载 digitpad 自带的权重</translation>
+    </message>
+    <message>
+        <source>&amp;Export Reading…</source>
+        <translation>导出识别结果(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the drawing, the 28 × 28 input, the feature maps, the evidence and the probabilities in a folder</source>
+        <translation>把画、28 × 28 输入、特征图、证据和概率保存到一个文件夹</translation>
+    </message>
+    <message>
+        <source>Restore &amp;Loaded Weights</source>
+        <translation>恢复加载时的权重(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Undo every what-if edit: the weights exactly as they were loaded</source>
+        <translation>撤销所有假设性编辑：权重与加载时完全相同</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Clear</source>
+        <translation>清除(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Wipe the pad (undoable)</source>
+        <translation>清空画板（可撤销）</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>橡皮擦(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Erase with the left button (the right button always erases)</source>
+        <translation>用左键擦除（右键始终是擦除）</translation>
+    </message>
+    <message>
+        <source>&amp;Smaller Brush</source>
+        <translation>缩小画笔(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Larger Brush</source>
+        <translation>放大画笔(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Preprocessing Steps</source>
+        <translation>预处理步骤(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show how the drawing becomes the 28 × 28 input</source>
+        <translation>显示画是如何变成 28 × 28 输入的</translation>
+    </message>
+    <message>
+        <source>Use {arch}, with its shipped weights if there are any</source>
+        <translation>使用 {arch}，如有自带权重则一并加载</translation>
+    </message>
+    <message>
+        <source>CUDA (unavailable)</source>
+        <translation>CUDA（不可用）</translation>
+    </message>
+    <message>
+        <source>CUDA cannot be used: {reason}</source>
+        <translation>无法使用 CUDA：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;Train…</source>
+        <translation>训练(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Train a network on MNIST and watch it learn</source>
+        <translation>在 MNIST 上训练网络，观察它如何学习</translation>
+    </message>
+    <message>
+        <source>&amp;Correct It…</source>
+        <translation>纠正(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Read wrong? Tell the network what you drew and it learns from it</source>
+        <translation>认错了？告诉网络你画的是什么，它会从中学习</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate…</source>
+        <translation>评估(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Measure the current weights on the MNIST test set: accuracy, confusions, examples</source>
+        <translation>在 MNIST 测试集上衡量当前的权重：准确率、混淆情况和示例</translation>
+    </message>
+    <message>
+        <source>&amp;About digitpad</source>
+        <translation>关于 digitpad(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Device</source>
+        <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Drawing</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source> Brush </source>
+        <translation> 画笔 </translation>
+    </message>
+    <message>
+        <source>Brush size ([ and ] change it)</source>
+        <translation>画笔大小（用 [ 和 ] 调整）</translation>
+    </message>
+    <message>
+        <source>Teaching</source>
+        <translation>教学</translation>
+    </message>
+    <message>
+        <source>Parameters changed since the weights were loaded (Model ▸ Restore Loaded Weights)</source>
+        <translation>自加载权重以来被修改过的参数（模型 ▸ 恢复加载时的权重）</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Cannot open weights</source>
+        <translation>无法打开权重</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+The model keeps its current weights.</source>
+        <translation>{reason}
+
+模型保留当前的权重。</translation>
+    </message>
+    <message>
+        <source>Opened {name}</source>
+        <translation>已打开 {name}</translation>
+    </message>
+    <message>
+        <source>Cannot save weights</source>
+        <translation>无法保存权重</translation>
+    </message>
+    <message>
+        <source>Saved {name}</source>
+        <translation>已保存 {name}</translation>
+    </message>
+    <message>
+        <source>Cannot open the shipped weights</source>
+        <translation>无法打开自带权重</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+{arch} starts with random weights.</source>
+        <translation>{reason}
+
+{arch} 将使用随机权重。</translation>
+    </message>
+    <message>
+        <source>No shipped weights</source>
+        <translation>没有自带权重</translation>
+    </message>
+    <message>
+        <source>digitpad has no shipped weights for {arch} (looked for {path}). The model keeps its current weights.</source>
+        <translation>digitpad 没有 {arch} 的自带权重（查找位置：{path}）。模型保留当前的权重。</translation>
+    </message>
+    <message>
+        <source>Open Weights</source>
+        <translation>打开权重</translation>
+    </message>
+    <message>
+        <source>Save Weights As</source>
+        <translation>权重另存为</translation>
+    </message>
+    <message>
+        <source>Weights (*.pt *.pth *.safetensors);;All files (*)</source>
+        <translation>权重文件 (*.pt *.pth *.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save the edited weights?</source>
+        <translation>保存编辑后的权重吗？</translation>
+    </message>
+    <message>
+        <source>You changed {names} since the weights were loaded. Save the weights with your edits, or as they were loaded?</source>
+        <translation>自加载权重以来，你修改了 {names}。要保存包含这些编辑的权重，还是保存加载时的权重？</translation>
+    </message>
+    <message>
+        <source>Save Edited</source>
+        <translation>保存编辑后的</translation>
+    </message>
+    <message>
+        <source>Save As Loaded</source>
+        <translation>保存加载时的</translation>
+    </message>
+    <message>
+        <source>Restored the loaded weights of {names}</source>
+        <translation>已恢复 {names} 加载时的权重</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>没有可导出的内容</translation>
+    </message>
+    <message>
+        <source>Draw a digit first: an export saves what the network made of it.</source>
+        <translation>请先画一个数字：导出保存的是网络对它的识别结果。</translation>
+    </message>
+    <message>
+        <source>Export Reading To Folder</source>
+        <translation>将识别结果导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot export the reading</source>
+        <translation>无法导出识别结果</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Nothing else was changed.</source>
+        <translation>{reason}
+
+其他内容均未改变。</translation>
+    </message>
+    <message>
+        <source>Exported {count} files to {folder}</source>
+        <translation>已将 {count} 个文件导出到 {folder}</translation>
+    </message>
+    <message>
+        <source>Staying on {device}: {reason}.</source>
+        <translation>仍使用 {device}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Device not changed</source>
+        <translation>设备未更改</translation>
+    </message>
+    <message>
+        <source>⚠  {arch} has random, untrained weights: its predictions mean nothing until you open trained weights (File ▸ Open Weights…) or train it.</source>
+        <translation>⚠  {arch} 的权重是随机的，未经训练：在你打开训练好的权重（文件 ▸ 打开权重…）或训练它之前，它的预测没有意义。</translation>
+    </message>
+    <message>
+        <source>random initial weights</source>
+        <translation>随机初始权重</translation>
+    </message>
+    <message>
+        <source>{arch} ({origin})</source>
+        <translation>{arch}（{origin}）</translation>
+    </message>
+    <message>
+        <source>random weights</source>
+        <translation>随机权重</translation>
+    </message>
+    <message>
+        <source>no provenance recorded</source>
+        <translation>没有来源记录</translation>
+    </message>
+    <message>
+        <source>About digitpad</source>
+        <translation>关于 digitpad</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Draw a digit and watch a small convolutional network read it, live.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Model:&lt;/b&gt; {arch}, {parameters:,} parameters, on {device}&lt;br&gt;&lt;b&gt;Weights:&lt;/b&gt; {weights}&lt;br&gt;&lt;b&gt;Provenance:&lt;/b&gt; {provenance}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;画一个数字，实时观察一个小型卷积神经网络如何识别它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型：&lt;/b&gt;{arch}，{parameters:,} 个参数，运行于 {device}&lt;br&gt;&lt;b&gt;权重：&lt;/b&gt;{weights}&lt;br&gt;&lt;b&gt;来源：&lt;/b&gt;{provenance}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>test accuracy {:.2f} %</source>
+        <translation>测试准确率 {:.2f} %</translation>
+    </message>
+    <message>
+        <source>{} epochs</source>
+        <translation>{} 轮</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>digitpad shows the language you chose the next time it starts.</source>
+        <translation>digitpad 下次启动时将使用你选择的语言。</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkInputPanel</name>
+    <message>
+        <source>1 · crop</source>
+        <translation>1 · 裁剪</translation>
+    </message>
+    <message>
+        <source>2 · 20 px box</source>
+        <translation>2 · 20 像素框</translation>
+    </message>
+    <message>
+        <source>3 · centre</source>
+        <translation>3 · 居中</translation>
+    </message>
+    <message>
+        <source>What the network sees</source>
+        <translation>网络看到的</translation>
+    </message>
+    <message>
+        <source>28 × 28 input, as the network reads it</source>
+        <translation>网络读取的 28 × 28 输入</translation>
+    </message>
+    <message>
+        <source>Your drawing cropped to its ink, scaled so its longer side is 20 px and centred by mass in 28 × 28 pixels: the way MNIST was made.</source>
+        <translation>你的画先裁剪到墨迹范围，再缩放到较长边为 20 像素，并按质心居中放入 28 × 28 像素：正是 MNIST 的制作方式。</translation>
+    </message>
+</context>
+<context>
+    <name>Panel</name>
+    <message>
+        <source>Zero channel {channel} of {layer} (weights and bias)</source>
+        <translation>将 {layer} 的通道 {channel} 置零（权重和偏置）</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersPanel</name>
+    <message>
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>numel</source>
+        <translation>元素数</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>std</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>dtype</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>requires_grad</source>
+        <translation>需要梯度</translation>
+    </message>
+    <message>
+        <source>module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>all input channels (rows: output, columns: input)</source>
+        <translation>所有输入通道（行：输出，列：输入）</translation>
+    </message>
+    <message>
+        <source>input channel {channel}</source>
+        <translation>输入通道 {channel}</translation>
+    </message>
+    <message>
+        <source>summed over channels</source>
+        <translation>各通道求和</translation>
+    </message>
+    <message>
+        <source>channel {channel}</source>
+        <translation>通道 {channel}</translation>
+    </message>
+    <message>
+        <source>as a matrix: a row per output, a column per input</source>
+        <translation>矩阵形式：每个输出一行，每个输入一列</translation>
+    </message>
+    <message>
+        <source>all {outputs}×{inputs} kernels of {height}×{width}: a row per output channel, a column per input channel</source>
+        <translation>全部 {outputs}×{inputs} 个 {height}×{width} 卷积核：每个输出通道一行，每个输入通道一列</translation>
+    </message>
+    <message>
+        <source>{outputs} kernels of {height}×{width} on input channel {channel}, one per output channel</source>
+        <translation>输入通道 {channel} 上的 {outputs} 个 {height}×{width} 卷积核，每个输出通道一个</translation>
+    </message>
+    <message>
+        <source>{outputs} kernels of {height}×{width}, one per output channel</source>
+        <translation>{outputs} 个 {height}×{width} 卷积核，每个输出通道一个</translation>
+    </message>
+    <message>
+        <source>a template per digit shaped like the layer&apos;s input {shape}, {part}: where the input is active, red raises the digit&apos;s score, blue lowers it</source>
+        <translation>每个数字一个模板，形状与该层的输入 {shape} 相同，{part}：在输入激活的位置，红色提高该数字的得分，蓝色降低得分</translation>
+    </message>
+    <message>
+        <source>digit {index}</source>
+        <translation>数字 {index}</translation>
+    </message>
+    <message>
+        <source>a template per output shaped like the layer&apos;s input {shape}, {part}: where the input is active, red raises the output&apos;s score, blue lowers it</source>
+        <translation>每个输出一个模板，形状与该层的输入 {shape} 相同，{part}：在输入激活的位置，红色提高该输出的得分，蓝色降低得分</translation>
+    </message>
+    <message>
+        <source>output {index}</source>
+        <translation>输出 {index}</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Picture</source>
+        <translation>图示</translation>
+    </message>
+    <message>
+        <source>Modules</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>The element&apos;s value: the drawing is read again with it at once</source>
+        <translation>该元素的值：画会立即用新值重新识别</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>A trainable scalar. Change it and the drawing is classified again at once with the edited model; Reset puts back the value the weights were loaded with.</source>
+        <translation>一个可训练的标量。修改它后，画会立即用编辑后的模型重新分类；“重置”恢复加载权重时的值。</translation>
+    </message>
+    <message>
+        <source>Value:</source>
+        <translation>值：</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>{count:,} trainable</source>
+        <translation>{count:,} 个可训练</translation>
+    </message>
+    <message>
+        <source>Edited: differs from the weights as loaded</source>
+        <translation>已编辑：与加载时的权重不同</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; · a scalar</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; · 标量</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{name}&lt;/b&gt; {shape} · one bar per element (red above zero, blue below)</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; {shape} · 每个元素一根柱（红色大于零，蓝色小于零）</translation>
+    </message>
+    <message>
+        <source>index</source>
+        <translation>索引</translation>
+    </message>
+    <message>
+        <source>Click an element to change it; right-click a tile to zero its channel.</source>
+        <translation>点击一个元素可修改它；右键点击一个图块可将它的通道置零。</translation>
+    </message>
+    <message>
+        <source>{element} · value {value:.4g}</source>
+        <translation>{element} · 值 {value:.4g}</translation>
+    </message>
+    <message>
+        <source>Reset to the loaded value ({value:.4g})</source>
+        <translation>重置为加载时的值（{value:.4g}）</translation>
+    </message>
+    <message>
+        <source>This picture sums several elements: pick a single channel above to edit one.</source>
+        <translation>这张图是多个元素之和：请先在上方选择单个通道，再编辑元素。</translation>
+    </message>
+    <message>
+        <source>Zero channel {channel}</source>
+        <translation>将通道 {channel} 置零</translation>
+    </message>
+    <message>
+        <source>Set output channel {channel} of {layer} to zero: its weights and bias</source>
+        <translation>将 {layer} 的输出通道 {channel} 置零：包括它的权重和偏置</translation>
+    </message>
+    <message>
+        <source>the model itself</source>
+        <translation>模型本身</translation>
+    </message>
+    <message>
+        <source>{name}: click to show it</source>
+        <translation>{name}：点击显示</translation>
+    </message>
+</context>
+<context>
+    <name>ProbabilitiesPanel</name>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:{colour}&apos;&gt;Unsure&lt;/b&gt;&lt;br&gt;{digit} at {confidence:.0f} %, {runner_up} at {runner_up_confidence:.0f} %</source>
+        <translation>&lt;b style=&apos;color:{colour}&apos;&gt;不确定&lt;/b&gt;&lt;br&gt;{digit}：{confidence:.0f} %，{runner_up}：{runner_up_confidence:.0f} %</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{confidence:.0f} %&lt;/b&gt; sure</source>
+        <translation>置信度 &lt;b&gt;{confidence:.0f} %&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Nothing to read yet ({reason}): keep drawing.</source>
+        <translation>还没有可识别的内容（{reason}）：请继续画。</translation>
+    </message>
+    <message>
+        <source>Draw a digit on the pad and watch the network read it.</source>
+        <translation>在画板上画一个数字，看网络如何识别它。</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePanel</name>
+    <message>
+        <source>Stroke timeline</source>
+        <translation>笔画时间线</translation>
+    </message>
+    <message>
+        <source>stroke</source>
+        <translation>笔画</translation>
+    </message>
+    <message>
+        <source>Each stroke adds a point: the reading as the digit forms.</source>
+        <translation>每一笔添加一个点：数字成形过程中的识别结果。</translation>
+    </message>
+    <message>
+        <source>read after each stroke: {readings}</source>
+        <translation>每一笔之后的识别结果：{readings}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Train a network on the MNIST digits and watch it learn: the other docks show its feature maps and kernels as they change.</source>
+        <translation>在 MNIST 数字上训练网络，观察它学习：其他面板会显示它的特征图和卷积核如何变化。</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop now and keep the weights from before</source>
+        <translation>立即停止，保留训练之前的权重</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{train}&apos;&gt;━&lt;/span&gt; training batches, as they go · &lt;span style=&apos;color:{test}&apos;&gt;●&lt;/span&gt; test digits, after each epoch</source>
+        <translation>&lt;span style=&apos;color:{train}&apos;&gt;━&lt;/span&gt; 训练批次（实时） · &lt;span style=&apos;color:{test}&apos;&gt;●&lt;/span&gt; 测试数字（每轮之后）</translation>
+    </message>
+    <message>
+        <source>Save Weights As…</source>
+        <translation>权重另存为…</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>random weights</source>
+        <translation>随机权重</translation>
+    </message>
+    <message>
+        <source>current weights</source>
+        <translation>当前权重</translation>
+    </message>
+    <message>
+        <source>Continue from the current weights (same network only)</source>
+        <translation>从当前权重继续训练（仅限同一网络）</translation>
+    </message>
+    <message>
+        <source>Passes over the training images</source>
+        <translation>遍历训练图像的次数</translation>
+    </message>
+    <message>
+        <source>Images per optimiser step</source>
+        <translation>每个优化步骤使用的图像数</translation>
+    </message>
+    <message>
+        <source>Peak learning rate of the one-cycle schedule (AdamW)</source>
+        <translation>单周期学习率调度的峰值学习率（AdamW）</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Random distortions of each training digit, so the network reads handwriting unlike MNIST&apos;s. At 1×: {ranges}</source>
+        <translation>对每个训练数字做随机变形，让网络也能认出与 MNIST 不同的笔迹。1× 时：{ranges}</translation>
+    </message>
+    <message>
+        <source>How many of MNIST&apos;s 60,000 training digits to use</source>
+        <translation>使用 MNIST 60,000 个训练数字中的多少个</translation>
+    </message>
+    <message>
+        <source>CUDA cannot be used: {reason}</source>
+        <translation>无法使用 CUDA：{reason}</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Start from</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Augment</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像数</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>accuracy, %</source>
+        <translation>准确率，%</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>Busy with another job; try again when it is done.</source>
+        <translation>正在进行另一项任务，请等它完成后再试。</translation>
+    </message>
+    <message>
+        <source>Reading the MNIST digits…</source>
+        <translation>正在读取 MNIST 数字…</translation>
+    </message>
+    <message>
+        <source>Cancelled: the weights from before training are back.</source>
+        <translation>已取消：训练之前的权重已恢复。</translation>
+    </message>
+    <message>
+        <source>training…</source>
+        <translation>训练中…</translation>
+    </message>
+    <message>
+        <source>, about {time} left</source>
+        <translation>，大约还剩 {time}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of {epochs} · step {step} of {steps} · {speed:,.0f} images/s{left}</source>
+        <translation>第 {epoch}/{epochs} 轮 · 第 {step}/{steps} 步 · 每秒 {speed:,.0f} 张图像{left}</translation>
+    </message>
+    <message>
+        <source>trained here, unsaved</source>
+        <translation>在此训练，未保存</translation>
+    </message>
+    <message>
+        <source>Done: {accuracy:.2f} % of the test digits read right after {time} of training.</source>
+        <translation>完成：训练 {time} 后，测试数字的正确率为 {accuracy:.2f} %。</translation>
+    </message>
+    <message>
+        <source>These weights are live now, and in no file yet.</source>
+        <translation>这些权重已经生效，但尚未保存到文件。</translation>
+    </message>
+    <message>
+        <source>Training stopped: {message}. The weights from before training are back.</source>
+        <translation>训练已停止：{message}。训练之前的权重已恢复。</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>UncertaintyPanel</name>
+    <message>
+        <source>Certainty</source>
+        <translation>确定性</translation>
+    </message>
+    <message>
+        <source>The top probability: how much of its vote the network gives its reading</source>
+        <translation>最高概率：网络把多少票投给了它的识别结果</translation>
+    </message>
+    <message>
+        <source>How spread the vote is over the ten digits: 0 all on one, 1 even over all ten</source>
+        <translation>投票在十个数字上的分散程度：0 表示全部投给一个，1 表示十个平均分配</translation>
+    </message>
+    <message>
+        <source>The training digit most like the drawing, as the network&apos;s features see it</source>
+        <translation>在网络的特征看来，与这幅画最相似的训练数字</translation>
+    </message>
+    <message>
+        <source>Draw a digit to see how sure the network is.</source>
+        <translation>画一个数字，看看网络有多确定。</translation>
+    </message>
+    <message>
+        <source>Looks like a digit: the nearest training digit (right) is a {label} (distance {distance:.2f}, limit {threshold:.2f})</source>
+        <translation>看起来像数字：最近的训练数字（右）是 {label}（距离 {distance:.2f}，界限 {threshold:.2f}）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;This does not look like a digit&lt;/b&gt;: far from every training digit (distance {distance:.2f}, limit {threshold:.2f})</source>
+        <translation>&lt;b&gt;这看起来不像数字&lt;/b&gt;：与所有训练数字都相距很远（距离 {distance:.2f}，界限 {threshold:.2f}）</translation>
+    </message>
+    <message>
+        <source>confidence —</source>
+        <translation>置信度 —</translation>
+    </message>
+    <message>
+        <source>entropy —</source>
+        <translation>熵 —</translation>
+    </message>
+    <message>
+        <source>confidence {percent:.0f} %</source>
+        <translation>置信度 {percent:.0f} %</translation>
+    </message>
+    <message>
+        <source>entropy {entropy:.2f}</source>
+        <translation>熵 {entropy:.2f}</translation>
+    </message>
+    <message>
+        <source>No digit check, only the meters (hover here for why).</source>
+        <translation>没有数字检查，只有指示条（将鼠标悬停在此处查看原因）。</translation>
+    </message>
+    <message>
+        <source>checking… (fitting the digit check to these weights)</source>
+        <translation>检查中…（正在为这些权重拟合数字检查）</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>the terminal&apos;s output</source>
+        <translation>终端输出</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>digitpad hit an unexpected problem: {problem}
+
+Your drawing and the model are as they were. The details are in {where}.</source>
+        <translation>digitpad 遇到了意外问题：{problem}
+
+你的画和模型都保持原样。详细信息见 {where}。</translation>
+    </message>
+    <message>
+        <source>Cannot open weights</source>
+        <translation>无法打开权重</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+digitpad started with its shipped weights instead (or random ones if there are none).</source>
+        <translation>{reason}
+
+digitpad 已改用自带权重启动（如果没有自带权重，则使用随机权重）。</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>this PyTorch build has no CUDA support</source>
+        <translation>这个 PyTorch 版本不支持 CUDA</translation>
+    </message>
+    <message>
+        <source>no CUDA device was found (or its driver is missing)</source>
+        <translation>未找到 CUDA 设备（或缺少它的驱动程序）</translation>
+    </message>
+    <message>
+        <source>too small to be a digit</source>
+        <translation>太小，不像一个数字</translation>
+    </message>
+</context>
+<context>
+    <name>teaching</name>
+    <message>
+        <source>This needs the MNIST digits, and digitpad found none on this computer. To get them (about 12 MB), run &lt;code&gt;digitpad eval&lt;/code&gt; once in a terminal: it downloads them into your cache folder. Or set &lt;code&gt;DIGITPAD_DATA&lt;/code&gt; to a folder holding the four MNIST files. Then try again.</source>
+        <translation>这需要 MNIST 数字，但 digitpad 在这台电脑上没有找到。获取方法（约 12 MB）：在终端里运行一次 &lt;code&gt;digitpad eval&lt;/code&gt;，它会把数据下载到你的缓存文件夹；或者把 &lt;code&gt;DIGITPAD_DATA&lt;/code&gt; 设为存放四个 MNIST 文件的文件夹。然后再试一次。</translation>
+    </message>
+    <message>
+        <source>rotation {rotation:g} deg, scale {scale:g}, shear {shear:g}, shift {shift:g} px, thickness {thickness:g}</source>
+        <translation>旋转 {rotation:g}°，缩放 {scale:g}，错切 {shear:g}，平移 {shift:g} 像素，粗细 {thickness:g}</translation>
+    </message>
+    <message>
+        <source>, elastic {elastic:g} px</source>
+        <translation>，弹性形变 {elastic:g} 像素</translation>
+    </message>
+</context>
+</TS>
