@@ -48,7 +48,25 @@ def create_app() -> QApplication:
     app.setApplicationDisplayName("digitpad")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")  # one look on every platform, and in screenshots
+    collect_garbage_in_event_loop()
     return app
+
+
+_collector = None
+
+
+def collect_garbage_in_event_loop() -> None:
+    """Python's cyclic garbage collection only from a timer in the event loop.
+
+    Left automatic, it can start inside a Qt call that holds a connection lock (seen in
+    QObject::disconnect) and destroy a dead widget there, whose destructor waits for the
+    same lock: the app freezes for good. pyqtgraph's collector disables the automatic
+    collection and collects on a timer instead."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=1.0)
 
 
 def log_path() -> Path:

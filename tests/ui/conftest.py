@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 import torch
@@ -43,6 +45,22 @@ def trained_weights(tmp_path_factory, mnist_dir):
     if shipped.is_file():
         return shipped
     return train_quick_weights(mnist_dir, tmp_path_factory.mktemp("weights") / "quick.pt")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_automatic_garbage_collection():
+    """As in the app (digitpad.ui.app.collect_garbage_in_event_loop): an automatic collection
+    inside a Qt call can destroy a previous test's window while Qt holds a lock its
+    destructor needs, and the run hangs."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_after_each_test(no_automatic_garbage_collection):
+    yield
+    gc.collect()  # between tests, where no Qt call is running
 
 
 @pytest.fixture(autouse=True)

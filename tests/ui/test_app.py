@@ -58,3 +58,26 @@ def test_an_unexpected_error_shows_a_message_not_a_traceback(qapp, tmp_path, mon
     assert "missing key" in shown[0] and "Traceback" not in shown[0]
     assert str(tmp_path / "logs" / "digitpad.log") in shown[0]
     assert "Traceback" in (tmp_path / "logs" / "digitpad.log").read_text()
+
+
+def test_the_app_collects_garbage_only_from_its_event_loop(tmp_path):
+    script = """
+import gc, os, weakref
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QTimer
+from digitpad.ui.app import create_app
+app = create_app()
+assert not gc.isenabled()
+class Node: pass
+for _ in range(2000):  # cycles enough for the collector's first threshold
+    node = Node(); node.self = node
+probe = Node(); probe.self = probe; alive = weakref.ref(probe); del probe, node
+assert alive() is not None  # nothing collected them outside the event loop
+QTimer.singleShot(2500, app.quit)
+app.exec()
+print("collected" if alive() is None else "kept")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "collected"
