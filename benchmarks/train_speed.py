@@ -46,7 +46,10 @@ CPU_EPOCHS = [(TrainConfig().batch_size, False), (TrainConfig().batch_size, True
 CUDA_EPOCHS = [(512, False), (1024, False), (2048, False)]
 # (batch size, peak learning rate, epochs, distil from TEACHER, bfloat16) for time-to-accuracy.
 CPU_RUNS = [(128, 0.01, 12, False, False), (128, 0.01, 12, False, True), (128, 0.01, 6, True, False)]
-CUDA_RUNS = [(512, 0.01, 20, False, False), (1024, 0.02, 20, False, False),
+# On a CPU the default batch of 128 reaches 98.5 % in 4 epochs; on a GPU its epoch costs
+# more launches than a large batch's, but may still be the shortest way there.
+CUDA_RUNS = [(128, 0.01, 6, False, False), (256, 0.01, 8, False, False),
+             (512, 0.01, 20, False, False), (1024, 0.02, 20, False, False),
              (512, 0.01, 8, True, False), (1024, 0.02, 10, True, False)]
 
 Epochs = Iterator[tuple[float, float]]  # (training seconds, test accuracy) per epoch
