@@ -380,11 +380,11 @@
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
+        <translation>重做</translation>
     </message>
     <message>
         <source>&amp;Clear</source>
