@@ -83,3 +83,15 @@ def test_python_dash_m_runs_the_cli(tmp_path, weights):
                              digit_png(tmp_path / "a.png")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(tmp_path / "a.png"))
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, weights):
+    files = [digit_png(tmp_path / f"{i}.png") for i in range(5)]
+    process = subprocess.Popen([sys.executable, "-m", "digitpad", "predict", "--weights", weights, *files],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # like `digitpad predict ... | head -0`
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    process.stderr.close()
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert process.returncode == 1
