@@ -11,6 +11,7 @@ import torch.nn as nn
 from .capture import FeatureCapture, display_range
 from .models import arch_name
 from .preprocess import Preprocessed, preprocess
+from .strokes import Rasteriser
 
 # Below this top probability a reading is shown as unsure.
 UNSURE_BELOW = 0.6
@@ -87,6 +88,7 @@ class Classifier:
                  capture_names=(), record_shapes=False):
         kwargs = {} if capture_types is None else {"types": capture_types}
         self.capture = FeatureCapture(names=capture_names, record_shapes=record_shapes, **kwargs)
+        self._rasterise = Rasteriser()
         self.device = torch.device("cpu")
         self.model = model
         self._graph = None
@@ -155,6 +157,13 @@ class Classifier:
         """Classify a drawing (any size, ink high)."""
         steps = preprocess(image, min_extent=min_extent)
         return self.classify_steps(steps)
+
+    def classify_strokes(self, strokes, *, surface: float | None = None,
+                         image: np.ndarray | None = None) -> Prediction:
+        """Classify a drawing given as pen strokes (see ``digitpad.strokes.rasterise``);
+        ``image`` is the drawing as shown, kept as the first step for the views. The
+        ink of strokes already rendered is reused while the drawing grows."""
+        return self.classify_steps(self._rasterise(strokes, surface=surface, image=image))
 
     def classify_steps(self, steps: Preprocessed) -> Prediction:
         if not steps.has_digit:

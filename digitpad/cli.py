@@ -87,6 +87,12 @@ def add_train_parser(sub) -> None:
                        help="distillation temperature (default %(default)s)")
     train.add_argument("--distill-weight", type=float, default=defaults.distill_weight,
                        help="share of the distillation term in the loss, 0-1 (default %(default)s)")
+    train.add_argument("--pen-share", type=share, default=defaults.pen_share, metavar="P",
+                       help="share of each batch drawn from pen data (UNIPEN's training writers), "
+                       "rendered by the pad's rasteriser with random pen, slant and jitter "
+                       "(default %(default)s: MNIST only)")
+    train.add_argument("--pen-data", metavar="DIR", help="folder of the UNIPEN 1a files "
+                       "(default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
     train.set_defaults(run=run_train)
 
 
@@ -99,6 +105,11 @@ def add_eval_parser(sub) -> None:
                           "default: a local copy, else downloaded into the user cache")
     evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
+                          "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
+                          "through the pad at sizes of 25-90 %% and every brush")
+    evaluate.add_argument("--pen-data", metavar="DIR", help="with --drawn: folder of the UNIPEN "
+                          "1a files (default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
     evaluate.set_defaults(run=run_eval)
 
 
@@ -227,6 +238,18 @@ def load_split_or_exit(folder: Path, split: str):
         raise SystemExit(f"digitpad: {exc}")
 
 
+def pen_split_or_exit(folder: str | None):
+    """UNIPEN's (training, validation, record), the record naming its source."""
+    from .data import DataError
+    from .pendata import UNIPEN_CITATION, unipen_split
+
+    try:
+        train_set, validation, record = unipen_split(folder)
+    except DataError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+    return train_set, validation, {"source": UNIPEN_CITATION, "split": record}
+
+
 def run_train(args) -> int:
     from .augment import Augmentation
     from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
@@ -243,17 +266,22 @@ def run_train(args) -> int:
                          augment_share=args.augment_share,
                          teacher=args.teacher, temperature=args.temperature,
                          distill_weight=args.distill_weight, average=not args.no_average,
-                         bfloat16=args.bf16)
+                         bfloat16=args.bf16, pen_share=args.pen_share)
     out = Path(args.out or f"{args.arch.lower()}.pt")
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
+    pens = pen_split_or_exit(args.pen_data) if args.pen_share > 0 else None
     command = shlex.join(["digitpad", *args.argv])
     progress = ProgressBar(sys.stderr)
     distorted = f"{augmentation} on {config.augment_share:.0%} of the digits" if augmentation else "off"
+    mixed = "" if pens is None else (f", {config.pen_share:.0%} of each batch from "
+                                     f"{len(pens[0])} pen drawings")
     print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
-          f"augmentation {distorted}", file=sys.stderr)
+          f"augmentation {distorted}{mixed}", file=sys.stderr)
+    pen_kwargs = {} if pens is None else {"pen_set": pens[0], "pen_validation": pens[1],
+                                          "pen_record": pens[2]}
     try:
-        for event in train(config, train_set, test_set, out=out, command=command):
+        for event in train(config, train_set, test_set, out=out, command=command, **pen_kwargs):
             if isinstance(event, StepEvent):
                 progress.step(event)
             elif isinstance(event, EpochEvent):
@@ -290,6 +318,8 @@ class ProgressBar:
 
     def epoch(self, event) -> None:
         test = "" if event.test_accuracy is None else f", test {100 * event.test_accuracy:.2f} %"
+        if event.pen_accuracy is not None:
+            test += f", pen validation {100 * event.pen_accuracy:.2f} %"
         self.clear()
         self.stream.write(f"epoch {event.epoch}/{event.epochs}: loss {event.loss:.4f}, "
                           f"train {100 * event.accuracy:.2f} %{test}, {event.seconds:.1f} s "
@@ -309,6 +339,8 @@ def run_eval(args) -> int:
     if warning:
         print(warning, file=sys.stderr)
     test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
+    if args.drawn:
+        return run_eval_drawn(args, loaded, test_set, device)
     result = evaluate(loaded.model, test_set, device)
     if args.json:
         print(json.dumps({"weights": str(loaded.file.path), "arch": loaded.arch, **result.as_dict()}))
@@ -321,6 +353,29 @@ def run_eval(args) -> int:
     print("     " + "".join(f"{d:>6}" for d in range(len(result.confusion))))
     for digit, row in enumerate(result.confusion):
         print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))
+    return 0
+
+
+def run_eval_drawn(args, loaded, test_set, device) -> int:
+    from .data import DataError
+    from .drawn import drawn_sets, evaluate_drawn
+
+    try:
+        sets = drawn_sets(args.pen_data, test_set)
+    except DataError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+    result = evaluate_drawn(loaded.model, sets, device=device)
+    if args.json:
+        print(json.dumps({"weights": str(loaded.file.path), "arch": loaded.arch, **result.as_dict()}))
+        return 0
+    print(f"{loaded.file.path} ({loaded.arch}) on {result.count} drawn digits")
+    print(f"accuracy:  {100 * result.accuracy:.2f} %")
+    print("per set:   " + "  ".join(f"{name}: {100 * a:.2f} %" for name, a in result.per_set.items()))
+    print("per size:  " + "  ".join(f"{b}: {100 * a:.2f} %" for b, a, _ in result.per_size))
+    print("per brush: " + "  ".join(f"{b}: {100 * a:.2f} %" for b, a, _ in result.per_brush))
+    print("per digit: " + "  ".join(f"{d}: {100 * a:.1f}" for d, a in enumerate(result.per_digit)))
+    print("most common confusions: " + ", ".join(
+        f"{t} read as {r} ({n})" for t, r, n in result.top_confusions()))
     return 0
 
 

@@ -37,6 +37,8 @@ from .data import Digits
 from .evaluate import accuracy
 from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, arch_name, create_model
+from .pendata import PenBank, PenDigits, PenVariation
+from .preprocess import MNIST_MEAN, MNIST_STD
 from .weights import WeightsError, load_model, save_weights
 
 # The weight average spans about this fraction of all steps: the settling end of the run.
@@ -65,6 +67,10 @@ class TrainConfig:
     # on CPUs with native bfloat16 (AVX512-BF16, AMX), much slower on CPUs without.
     bfloat16: bool = False
     report_every: int = 10  # steps between StepEvents
+    # Share of each batch drawn from pen data (``train``'s ``pen_set``), rendered on the fly
+    # by the pad's rasteriser with random variations; the rest is MNIST.
+    pen_share: float = 0.0
+    pen_variation: PenVariation = field(default_factory=PenVariation)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class EpochEvent:
     test_accuracy: float | None  # None without a test set
     seconds: float  # training time of this epoch, test excluded
     images_per_second: float
+    pen_accuracy: float | None = None  # on the pen validation drawings, if given
 
 
 @dataclass(frozen=True)
@@ -107,12 +114,16 @@ Event = StepEvent | EpochEvent | DoneEvent
 
 def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None, *,
           out=None, model: nn.Module | None = None, cancel: Callable[[], bool] | None = None,
-          command: str | None = None) -> Iterator[Event]:
+          command: str | None = None, pen_set: PenDigits | None = None,
+          pen_validation: PenDigits | None = None, pen_record: dict | None = None) -> Iterator[Event]:
     """Train, yielding progress; the last event is a DoneEvent unless cancelled.
 
     ``model`` continues training from that model's weights (it is not changed itself);
     otherwise a fresh ``config.arch`` is built from ``config.seed``. ``out`` is written at
     the end, with ``command`` (the command line, if any) among its metadata.
+    ``pen_set``: drawings mixed into every batch (``config.pen_share`` of it);
+    ``pen_validation``: drawings read after every epoch; ``pen_record``: what the
+    metadata says of the pen data (source, citation, split).
     """
     out = None if out is None else Path(out)
     if out is not None and not out.parent.resolve().is_dir():
@@ -129,8 +140,12 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
 
     images = torch.from_numpy(np.array(train_set.images, np.uint8)).to(device)
     labels = torch.from_numpy(np.array(train_set.labels, np.int64)).to(device)
-    batch_size = min(config.batch_size, len(labels))
+    pens = PenBank(pen_set, device) if pen_set is not None and config.pen_share > 0 else None
+    pen_batch = round(config.batch_size * config.pen_share) if pens is not None else 0
+    batch_size = min(config.batch_size - pen_batch, len(labels))  # of MNIST digits
     steps = len(labels) // batch_size  # the remainder changes every epoch
+    pen_order = _Cycle(len(pens), generator, device) if pens is not None else None
+    pen_check = PenBank(pen_validation, device) if pen_validation is not None else None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
                                   fused=device.type == "cuda" or None)  # one kernel on CUDA
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
@@ -149,6 +164,10 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             index = order[(step - 1) * batch_size : step * batch_size]
             inputs = model_inputs(images[index], config.augmentation, generator, config.augment_share)
             targets = labels[index]
+            if pens is not None:
+                drawn = pen_order.take(pen_batch)
+                inputs = torch.cat([inputs, pen_inputs(pens.render(drawn, config.pen_variation, generator))])
+                targets = torch.cat([targets, pens.labels[drawn]])
             with torch.autocast(device.type, torch.bfloat16, enabled=config.bfloat16):
                 logits = student(inputs)
                 loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
@@ -163,12 +182,12 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             schedule.step()
             if average is not None:
                 average.update()
-            loss_sum += loss.detach() * batch_size
+            loss_sum += loss.detach() * len(targets)
             correct += (logits.argmax(1) == targets).sum()
             if cancel is not None and cancel():
                 return
             if step % config.report_every == 0 or step == steps:
-                seen = step * batch_size
+                seen = step * (batch_size + pen_batch)
                 event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
                                   correct.item() / seen, seen / _seconds_since(start, device), student)
                 paused = time.perf_counter()
@@ -178,16 +197,62 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         total_seconds += seconds
         if test_images is not None:
             test_accuracy = accuracy(trained, test_images, test_labels)
-        seen = steps * batch_size
+        pen_accuracy = pen_bank_accuracy(trained, pen_check) if pen_check is not None else None
+        seen = steps * (batch_size + pen_batch)
         yield EpochEvent(epoch, config.epochs, loss_sum.item() / seen, correct.item() / seen,
-                         test_accuracy, seconds, seen / seconds)
+                         test_accuracy, seconds, seen / seconds, pen_accuracy)
 
     trained = trained.to("cpu", memory_format=torch.contiguous_format).eval()
     metadata = provenance(config, arch_name(trained), device, command=command, teacher=teacher_file,
                           train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
+    if pens is not None:
+        metadata["pen_data"] = {**(pen_record or {}), "drawings": len(pens), "share": config.pen_share,
+                                "variation": asdict(config.pen_variation),
+                                "validation_accuracy": pen_accuracy}
     if out is not None:
         save_weights(out, trained, metadata=metadata)
     yield DoneEvent(trained, test_accuracy, metadata, out, total_seconds)
+
+
+def pen_inputs(ink: torch.Tensor) -> torch.Tensor:
+    """Rendered pen ink (B, 28, 28) as network inputs, like ``augment.model_inputs``."""
+    batch = (ink.unsqueeze(1) - MNIST_MEAN) / MNIST_STD
+    return batch.contiguous(memory_format=torch.channels_last)
+
+
+@torch.no_grad()
+def pen_bank_accuracy(model: nn.Module, bank: PenBank, batch_size: int = 1000) -> float:
+    """Share of a PenBank's drawings, rendered without variation, that ``model`` reads."""
+    was_training = model.training
+    model.eval()
+    right = 0
+    for start in range(0, len(bank), batch_size):
+        index = torch.arange(start, min(start + batch_size, len(bank)), device=bank.device)
+        right += (model(pen_inputs(bank.render(index))).argmax(1) == bank.labels[index]).sum().item()
+    model.train(was_training)
+    return right / max(len(bank), 1)
+
+
+class _Cycle:
+    """Indices 0..n-1 in a fresh random order each time round, ``take`` at a time."""
+
+    def __init__(self, count: int, generator: torch.Generator, device):
+        self.count, self.generator, self.device = count, generator, device
+        self.order, self.at = self._shuffled(), 0
+
+    def _shuffled(self) -> torch.Tensor:
+        return torch.randperm(self.count, generator=self.generator, device=self.device)
+
+    def take(self, size: int) -> torch.Tensor:
+        parts = []
+        while size > 0:
+            if self.at == self.count:
+                self.order, self.at = self._shuffled(), 0
+            part = self.order[self.at : self.at + size]
+            self.at += len(part)
+            size -= len(part)
+            parts.append(part)
+        return torch.cat(parts)
 
 
 def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:

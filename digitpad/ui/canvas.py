@@ -29,6 +29,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
+from ..strokes import PenStroke
+
 LOGICAL_SIZE = 280
 GUIDE_MARGIN = 0.14  # the guide box, as a fraction of the pad, on each side
 MIN_BRUSH, MAX_BRUSH, DEFAULT_BRUSH = 6, 48, 22  # logical pixels
@@ -54,6 +56,8 @@ class Stroke:
     erase: bool
     points: list[QPointF] = field(default_factory=list)
     factors: list[float] = field(default_factory=list)
+    finished: bool = False
+    _pen: PenStroke | None = field(default=None, repr=False, compare=False)
 
     def piece(self, index: int) -> tuple[QPainterPath, float]:
         """The curve piece that point ``index`` (1 or more) completes: from the midpoint
@@ -87,6 +91,15 @@ class Stroke:
 
     def paint_on(self, layer: "_Layer") -> None:
         layer.paint(list(self.pieces()), self.erase)
+
+    def pen_stroke(self) -> PenStroke:
+        """The stroke as the rasteriser reads it; made once the stroke is finished."""
+        if self._pen is None or len(self._pen.points) != len(self.points):
+            pen = PenStroke.of([(p.x(), p.y()) for p in self.points], self.factors, self.width, self.erase)
+            if self.finished:
+                self._pen = pen
+            return pen
+        return self._pen
 
 
 @dataclass
@@ -322,6 +335,16 @@ class DrawingCanvas(QWidget):
                    self._model_layer.background).paint([self._active.tail()], self._active.erase)
         return _grey_array(source)
 
+    def pen_strokes(self) -> list[PenStroke] | None:
+        """The drawing as strokes in logical pixels, the one in progress last, for the
+        rasteriser; None when a placed picture is part of it (that is read as pixels)."""
+        if any(isinstance(stroke, PlacedImage) for stroke in self.strokes):
+            return None
+        strokes = [stroke.pen_stroke() for stroke in self.strokes]
+        if self._active is not None:
+            strokes.append(self._active.pen_stroke())
+        return strokes
+
     # ------------------------------------------------------------------ strokes
 
     def begin_stroke(self, point: QPointF, erase: bool = False, pressure: float | None = None):
@@ -354,6 +377,7 @@ class DrawingCanvas(QWidget):
         if stroke is None:
             return
         self._active = None
+        stroke.finished = True
         self._paint_on_layers([stroke.tail()], stroke.erase)
         self._update_logical(stroke.tail())
         self.undo_stack.push(_AddStroke(self, stroke))

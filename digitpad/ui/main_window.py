@@ -33,8 +33,9 @@ from ..classifier import Classifier, cuda_unavailable_reason
 from ..edits import LoadedWeights
 from ..export import ExportError, export_reading
 from ..models import ARCHITECTURES, DEFAULT_ARCH, create_model
+from ..preprocess import as_ink
 from ..weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
-from .canvas import MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
+from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
 from .panels.evidence import EvidencePanel
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         self.create_status_bar()
         self.read_settings()
         self.startup_error = self.open_initial_weights(weights)
-        self.canvas.image_changed.connect(self.classify)
+        self.canvas.image_changed.connect(lambda _image: self.classify())
         self.jobs.busy_changed.connect(self._set_busy)
 
     # ------------------------------------------------------------------ panels
@@ -146,8 +147,15 @@ class MainWindow(QMainWindow):
             panel.show_prediction(self.prediction)  # it skipped predictions while hidden
 
     def classify(self, image: np.ndarray | None = None) -> None:
-        """Classify the drawing (the canvas's current one by default) and show it."""
-        self.prediction = self.classifier.classify(self.canvas.image() if image is None else image)
+        """Classify the drawing and show it: the canvas's strokes through the rasteriser
+        (the pixels the networks were trained on), or a given picture, or the canvas's
+        picture when a placed digit is part of it, through the pixel recipe."""
+        strokes = self.canvas.pen_strokes() if image is None else None
+        if strokes is not None:
+            self.prediction = self.classifier.classify_strokes(
+                strokes, surface=LOGICAL_SIZE, image=as_ink(self.canvas.image()))
+        else:
+            self.prediction = self.classifier.classify(self.canvas.image() if image is None else image)
         for panel in self.panels:
             if panel.on_screen() or panel.needs_every_prediction:
                 panel.show_prediction(self.prediction)

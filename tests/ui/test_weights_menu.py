@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.samples import sample
 from digitpad.ui import main_window as main_window_module
+from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.main_window import MainWindow
 from digitpad.weights import WeightsError, load_model, save_weights
 
@@ -106,7 +107,7 @@ def test_save_then_open_round_trips_exactly(window, qtbot, tmp_path, monkeypatch
     assert fresh.classifier.model is not window.classifier.model
     assert same_state(state_of(fresh), state)
     assert load_model(target).file.metadata["saved_from"]
-    again = fresh.classifier.classify(window.canvas.image())
+    again = fresh.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
     assert (again.probabilities == before.probabilities).all()
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from digitpad.classifier import Prediction
 from digitpad.preprocess import preprocess
 from digitpad.samples import SAMPLES, sample
-from digitpad.ui.canvas import draw_strokes
+from digitpad.ui.canvas import LOGICAL_SIZE, draw_strokes
 from digitpad.ui.panels.probabilities import SURE, UNSURE
 
 from .conftest import ink
@@ -52,7 +52,7 @@ def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
     window.network_input.raise_()  # in front of the evidence
     draw(window, sample(2).strokes, qtbot)
     prediction = window.prediction
-    expected = window.classifier.classify(window.canvas.image())
+    expected = window.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
     assert np.allclose(prediction.probabilities, expected.probabilities, atol=1e-6)
     assert shown_digit(window) == str(prediction.digit) == "2"
     panel = window.probabilities
