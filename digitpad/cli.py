@@ -373,7 +373,7 @@ def run_eval_drawn(args, loaded, test_set, device) -> int:
     print("per set:   " + "  ".join(f"{name}: {100 * a:.2f} %" for name, a in result.per_set.items()))
     print("per size:  " + "  ".join(f"{b}: {100 * a:.2f} %" for b, a, _ in result.per_size))
     print("per brush: " + "  ".join(f"{b}: {100 * a:.2f} %" for b, a, _ in result.per_brush))
-    print("per digit: " + "  ".join(f"{d}: {100 * a:.1f}" for d, a in enumerate(result.per_digit)))
+    print("per digit: " + "  ".join(f"{d}: {100 * a:.1f}" for d, a in enumerate(result.per_class)))
     print("most common confusions: " + ", ".join(
         f"{t} read as {r} ({n})" for t, r, n in result.top_confusions()))
     return 0

@@ -56,7 +56,7 @@ class Replay:
 class DrawnEvaluation:
     count: int
     accuracy: float
-    per_digit: np.ndarray
+    per_class: np.ndarray  # (10,) accuracy of each true digit
     confusion: np.ndarray
     per_set: dict[str, float]
     per_size: list[tuple[str, float, int]]  # (bucket, accuracy, count)
@@ -78,7 +78,7 @@ class DrawnEvaluation:
             "path": self.path,
             "drawings": self.count,
             "accuracy": self.accuracy,
-            "per_digit": [float(a) for a in self.per_digit],
+            "per_digit": [float(a) for a in self.per_class],
             "per_set": self.per_set,
             "per_size": [{"size": b, "accuracy": a, "drawings": n} for b, a, n in self.per_size],
             "per_brush": [{"brush": b, "accuracy": a, "drawings": n} for b, a, n in self.per_brush],
@@ -187,12 +187,12 @@ def evaluate_drawn(model: nn.Module, sets: list[DrawnSet], *, path: str = "strok
     predictions = read(model, inputs, found, device)
     right = predictions == labels
     confusion = confusion_matrix(labels[found], predictions[found])
-    per_digit = np.array([right[labels == d].mean() if (labels == d).any() else 0.0
+    per_class = np.array([right[labels == d].mean() if (labels == d).any() else 0.0
                           for d in range(NUM_CLASSES)])
     return DrawnEvaluation(
         count=len(labels),
         accuracy=float(right.mean()) if len(labels) else 0.0,
-        per_digit=per_digit,
+        per_class=per_class,
         confusion=confusion,
         per_set={s.name: float(right[names == s.name].mean()) for s in sets},
         per_size=_buckets(sizes, right, SIZES, "{:.0%}-{:.0%}", 1.0),

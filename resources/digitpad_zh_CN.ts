@@ -102,6 +102,18 @@
         <translation>评估</translation>
     </message>
     <message>
+        <source>MNIST test digits</source>
+        <translation>MNIST 测试数字</translation>
+    </message>
+    <message>
+        <source>Drawn digits</source>
+        <translation>手写数字</translation>
+    </message>
+    <message>
+        <source>Drawn digits: pen digits by writers the networks never saw (UNIPEN) and MNIST&apos;s test digits as strokes, replayed on the pad at every size and brush</source>
+        <translation>手写数字：网络从未见过的书写者用笔写的数字（UNIPEN），以及转成笔画的 MNIST 测试数字，以各种大小和笔刷在画板上重绘</translation>
+    </message>
+    <message>
         <source>Evaluate</source>
         <translation>评估</translation>
     </message>
@@ -126,6 +138,10 @@
         <translation>这次评估之后权重已经改变：请再次评估，以衡量当前的权重。</translation>
     </message>
     <message>
+        <source>The drawn digits need the UNIPEN pen data: set &lt;code&gt;DIGITPAD_UNIPEN&lt;/code&gt; to its folder.</source>
+        <translation>手写数字需要 UNIPEN 笔迹数据：请把 &lt;code&gt;DIGITPAD_UNIPEN&lt;/code&gt; 设为它所在的文件夹。</translation>
+    </message>
+    <message>
         <source>Busy with another job; try again when it is done.</source>
         <translation>正在进行另一项任务，请等它完成后再试。</translation>
     </message>
@@ -134,8 +150,28 @@
         <translation>正在识别 10,000 个测试数字（原样的和变形的）…</translation>
     </message>
     <message>
+        <source>Drawing some 14,000 digits on the pad and reading them…</source>
+        <translation>正在画板上绘制约 14,000 个数字并识别…</translation>
+    </message>
+    <message>
         <source>The evaluation failed: {message}</source>
         <translation>评估失败：{message}</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; right · &lt;span style=&apos;font-size:11pt&apos;&gt;{low:.1f}–{high:.1f} %&lt;/span&gt; by drawing size</source>
+        <translation>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; 正确 · 按绘制大小 &lt;span style=&apos;font-size:11pt&apos;&gt;{low:.1f}–{high:.1f} %&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>size {bucket}: {accuracy:.2f} %</source>
+        <translation>大小 {bucket}：{accuracy:.2f} %</translation>
+    </message>
+    <message>
+        <source>brush {bucket}: {accuracy:.2f} %</source>
+        <translation>笔刷 {bucket}：{accuracy:.2f} %</translation>
+    </message>
+    <message>
+        <source>{arch} · {weights} · {count:,} drawn digits</source>
+        <translation>{arch} · {weights} · {count:,} 个手写数字</translation>
     </message>
     <message>
         <source>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; right · &lt;span style=&apos;font-size:11pt&apos;&gt;{perturbed:.1f} %&lt;/span&gt; on distorted digits</source>

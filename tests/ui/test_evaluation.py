@@ -114,3 +114,35 @@ def test_evaluating_on_cuda_gives_the_same_matrix(window, qtbot, trained_weights
     shown = np.array(shown_matrix(window.evaluation))
     # Float rounding on another device may flip a borderline digit or two, no more.
     assert np.abs(shown - np.array(printed["confusion"])).sum() <= 4
+
+
+def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypatch, mnist_dir):
+    from digitpad.data import load_mnist
+    from digitpad.drawn import DrawnSet, evaluate_drawn
+    from digitpad.pendata import mnist_strokes
+    from digitpad.ui.panels import evaluation
+
+    test = load_mnist(mnist_dir, "test")
+    small = [DrawnSet("mnist-strokes", mnist_strokes(test.images[:200], test.labels[:200]))]
+    monkeypatch.setattr(evaluation, "drawn_sets", lambda folder, test_set: small)
+    monkeypatch.setattr(evaluation, "unipen_dir", lambda: mnist_dir)  # found
+    panel = window.evaluation
+    panel.set_choice.setCurrentIndex(panel.set_choice.findData(evaluation.DRAWN_SET))
+    bring = panel.present
+    bring()
+    qtbot.waitUntil(lambda: not window.jobs.busy and panel.result is not None, timeout=TIMEOUT_MS)
+    expected = evaluate_drawn(window.classifier.model, small)
+    assert shown_matrix(panel) == expected.confusion.tolist()
+    assert f"{100 * expected.accuracy:.2f} %" in panel.summary.text()
+    assert "200 drawn digits" in panel.status.text()
+    assert "size 25%-41%" in panel.summary.toolTip()
+    # A digit of the drawn set goes on the pad as the network saw it.
+    confusion = np.array(shown_matrix(panel))
+    true = int(np.argmax(np.diag(confusion)))
+    click_cell(panel, true, true)
+    item = panel.examples.item(0)
+    QTest.mouseClick(panel.examples.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.examples.visualItemRect(item).center())
+    assert isinstance(window.canvas.strokes[-1], PlacedImage)
+    qtbot.waitUntil(lambda: window.prediction.has_digit, timeout=5000)
+    assert window.prediction.digit == true

@@ -31,7 +31,7 @@ from digitpad.ui.translation import LANGUAGE_NAMES
 # program, the libraries and hardware it names, the data set, network parts and methods
 # known by these names in Chinese texts too, units and symbols of the formulas shown.
 TECHNICAL_WORDS = {
-    "digitpad", "Qt", "MNIST", "CPU", "CUDA", "AdamW", "ReLU", "Grad-CAM", "logit",
+    "digitpad", "Qt", "MNIST", "UNIPEN", "CPU", "CUDA", "AdamW", "ReLU", "Grad-CAM", "logit",
     "px", "deg",
     *ARCHITECTURES,
     *LANGUAGE_NAMES.values(),  # each language is offered under its own name

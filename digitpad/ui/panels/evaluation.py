@@ -1,10 +1,12 @@
-"""The evaluation dock: how well the current weights read MNIST's 10,000 test digits.
+"""The evaluation dock: how well the current weights read MNIST's 10,000 test digits, or
+digits drawn by people.
 
-Accuracy, accuracy on a perturbed copy of the test set, accuracy per digit and the
-confusion matrix all come from ``digitpad.evaluate.evaluate``, what ``digitpad eval``
-prints, run in a worker thread on a copy of the live model. Clicking a cell of the
-matrix lists its test digits; clicking a digit puts it on the pad, where every dock
-shows how the network reads it.
+For MNIST: accuracy, accuracy on a perturbed copy of the test set, accuracy per digit and
+the confusion matrix all come from ``digitpad.evaluate.evaluate``, what ``digitpad eval``
+prints. For drawn digits: ``digitpad.drawn.evaluate_drawn``, what ``digitpad eval
+--drawn`` prints, with accuracy per drawing size. Both run in a worker thread on a copy
+of the live model. Clicking a cell of the matrix lists its digits; clicking a digit puts
+it on the pad, where every dock shows how the network reads it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QListView,
@@ -26,9 +29,13 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from ...data import Digits
+from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
 from ...evaluate import Evaluation, evaluate
+from ...preprocess import denormalise
 from ...models import NUM_CLASSES, arch_name
 from ...train import fresh_copy
+from ...pendata import unipen_dir
 from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
 from ..workers import single
 from . import EXPLAINING, Panel, text_label
@@ -43,11 +50,21 @@ WRONG = QColor(221, 107, 32)  # with an alpha that grows with the count
 NEUTRAL = QColor("#f4f6f9")
 
 
-def evaluation_work(model, device: str):
-    """Evaluate ``model`` (a copy: the live one keeps serving the pad) on the test set."""
+MNIST_SET, DRAWN_SET = "mnist", "drawn"
+
+
+def evaluation_work(model, device: str, which: str = MNIST_SET):
+    """Evaluate ``model`` (a copy: the live one keeps serving the pad) on the test set or
+    on the drawn digits; the result and the digits it read, as 28 x 28 pictures."""
     def measure():
         test_set = mnist("test")
-        return evaluate(model, test_set, device), test_set
+        if which == MNIST_SET:
+            return evaluate(model, test_set, device), test_set
+        sets = drawn_sets(None, test_set)
+        prepared = prepare(sets)
+        result = evaluate_drawn(model, sets, device=device, prepared=prepared)
+        pictures = (denormalise(prepared[4]).clip(0, 1) * 255).round().astype(np.uint8)
+        return result, Digits(pictures, result.labels)
     return single(measure)
 
 
@@ -72,6 +89,14 @@ class EvaluationPanel(Panel):
         layout = self.body_layout()
 
         header = QHBoxLayout()
+        self.set_choice = QComboBox()
+        self.set_choice.setObjectName("evaluation_set")
+        self.set_choice.addItem(self.tr("MNIST test digits"), MNIST_SET)
+        self.set_choice.addItem(self.tr("Drawn digits"), DRAWN_SET)
+        self.set_choice.setToolTip(self.tr(
+            "Drawn digits: pen digits by writers the networks never saw (UNIPEN) and MNIST's "
+            "test digits as strokes, replayed on the pad at every size and brush"))
+        header.addWidget(self.set_choice)
         self.evaluate_button = QPushButton(self.tr("Evaluate"))
         self.evaluate_button.setObjectName("evaluate_button")
         self.evaluate_button.setToolTip(self.tr("Read the 10,000 MNIST test digits with the "
@@ -164,13 +189,20 @@ class EvaluationPanel(Panel):
             return False
         classifier = self.main.classifier
         model = classifier.model
-        work = evaluation_work(fresh_copy(model), str(classifier.device))
+        which = self.set_choice.currentData()
+        if which == DRAWN_SET and unipen_dir() is None:
+            self.status.setText(self.tr("The drawn digits need the UNIPEN pen data: set "
+                                        "<code>DIGITPAD_UNIPEN</code> to its folder."))
+            return False
+        work = evaluation_work(fresh_copy(model), str(classifier.device), which)
         started = self.main.jobs.start(work, lambda result: self._show_result(model, *result),
                                        self._finished, self._failed)
         if not started:
             self.status.setText(self.tr("Busy with another job; try again when it is done."))
             return False
-        self.status.setText(self.tr("Reading the 10,000 test digits, as they are and distorted…"))
+        self.status.setText(self.tr("Reading the 10,000 test digits, as they are and distorted…")
+                            if which == MNIST_SET else
+                            self.tr("Drawing some 14,000 digits on the pad and reading them…"))
         return True
 
     def _finished(self, completed: bool) -> None:
@@ -184,8 +216,35 @@ class EvaluationPanel(Panel):
 
     # ------------------------------------------------------------------ results
 
-    def _show_result(self, model, result: Evaluation, test_set) -> None:
+    def _show_result(self, model, result: Evaluation | DrawnEvaluation, test_set) -> None:
         self.result, self.test_set, self.evaluated_model = result, test_set, model
+        if isinstance(result, DrawnEvaluation):
+            self._show_drawn_summary(model, result)
+        else:
+            self._show_mnist_summary(model, result)
+        self._fill_matrix(result)
+        self.shown_cell = None
+        off_diagonal = result.confusion - np.diag(np.diag(result.confusion))
+        if off_diagonal.any():  # start with the most common confusion
+            true, read = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
+            self.show_cell(int(true), int(read))
+
+    def _show_drawn_summary(self, model, result: DrawnEvaluation) -> None:
+        sizes = [accuracy for _, accuracy, _ in result.per_size]
+        self.summary.setText(self.tr(
+            "<span style='font-size:15pt; font-weight:600'>{accuracy:.2f} %</span> right · "
+            "<span style='font-size:11pt'>{low:.1f}–{high:.1f} %</span> by drawing size").format(
+            accuracy=100 * result.accuracy, low=100 * min(sizes), high=100 * max(sizes)))
+        self.summary.setToolTip("\n".join(
+            [f"{name}: {100 * accuracy:.2f} %" for name, accuracy in result.per_set.items()]
+            + [self.tr("size {bucket}: {accuracy:.2f} %").format(bucket=b, accuracy=100 * a)
+               for b, a, _ in result.per_size]
+            + [self.tr("brush {bucket}: {accuracy:.2f} %").format(bucket=b, accuracy=100 * a)
+               for b, a, _ in result.per_brush]))
+        self.status.setText(self.tr("{arch} · {weights} · {count:,} drawn digits").format(
+            arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
+
+    def _show_mnist_summary(self, model, result: Evaluation) -> None:
         self.summary.setText(self.tr(
             "<span style='font-size:15pt; font-weight:600'>{accuracy:.2f} %</span> right · "
             "<span style='font-size:11pt'>{perturbed:.1f} %</span> on distorted digits").format(
@@ -195,12 +254,6 @@ class EvaluationPanel(Panel):
             how=describe_augmentation(result.perturbation)))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} MNIST test digits").format(
             arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
-        self._fill_matrix(result)
-        self.shown_cell = None
-        off_diagonal = result.confusion - np.diag(np.diag(result.confusion))
-        if off_diagonal.any():  # start with the most common confusion
-            true, read = np.unravel_index(off_diagonal.argmax(), off_diagonal.shape)
-            self.show_cell(int(true), int(read))
 
     def _fill_matrix(self, result: Evaluation) -> None:
         confusion = result.confusion
