@@ -1,8 +1,11 @@
-"""The live path of one pointer move, without Qt: a 280x280 canvas image -> preprocessing ->
+"""The live path of one pointer move, without Qt: the pad's strokes -> the rasteriser ->
 forward with hooks -> probabilities and feature maps on the host.
 
 Prints JSON lines: p50/p99 of the whole path and of the bare batch-1 model forward, measured
-in the same run, on the CPU and (where present) on CUDA.
+in the same run, on the CPU and (where present) on CUDA. ``live_path`` is a digit as it is
+drawn, one call per pointer move; ``long_drawing`` the same with 300 earlier strokes on the
+pad (what they rendered is reused); ``pixel_path`` a 280x280 picture through the pixel
+recipe, as a dropped image or a placed test digit is read.
 
     python benchmarks/live_path.py [--calls 3000] [--arch SimpleCNN]
 """
@@ -20,6 +23,20 @@ from PIL import Image, ImageDraw
 
 from digitpad.classifier import Classifier, cuda_unavailable_reason
 from digitpad.models import create_model
+from digitpad.strokes import PenStroke
+
+EARLIER_STROKES = 300
+
+
+def growing_drawing(points=60, earlier=0):
+    """The pad's strokes after each pointer move while a '3' is drawn, ``earlier`` short
+    strokes already there."""
+    rng = np.random.default_rng(0)
+    before = [PenStroke.of(rng.uniform(60, 220, 2) + rng.normal(0, 6, (8, 2)).cumsum(0), width=18)
+              for _ in range(earlier)]
+    t = np.linspace(0, 1, points)
+    xy = np.stack([140 + 60 * np.sin(2 * np.pi * t), 50 + 180 * t], axis=1)
+    return [before + [PenStroke.of(xy[:i], width=18)] for i in range(6, points + 1)]
 
 
 def growing_stroke(points=60, size=280, width=18):
@@ -70,9 +87,16 @@ def bench_device(arch, device, calls, images):
             torch.cuda.synchronize()
         return out
 
+    def strokes(drawing):
+        return classifier.classify_strokes(drawing, surface=280)
+
     bare_samples = time_calls(bare, x_dev, calls)
-    live_samples = time_calls(classifier.classify, images, calls)
-    return {"bare_forward": percentiles(bare_samples), "live_path": percentiles(live_samples)}
+    live_samples = time_calls(strokes, growing_drawing(), calls)
+    long_samples = time_calls(strokes, growing_drawing(earlier=EARLIER_STROKES), calls)
+    pixel_samples = time_calls(classifier.classify, images, calls)
+    return {"bare_forward": percentiles(bare_samples), "live_path": percentiles(live_samples),
+            "long_drawing": {**percentiles(long_samples), "earlier_strokes": EARLIER_STROKES},
+            "pixel_path": percentiles(pixel_samples)}
 
 
 def main():

@@ -27,6 +27,7 @@ QUICK = [
     ["explain_speed.py", "--threads", "1"],
     ["startup.py"],
     ["train_speed.py", "--quick"],
+    ["drawn_eval.py", "--threads", "2"],
 ]
 LONG = [
     ["train_speed.py"],

@@ -161,7 +161,8 @@ def run_predict(args) -> int:
     import numpy as np
 
     from .classifier import Classifier, _softmax
-    from .preprocess import ImageFileError, load_image, preprocess
+    from .pictures import read_picture
+    from .preprocess import ImageFileError, load_image
 
     loaded = load_weights_or_exit(args.weights)
     device, warning = resolve_device(args.device)
@@ -180,7 +181,7 @@ def run_predict(args) -> int:
         inputs = []
         for path in chunk:
             try:
-                steps = preprocess(load_image(path))
+                steps = read_picture(load_image(path))
             except (ImageFileError, ValueError) as exc:
                 results.append({"file": path, "error": str(exc)})
                 continue
