@@ -81,7 +81,7 @@ def default_database_path() -> Path:
 # ------------------------------------------------------------------ drawings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays inside: compare summary() and the arrays
 class Drawing:
     """One stored drawing. ``strokes`` is None for an imported image."""
 
