@@ -450,8 +450,8 @@ def test_training_on_the_collection_improves_its_held_out_part(tmp_path, mnist_t
     model = load_model(shipped_weights_path()).model
     before = evaluate_drawings(model, held_out).accuracy
     before_seen = evaluate_drawings(model, seen).accuracy
-    replay = Digits(mnist_train.images[:4000], mnist_train.labels[:4000])
-    config = TrainConfig(epochs=2, batch_size=64, lr=2e-3, pen_share=0.25, augmentation=None)
+    replay = Digits(mnist_train.images[:3000], mnist_train.labels[:3000])
+    config = TrainConfig(epochs=1, batch_size=64, lr=2e-3, pen_share=0.3, augmentation=None)
     for event in train(config, replay, model=model, pen_set=training):
         pass
     after = evaluate_drawings(event.model, held_out).accuracy
