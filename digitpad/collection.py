@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import base64
 import csv
-import gzip
 import hashlib
 import json
 import os
 import sqlite3
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -371,7 +370,7 @@ class Collection:
     def close(self) -> None:
         self._connection.close()
 
-    def __enter__(self) -> "Collection":
+    def __enter__(self) -> Collection:
         return self
 
     def __exit__(self, *exc) -> None:

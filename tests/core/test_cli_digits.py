@@ -111,7 +111,7 @@ def test_bad_database_files_get_one_line_and_stay_as_they_were(tmp_path, capsys,
         holder.execute("BEGIN EXCLUSIVE")
     before = path.read_bytes()
     try:
-        code, out, err = run(capsys, "digits", "import", str(tmp_path / "in.json"), "--db", str(path))
+        code, _, err = run(capsys, "digits", "import", str(tmp_path / "in.json"), "--db", str(path))
     finally:
         if holder is not None:
             holder.execute("ROLLBACK")

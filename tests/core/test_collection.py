@@ -11,20 +11,38 @@ import time
 import numpy as np
 import pytest
 import torch
-import torch.nn as nn
 from PIL import Image, ImageDraw
+from torch import nn
 
-from digitpad.collection import (APPLICATION_ID, DEFAULT_COLLECTION, SCHEMA_V1, SCHEMA_VERSION, Collection,
-                                 CollectionError, Drawing, data_folder, default_database_path,
-                                 evaluate_drawings, export_idx, export_json, export_png_folder,
-                                 image_identity, import_drawings, input_pixels, is_held_out,
-                                 mix_pen_sets, pen_digits, render_input, strokes_identity, weights_hash)
-from digitpad.data import IMAGES_MAGIC, LABELS_MAGIC, read_idx
+from digitpad.collection import (
+    APPLICATION_ID,
+    DEFAULT_COLLECTION,
+    SCHEMA_V1,
+    SCHEMA_VERSION,
+    Collection,
+    CollectionError,
+    Drawing,
+    data_folder,
+    default_database_path,
+    evaluate_drawings,
+    export_idx,
+    export_json,
+    export_png_folder,
+    image_identity,
+    import_drawings,
+    input_pixels,
+    is_held_out,
+    mix_pen_sets,
+    pen_digits,
+    render_input,
+    strokes_identity,
+    weights_hash,
+)
+from digitpad.data import IMAGES_MAGIC, LABELS_MAGIC, Digits, read_idx
 from digitpad.pendata import PenDigits
 from digitpad.samples import SAMPLES, varied_strokes
 from digitpad.strokes import PenStroke
 from digitpad.train import TrainConfig, train
-from digitpad.data import Digits
 from digitpad.weights import load_model, shipped_weights_path
 
 
