@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--digit", type=int, default=None, choices=range(10), metavar="N",
                         help="which sample digit --screenshot draws (default 3)")
     parser.add_argument("--weights", metavar="PATH", help="open the app with these weights")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict}")
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict,digits}")
 
     predict = sub.add_parser("predict", help="classify image files")
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG/JPEG files, any size, "
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_train_parser(sub)
     add_eval_parser(sub)
+    add_digits_parser(sub)
     return parser
 
 
@@ -93,6 +94,11 @@ def add_train_parser(sub) -> None:
                        "(default %(default)s: MNIST only)")
     train.add_argument("--pen-data", metavar="DIR", help="folder of the UNIPEN 1a files "
                        "(default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
+    train.add_argument("--digits", metavar="DB", help="mix the training part of this My Digits "
+                       "collection into training (its held-out part is measured after each epoch)")
+    train.add_argument("--digits-weight", type=share, default=0.1, metavar="W",
+                       help="with --digits: share of each batch drawn from the collection "
+                       "(default %(default)s)")
     train.set_defaults(run=run_train)
 
 
@@ -110,6 +116,8 @@ def add_eval_parser(sub) -> None:
                           "through the pad at sizes of 25-90 %% and every brush")
     evaluate.add_argument("--pen-data", metavar="DIR", help="with --drawn: folder of the UNIPEN "
                           "1a files (default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
+    evaluate.add_argument("--digits", metavar="DB", help="instead, read the drawings of this My "
+                          "Digits collection (strokes rendered again by the pad's rasteriser)")
     evaluate.set_defaults(run=run_eval)
 
 
@@ -272,11 +280,17 @@ def run_train(args) -> int:
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
     pens = pen_split_or_exit(args.pen_data) if args.pen_share > 0 else None
+    mine = my_digits_for_training(args.digits) if args.digits else None
+    if mine is not None:
+        pens, share_ = mix_my_digits(pens, mine, args.pen_share, args.digits_weight)
+        config = replace(config, pen_share=share_)
     command = shlex.join(["digitpad", *args.argv])
     progress = ProgressBar(sys.stderr)
     distorted = f"{augmentation} on {config.augment_share:.0%} of the digits" if augmentation else "off"
     mixed = "" if pens is None else (f", {config.pen_share:.0%} of each batch from "
                                      f"{len(pens[0])} pen drawings")
+    if mine is not None:
+        mixed += f" ({args.digits_weight:.0%} from {len(mine[0])} of your drawings)"
     print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
           f"augmentation {distorted}{mixed}", file=sys.stderr)
     pen_kwargs = {} if pens is None else {"pen_set": pens[0], "pen_validation": pens[1],
@@ -290,6 +304,12 @@ def run_train(args) -> int:
             elif isinstance(event, DoneEvent):
                 print(f"wrote {event.path}: test accuracy {100 * event.test_accuracy:.2f} % "
                       f"after {event.seconds:.1f} s of training", flush=True)
+                if mine is not None and len(mine[1]):
+                    from .pendata import PenBank
+                    from .train import pen_bank_accuracy
+
+                    held_out = pen_bank_accuracy(event.model, PenBank(mine[1]))
+                    print(f"your held-out drawings: {100 * held_out:.1f} % of {len(mine[1])}", flush=True)
     except KeyboardInterrupt:
         progress.clear()
         print("digitpad: training cancelled; nothing written", file=sys.stderr)
@@ -339,6 +359,8 @@ def run_eval(args) -> int:
     device, warning = resolve_device(args.device)
     if warning:
         print(warning, file=sys.stderr)
+    if args.digits:
+        return run_eval_digits(args, loaded, device)
     test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
     if args.drawn:
         return run_eval_drawn(args, loaded, test_set, device)
@@ -378,6 +400,174 @@ def run_eval_drawn(args, loaded, test_set, device) -> int:
     print("most common confusions: " + ", ".join(
         f"{t} read as {r} ({n})" for t, r, n in result.top_confusions()))
     return 0
+
+
+def run_eval_digits(args, loaded, device) -> int:
+    from .collection import evaluate_drawings
+
+    with open_collection_or_exit(args.digits, readonly=True) as collection:
+        drawings = collection.drawings()
+    if not drawings:
+        raise SystemExit(f"digitpad: {args.digits}: no drawings to evaluate on")
+    result = evaluate_drawings(loaded.model, drawings, device)
+    if args.json:
+        print(json.dumps({"weights": str(loaded.file.path), "arch": loaded.arch, "database": args.digits,
+                          **result.as_dict()}))
+        return 0
+    held_out = ("none held out yet" if result.held_out_accuracy is None else
+                f"{100 * result.held_out_accuracy:.2f} % of {result.held_out_count}")
+    print(f"{loaded.file.path} ({loaded.arch}) on {result.count} of your drawings ({args.digits})")
+    print(f"accuracy:  {100 * result.accuracy:.2f} %")
+    print(f"held out:  {held_out}")
+    print("per digit: " + "  ".join(f"{d}: " + ("-" if a is None else f"{100 * a:.1f}")
+                                    for d, a in enumerate(result.per_class)))
+    print("confusion (rows: true digit, columns: read as):")
+    print("     " + "".join(f"{d:>5}" for d in range(10)))
+    for digit, row in enumerate(result.confusion):
+        print(f"{digit:>5}" + "".join(f"{n:>5}" for n in row))
+    return 0
+
+
+# ------------------------------------------------------------------ digitpad digits
+
+
+def add_digits_parser(sub) -> None:
+    from .collection import FORMATS, PARTS
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help="the collection file (default: my-digits.sqlite "
+                        "in the user's data folder, the app's own)")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    chosen = argparse.ArgumentParser(add_help=False)
+    chosen.add_argument("--label", type=int, choices=range(10), metavar="N", help="only drawings of N")
+    chosen.add_argument("--collection", metavar="NAME", help="only this collection")
+    chosen.add_argument("--part", choices=PARTS, help="only the training or the held-out part")
+    digits = sub.add_parser("digits", help="your own drawings: list, count, export, import",
+                            description="My Digits: the drawings you labelled in the app, kept "
+                            "in an SQLite file.")
+    actions = digits.add_subparsers(dest="action", metavar="{list,stats,export,import}", required=True)
+    listing = actions.add_parser("list", parents=[common, chosen], help="one line per drawing")
+    listing.add_argument("--misread", action="store_true", help="only drawings the network "
+                         "(--weights) misreads")
+    listing.add_argument("--weights", metavar="W", help="with --misread: weights file (default: "
+                         "the shipped SimpleCNN)")
+    listing.set_defaults(run=run_digits_list)
+    stats = actions.add_parser("stats", parents=[common], help="counts per digit and collection")
+    stats.set_defaults(run=run_digits_stats)
+    export = actions.add_parser("export", parents=[common, chosen], help="write the drawings as "
+                                "PNG files with labels.csv, MNIST IDX files or JSON")
+    export.add_argument("path", metavar="PATH", help="a folder (PNG, IDX) or a .json file")
+    export.add_argument("--format", choices=FORMATS, help="default: json for a .json path, else png")
+    export.set_defaults(run=run_digits_export)
+    importing = actions.add_parser("import", parents=[common], help="add drawings from an export, "
+                                   "a folder of digit images with labels.csv or MNIST IDX files")
+    importing.add_argument("path", metavar="PATH", help="a folder, an IDX images file or a .json file")
+    importing.add_argument("--format", choices=FORMATS, help="default: from the path")
+    importing.add_argument("--collection", metavar="NAME", help="put the drawings in this collection "
+                           "(default: JSON keeps its own; otherwise the folder's or file's name)")
+    importing.set_defaults(run=run_digits_import)
+
+
+def open_collection_or_exit(path: str | None, readonly: bool = False):
+    from .collection import Collection, CollectionError, default_database_path
+
+    try:
+        return Collection(Path(path) if path else default_database_path(), readonly=readonly)
+    except CollectionError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+
+
+def run_digits_list(args) -> int:
+    from .collection import CollectionError
+
+    model = load_weights_or_exit(args.weights).model if args.misread else None
+    with open_collection_or_exit(args.db, readonly=True) as collection:
+        try:
+            drawings = collection.drawings(label=args.label, collection=args.collection,
+                                           part=args.part, misread_by=model)
+        except CollectionError as exc:
+            raise SystemExit(f"digitpad: {exc}")
+    for drawing in drawings:
+        if args.json:
+            print(json.dumps(drawing.summary()))
+            continue
+        read = "" if drawing.reading is None else f"  read as {drawing.reading}"
+        print(f"{drawing.identity[:12]}  {drawing.label}  {drawing.collection}  {drawing.created[:19]}  "
+              f"{drawing.kind}  {drawing.part}{read}")
+    return 0
+
+
+def run_digits_stats(args) -> int:
+    with open_collection_or_exit(args.db, readonly=True) as collection:
+        stats = collection.stats()
+    if args.json:
+        print(json.dumps(stats))
+        return 0
+    print(f"{stats['database']}: {stats['count']} drawings, {stats['held_out']} of them held out")
+    print("per digit:   " + "  ".join(f"{d}: {n}" for d, n in stats["per_label"].items()))
+    if stats["collections"]:
+        print("collections: " + ", ".join(f"{name} ({n})" for name, n in stats["collections"].items()))
+    return 0
+
+
+def run_digits_export(args) -> int:
+    from .collection import CollectionError, export_drawings
+
+    with open_collection_or_exit(args.db, readonly=True) as collection:
+        try:
+            drawings = collection.drawings(label=args.label, collection=args.collection, part=args.part)
+            export_drawings(drawings, args.path, args.format)
+        except CollectionError as exc:
+            raise SystemExit(f"digitpad: {exc}")
+    if args.json:
+        print(json.dumps({"path": args.path, "exported": len(drawings)}))
+    else:
+        print(f"wrote {len(drawings)} drawings to {args.path}")
+    return 0
+
+
+def run_digits_import(args) -> int:
+    from .collection import CollectionError, import_drawings
+
+    with open_collection_or_exit(args.db) as collection:
+        try:
+            result = import_drawings(collection, args.path, args.format, args.collection)
+        except CollectionError as exc:
+            raise SystemExit(f"digitpad: {exc}; nothing was imported")
+    if args.json:
+        print(json.dumps({"path": args.path, "added": result.added, "already_there": result.already_there}))
+    else:
+        print(result)
+    return 0
+
+
+def my_digits_for_training(path: str):
+    """(training part, held-out part) of a collection as pen data."""
+    from .collection import pen_digits
+
+    with open_collection_or_exit(path, readonly=True) as collection:
+        train_part, left_out = pen_digits(collection.drawings(part="train"))
+        held_out, _ = pen_digits(collection.drawings(part="held-out"))
+    if len(train_part) == 0:
+        raise SystemExit(f"digitpad: {path}: no drawings with strokes in its training part")
+    if left_out:
+        print(f"digitpad: {left_out} of your drawings left out (images, or drawn with the eraser)",
+              file=sys.stderr)
+    return train_part, held_out
+
+
+def mix_my_digits(pens, mine, pen_share: float, weight: float):
+    """((pen set, validation, record), pen share) with the collection's training part in
+    the pen set; without UNIPEN its held-out part is the pen validation."""
+    from .collection import mix_pen_sets
+
+    train_part, held_out = mine
+    pen_set, validation, record = pens if pens is not None else (None, held_out, {})
+    if pen_share + weight > 1:
+        raise SystemExit(f"digitpad: --pen-share {pen_share} and --digits-weight {weight} add up to over 1")
+    mixed, share_ = mix_pen_sets(pen_set, pen_share, train_part, weight)
+    record = {**record, "my_digits": {"drawings": len(train_part), "weight": weight}}
+    return (mixed, validation if len(validation) else None, record), share_
 
 
 def run_app(args) -> int:

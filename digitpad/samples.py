@@ -237,3 +237,26 @@ def samples_of(digit: int) -> list[Sample]:
 
 def sample(digit: int, style: int = 0) -> Sample:
     return samples_of(digit)[style]
+
+
+def varied_strokes(sample: Sample, rng: np.random.Generator, size: float = 280.0,
+                   pressure: bool = False) -> list[np.ndarray]:
+    """The sample's strokes as a different hand might draw them on a ``size``-px pad:
+    turned, slanted, stretched, shifted and a little shaky, all at random from ``rng``.
+    With ``pressure``, (points, factors) pairs: a width factor per point, as a tablet gives."""
+    angle = np.radians(rng.uniform(-12, 12))
+    slant, aspect, scale = rng.uniform(-0.2, 0.2), rng.uniform(0.85, 1.15), rng.uniform(0.7, 1.1)
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    shape = turn @ np.array([[aspect, slant], [0.0, 1.0]]) * scale
+    shift = rng.uniform(-0.08, 0.08, 2)
+    drawn = []
+    for stroke in sample.strokes:
+        points = (stroke - 0.5) @ shape.T + 0.5 + shift + rng.normal(0, 0.002, stroke.shape)
+        points = (points * size).astype(np.float32)
+        if pressure:
+            factors = np.clip(1 + 0.3 * np.sin(np.linspace(0, np.pi * rng.uniform(1, 3), len(points))),
+                              0.3, 2).astype(np.float32)
+            drawn.append((points, factors))
+        else:
+            drawn.append(points)
+    return drawn
