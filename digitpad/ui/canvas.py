@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (QCoreApplication, QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -40,6 +41,7 @@ BRUSH_STEP = 2
 PRESSURE_FLOOR, PRESSURE_GAIN = 0.3, 0.9
 MIN_POINT_DISTANCE = 0.5  # logical pixels; closer pointer positions add nothing
 PAD_MARGIN = 14  # widget pixels around the pad
+FRAME_MS = 16  # at most one reading per frame of a 60 Hz screen
 
 BACKGROUND = QColor("#e9ecf1")
 PAPER = QColor("#ffffff")
@@ -229,6 +231,11 @@ class DrawingCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 200)
         self.setCursor(Qt.CursorShape.CrossCursor)
+        # Every pointer position reaches the pad: X11 and others otherwise merge the motion
+        # events that queue up while a reading runs, and a fast stroke loses its shape. (Set
+        # on the running application: its constructor resets these.)
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_CompressHighFrequencyEvents, False)
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_CompressTabletEvents, False)
 
         self.strokes: list[Stroke | PlacedImage] = []
         self.undo_stack = QUndoStack(self)
@@ -246,10 +253,13 @@ class DrawingCanvas(QWidget):
         self._overlay: QImage | None = None  # a picture between the pad and the ink
         self._overlay_pixels: np.ndarray | None = None  # what it was made from
 
+        # Readings follow the drawing at most once a frame, after the pointer events that
+        # queued up are painted: a slow reading never holds back the ink.
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
-        self._emit_timer.setInterval(0)
+        self._emit_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._emit_timer.timeout.connect(self._emit_image)
+        self._last_emit = QElapsedTimer()
 
     # ------------------------------------------------------------------ properties
 
@@ -350,6 +360,8 @@ class DrawingCanvas(QWidget):
     def begin_stroke(self, point: QPointF, erase: bool = False, pressure: float | None = None):
         """Put the pen down at ``point`` (widget pixels)."""
         self._finish_stroke()
+        if self.is_empty():  # the invitation goes at once, not piece by piece under the ink
+            self.update(self.pad_rect().toAlignedRect())
         self._active = Stroke(width=float(self._brush_size), erase=erase or self._eraser)
         self._active.points.append(self.to_logical(point))
         self._active.factors.append(_pressure_factor(pressure))
@@ -408,9 +420,11 @@ class DrawingCanvas(QWidget):
 
     def _changed(self) -> None:
         if not self._emit_timer.isActive():
-            self._emit_timer.start()
+            since = self._last_emit.elapsed() if self._last_emit.isValid() else FRAME_MS
+            self._emit_timer.start(max(0, FRAME_MS - since))
 
     def _emit_image(self) -> None:
+        self._last_emit.start()
         self.image_changed.emit(self.image())
 
     def flush(self) -> None:
