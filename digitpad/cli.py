@@ -229,7 +229,7 @@ def load_split_or_exit(folder: Path, split: str):
 
 def run_train(args) -> int:
     from .augment import Augmentation
-    from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
+    from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, TrainingError, train
     from .weights import WeightsError
 
     device, warning = resolve_device(args.device)
@@ -265,7 +265,8 @@ def run_train(args) -> int:
         progress.clear()
         print("digitpad: training cancelled; nothing written", file=sys.stderr)
         return 130
-    except WeightsError as exc:
+    except (WeightsError, TrainingError) as exc:
+        progress.clear()
         raise SystemExit(f"digitpad: {exc}")
     return 0
 

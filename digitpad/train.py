@@ -18,6 +18,7 @@ their provenance.
 from __future__ import annotations
 
 import copy
+import math
 import platform
 import time
 from dataclasses import asdict, dataclass, field
@@ -169,6 +170,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
                 return
             if step % config.report_every == 0 or step == steps:
                 seen = step * batch_size
+                _check_finite(loss_sum.item(), epoch, step)  # synced here anyway, not every step
                 event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
                                   correct.item() / seen, seen / _seconds_since(start, device), student)
                 paused = time.perf_counter()
@@ -183,11 +185,25 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
                          test_accuracy, seconds, seen / seconds)
 
     trained = trained.to("cpu", memory_format=torch.contiguous_format).eval()
+    if not all(torch.isfinite(t).all() for t in trained.state_dict().values() if t.is_floating_point()):
+        raise TrainingError("training diverged: the weights are not finite; nothing was written "
+                            "(try a smaller learning rate)")
     metadata = provenance(config, arch_name(trained), device, command=command, teacher=teacher_file,
                           train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
     if out is not None:
         save_weights(out, trained, metadata=metadata)
     yield DoneEvent(trained, test_accuracy, metadata, out, total_seconds)
+
+
+class TrainingError(ValueError):
+    """Training that cannot go on (it diverged); nothing was written."""
+
+
+def _check_finite(loss_sum: float, epoch: int, step: int) -> None:
+    # A NaN or infinite loss never recovers: stop before such weights reach a file.
+    if not math.isfinite(loss_sum):
+        raise TrainingError(f"training diverged: the loss is not finite at epoch {epoch}, step "
+                            f"{step}; nothing was written (try a smaller learning rate)")
 
 
 def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:
