@@ -36,6 +36,7 @@ from . import __version__
 from .augment import Augmentation, model_inputs
 from .data import Digits
 from .evaluate import accuracy
+from .fileio import check_writable
 from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, arch_name, create_model
 from .weights import WeightsError, load_model, save_weights
@@ -116,8 +117,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     the end, with ``command`` (the command line, if any) among its metadata.
     """
     out = None if out is None else Path(out)
-    if out is not None and not out.parent.resolve().is_dir():
-        raise WeightsError(f"cannot save {out}: no such folder {out.parent}")
+    if out is not None:
+        check_writable(out, error=WeightsError)  # now, not after the training
     device = torch.device(config.device)
     if device.type == "cpu":
         reuse_freed_memory()  # every batch's activations in pages already touched

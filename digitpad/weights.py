@@ -9,6 +9,7 @@ in the lesson, loads too, and so does ``.safetensors``.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import pickle
@@ -87,7 +88,11 @@ def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=No
             "metadata": metadata,
             "state_dict": state_dict,
         }
-        atomic_write(path, lambda handle: torch.save(payload, handle))
+        # Into memory first: torch.save writing to a file turns a full disk into an
+        # opaque RuntimeError, where a plain write keeps the OSError and its errno.
+        buffer = io.BytesIO()
+        torch.save(payload, buffer)
+        atomic_write(path, lambda handle: handle.write(buffer.getbuffer()))
     return path
 
 

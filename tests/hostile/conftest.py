@@ -1,6 +1,12 @@
 """Shared makings of the hostile-inputs suite: every file it feeds digitpad is made here,
 at test time, in a temporary folder; nothing hostile is committed."""
 
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -41,3 +47,41 @@ def reader(shipped_model):
         return prediction.probabilities
 
     return probabilities
+
+
+@pytest.fixture
+def public_tmp():
+    """A temporary folder that user ``nobody`` can reach (pytest's own are root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="digitpad-hostile-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in folder.rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+def as_ordinary_user(function):
+    """``function()``'s result (or its exception, as text) computed by a forked copy of this
+    process that runs as user ``nobody`` when the tests run as root: root may read and write
+    anywhere, so permission checks can only be seen without it."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report, leave without running any cleanup
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            try:
+                result = function()
+            except Exception as exc:
+                result = f"{type(exc).__name__}: {exc}"
+            os.write(write_end, pickle.dumps(result))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data)
