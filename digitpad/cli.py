@@ -9,7 +9,9 @@ import math
 import os
 import re
 import shlex
+import signal
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -380,6 +382,7 @@ def run_eval(args) -> int:
 
 
 def run_app(args) -> int:
+    previous = _end_at_once_on_ctrl_c()  # the app restores Python's handler once its window is up
     try:
         from .ui.app import main as app_main
     except ImportError as exc:
@@ -387,13 +390,34 @@ def run_app(args) -> int:
               "Install them with `pip install digitpad`, or use the train/eval/predict "
               "subcommands.", file=sys.stderr)
         return 2
-    return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights)
+    try:
+        return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights)
+    finally:
+        _restore_ctrl_c(previous)
+
+
+def _end_at_once_on_ctrl_c():
+    """Ctrl+C while importing ends the program at once and quietly: a KeyboardInterrupt
+    inside an import can leave a library half made (numpy without numpy.matrix), which
+    then fails far away. Returns the handler to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _restore_ctrl_c(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        args = build_parser().parse_args(argv)  # the parser imports torch: Ctrl+C lands here
+        previous = _end_at_once_on_ctrl_c()
+        try:
+            args = build_parser().parse_args(argv)  # the parser imports torch
+        finally:
+            _restore_ctrl_c(previous)
         args.argv = argv  # recorded in the weights that `train` writes
         if args.command is None:
             return run_app(args)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -138,6 +140,8 @@ def main(screenshot=None, digit=None, weights=None) -> int:
     window = MainWindow(settings=settings, weights=weights)
     window.show()
     report_unexpected_error.starting = False
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C quits (see excepthook)
     if window.startup_error:
         QTimer.singleShot(0, lambda: QMessageBox.warning(
             window, QCoreApplication.translate("app", "Cannot open weights"),
