@@ -1,7 +1,9 @@
 """Shared makings of the hostile-inputs suite: every file it feeds digitpad is made here,
 at test time, in a temporary folder; nothing hostile is committed."""
 
+import contextlib
 import os
+import subprocess
 import pickle
 import shutil
 import tempfile
@@ -85,3 +87,23 @@ def as_ordinary_user(function):
         data = pipe.read()
     os.waitpid(pid, 0)
     return pickle.loads(data)
+
+
+@contextlib.contextmanager
+def tiny_disk(folder, size_kb=256):
+    """A real, nearly full file system: a tmpfs mounted at ``folder`` (root only)."""
+    folder.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
+                            capture_output=True)
+    if result.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder, leave_bytes):
+    stats = os.statvfs(folder)
+    free = stats.f_bavail * stats.f_frsize
+    (folder / "filler").write_bytes(bytes(max(0, free - leave_bytes)))

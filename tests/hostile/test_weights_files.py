@@ -1,10 +1,8 @@
 """Hostile weights files and unlucky saves (issue 17, cases 3, 5, 7, 8, 17, and the FIFO,
 /dev/zero and format_version=True items)."""
 
-import contextlib
 import io
 import os
-import subprocess
 import zipfile
 
 import pytest
@@ -15,7 +13,7 @@ from digitpad.models import SimpleCNN
 from digitpad.weights import (WeightsError, load_model, max_weights_bytes, read_weights,
                               save_weights)
 
-from .conftest import as_ordinary_user
+from .conftest import as_ordinary_user, fill, tiny_disk
 
 
 @pytest.fixture
@@ -107,26 +105,6 @@ def test_a_format_version_that_is_not_a_version_number_is_refused(tmp_path, mode
 
 
 # ---------------------------------------------------------------- a full disk (case 3)
-
-
-@contextlib.contextmanager
-def tiny_disk(folder, size_kb=256):
-    """A real, nearly full file system: a tmpfs mounted at ``folder`` (root only)."""
-    folder.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)],
-                            capture_output=True)
-    if result.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def fill(folder, leave_bytes):
-    stats = os.statvfs(folder)
-    free = stats.f_bavail * stats.f_frsize
-    (folder / "filler").write_bytes(bytes(max(0, free - leave_bytes)))
 
 
 @pytest.mark.parametrize("suffix", [".pt", ".safetensors"])
