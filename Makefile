@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TRANSLATIONS := $(wildcard resources/digitpad_*.ts)
 UI_SOURCES := $(shell find digitpad/ui -name '*.py' | sort)
 
-.PHONY: run test bench translations clean
+.PHONY: run test fuzz bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The hostile-input property tests with a long budget (thousands of examples each):
+# run before closing work on a parser of outside data.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/hostile -m fuzz -q --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

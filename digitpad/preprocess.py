@@ -67,9 +67,11 @@ def as_ink(image) -> np.ndarray:
         raise ValueError(f"expected an image of numbers, got {array.dtype}")
     if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
         channels = array.shape[2]
+        if array.size == 0:
+            raise ValueError(f"expected a 2-D image, got shape {array.shape}")
         scaled = _unit_range(array[..., :3] if channels >= 3 else array[..., :1])
         return _luma(scaled) if channels >= 3 else scaled[..., 0]
-    if array.ndim != 2:
+    if array.ndim != 2 or array.size == 0:
         raise ValueError(f"expected a 2-D image, got shape {array.shape}")
     return _unit_range(array)
 
@@ -226,11 +228,12 @@ def load_image(path) -> np.ndarray:
         if not stat.S_ISREG(path.stat().st_mode):
             kind = "a folder" if path.is_dir() else "not a regular file"
             raise ImageFileError(f"{path}: {kind}, not an image")
+        # Pillow warns of its bomb limit (ours is lower) and of damaged tags it skips: the
+        # reading, or one clear error, is all a damaged file gets.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our cap is lower
-            img = Image.open(path, formats=IMAGE_FORMATS)
-        with img:
-            pixels = _decoded_pixels(path, img)
+            warnings.simplefilter("ignore")
+            with Image.open(path, formats=IMAGE_FORMATS) as img:
+                pixels = _decoded_pixels(path, img)
     except FileNotFoundError:
         raise ImageFileError(f"{path}: no such file") from None
     except PermissionError:

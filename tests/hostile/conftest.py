@@ -107,3 +107,14 @@ def fill(folder, leave_bytes):
     stats = os.statvfs(folder)
     free = stats.f_bavail * stats.f_frsize
     (folder / "filler").write_bytes(bytes(max(0, free - leave_bytes)))
+
+
+# Property-based tests: a short budget in every run, a long one with `make fuzz`.
+try:
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("hostile", max_examples=40, deadline=None)
+    hypothesis_settings.register_profile("fuzz", max_examples=3000, deadline=None)
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hostile"))
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
