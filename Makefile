@@ -16,7 +16,7 @@ X11_PACKAGES := xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb
 	libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
-.PHONY: run test bench translations clean x11-deps
+.PHONY: run test fuzz bench translations clean x11-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ x11-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(X11_PACKAGES) >/dev/null; \
 		else echo "to run the X11 tests: sudo apt-get install $(X11_PACKAGES)"; fi; \
 	fi
+
+# The hostile-input property tests with a long budget (thousands of examples each):
+# run before closing work on a parser of outside data.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/hostile -m fuzz -q --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import math
 import os
+import re
 import shlex
+import signal
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG/JPEG files, any size, "
                          "dark-on-light or light-on-dark")
     predict.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
-    predict.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    predict.add_argument("--device", type=device_name, default="auto",
+                         help=f"{DEVICES} (default auto)")
     predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.set_defaults(run=run_predict)
 
@@ -53,30 +59,32 @@ def add_train_parser(sub) -> None:
                        help="network to train (default %(default)s)")
     train.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
                        "default: a local copy, else downloaded into the user cache")
-    train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
+    train.add_argument("--epochs", type=in_range(int, 1, 1000), default=defaults.epochs,
                        help="passes over the training set (default %(default)s)")
-    train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
+    train.add_argument("--batch-size", type=in_range(int, 1, 60000), default=defaults.batch_size,
                        help="images per step (default %(default)s)")
-    train.add_argument("--lr", type=positive_float, default=defaults.lr,
+    train.add_argument("--lr", type=in_range(float, 0, 10, above=True), default=defaults.lr,
                        help="peak learning rate of the one-cycle schedule (default %(default)s)")
-    train.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
+    train.add_argument("--weight-decay", type=in_range(float, 0, 1), default=defaults.weight_decay,
                        help="AdamW weight decay (default %(default)s)")
-    train.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing,
+    train.add_argument("--label-smoothing", type=in_range(float, 0, 1),
+                       default=defaults.label_smoothing,
                        help="cross-entropy label smoothing (default %(default)s)")
-    train.add_argument("--seed", type=int, default=defaults.seed,
+    train.add_argument("--seed", type=in_range(int, 0, 2**63 - 1), default=defaults.seed,
                        help="seeds weights, batches and augmentation (default %(default)s)")
-    train.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto: "
-                       "CUDA when present)")
+    train.add_argument("--device", type=device_name, default="auto",
+                       help=f"{DEVICES} (default auto: CUDA when present)")
     train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
                        "ARCH.pt, lower case, in this folder)")
     train.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    train.add_argument("--augment-strength", type=positive_float, default=1.0, metavar="S",
+    train.add_argument("--augment-strength", type=in_range(float, 0, 10, above=True), default=1.0,
+                       metavar="S",
                        help=f"scale every augmentation range ({Augmentation()}) by S "
                        "(default %(default)s)")
     train.add_argument("--augment-share", type=share, default=defaults.augment_share, metavar="P",
                        help="share of the digits distorted, 0-1; the others are used as they "
                        "are (default %(default)s)")
-    train.add_argument("--elastic", type=float, default=0.0, metavar="PX",
+    train.add_argument("--elastic", type=in_range(float, 0, 10), default=0.0, metavar="PX",
                        help="add a smooth elastic warp of up to PX pixels (default 0: off)")
     train.add_argument("--bf16", action="store_true", help="forward passes in bfloat16: about "
                        "twice as fast on CPUs with native bfloat16 (AVX512-BF16, AMX), slower "
@@ -84,9 +92,10 @@ def add_train_parser(sub) -> None:
     train.add_argument("--no-average", action="store_true", help="save the last weights, not "
                        "their moving average over the end of the run")
     train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
-    train.add_argument("--temperature", type=positive_float, default=defaults.temperature,
+    train.add_argument("--temperature", type=in_range(float, 0, 100, above=True),
+                       default=defaults.temperature,
                        help="distillation temperature (default %(default)s)")
-    train.add_argument("--distill-weight", type=float, default=defaults.distill_weight,
+    train.add_argument("--distill-weight", type=in_range(float, 0, 1), default=defaults.distill_weight,
                        help="share of the distillation term in the loss, 0-1 (default %(default)s)")
     train.add_argument("--pen-share", type=share, default=defaults.pen_share, metavar="P",
                        help="share of each batch drawn from pen data (UNIPEN's training writers), "
@@ -109,7 +118,8 @@ def add_eval_parser(sub) -> None:
     evaluate.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
     evaluate.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
                           "default: a local copy, else downloaded into the user cache")
-    evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    evaluate.add_argument("--device", type=device_name, default="auto",
+                          help=f"{DEVICES} (default auto)")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
                           "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
@@ -137,9 +147,39 @@ def share(text: str) -> float:
 
 def positive_float(text: str) -> float:
     value = float(text)
-    if not value > 0:
+    if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
     return value
+
+
+def in_range(kind: type, low, high, *, above: bool = False):
+    """An argparse type: a ``kind`` (int or float) from ``low`` (excluded if ``above``) to
+    ``high``; the message of a bad value names the range. NaN and infinities are refused."""
+    def parse(text: str):
+        allowed = (f"above {low} and at most {high}" if above else f"from {low} to {high}")
+        try:
+            value = kind(text)
+        except ValueError:
+            noun = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"must be {noun} {allowed}, not {text!r}") from None
+        if not ((low < value if above else low <= value) and value <= high):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+DEVICES = "auto, cpu, cuda or cuda:N"
+
+
+def device_name(text: str) -> str:
+    """``--device`` of every command: one of DEVICES, else argparse says which are allowed.
+    An unusable CUDA still falls back to the CPU (``resolve_device``)."""
+    value = text.strip().lower()
+    if value in ("auto", "cpu", "cuda") or re.fullmatch(r"cuda:\d{1,3}", value):
+        return value
+    raise argparse.ArgumentTypeError(f"unsupported device {text!r}: use {DEVICES}")
 
 
 def resolve_device(requested: str) -> tuple[str, str]:
@@ -151,6 +191,13 @@ def resolve_device(requested: str) -> tuple[str, str]:
         return ("cuda" if reason is None else "cpu"), ""
     if requested.startswith("cuda") and reason is not None:
         return "cpu", f"digitpad: CUDA not used: {reason}; running on the CPU"
+    if requested.startswith("cuda:"):
+        import torch
+
+        count = torch.cuda.device_count()
+        if int(requested.split(":")[1]) >= count:
+            return "cpu", (f"digitpad: CUDA not used: there is no {requested} ({count} CUDA "
+                           f"device{'s' if count != 1 else ''}); running on the CPU")
     return requested, ""
 
 
@@ -202,9 +249,13 @@ def run_predict(args) -> int:
         logits = classifier.logits_batch(np.stack(inputs)) if inputs else None
         for result in results:
             if "_index" in result:
-                probs = _softmax(logits[result.pop("_index")])
-                result.update(digit=int(probs.argmax()), confidence=float(probs.max()),
-                              probabilities=[round(float(p), 6) for p in probs])
+                row = logits[result.pop("_index")]
+                if np.isfinite(row).all():
+                    probs = _softmax(row)
+                    result.update(digit=int(probs.argmax()), confidence=float(probs.max()),
+                                  probabilities=[round(float(p), 6) for p in probs])
+                else:  # weights that overflow: no reading to give, and no NaN in the JSON
+                    result["error"] = f"{result['file']}: the network's output is not finite"
             failures += "error" in result
             _print_result(result, args.json)
     return 1 if failures else 0
@@ -212,7 +263,7 @@ def run_predict(args) -> int:
 
 def _print_result(result: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result), flush=True)  # errors too: one line per file
+        print(json.dumps(result, allow_nan=False), flush=True)  # errors too: one line per file
     elif "error" in result:
         print(f"error: {result['error']}", file=sys.stderr, flush=True)
     elif result["digit"] is None:
@@ -261,7 +312,8 @@ def pen_split_or_exit(folder: str | None):
 
 def run_train(args) -> int:
     from .augment import Augmentation
-    from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
+    from .fileio import check_writable
+    from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, TrainingError, train
     from .weights import WeightsError
 
     device, warning = resolve_device(args.device)
@@ -277,6 +329,10 @@ def run_train(args) -> int:
                          distill_weight=args.distill_weight, average=not args.no_average,
                          bfloat16=args.bf16, pen_share=args.pen_share)
     out = Path(args.out or f"{args.arch.lower()}.pt")
+    try:
+        check_writable(out, error=WeightsError)  # before the training, not after it
+    except WeightsError as exc:
+        raise SystemExit(f"digitpad: {exc}")
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
     pens = pen_split_or_exit(args.pen_data) if args.pen_share > 0 else None
@@ -314,7 +370,8 @@ def run_train(args) -> int:
         progress.clear()
         print("digitpad: training cancelled; nothing written", file=sys.stderr)
         return 130
-    except WeightsError as exc:
+    except (WeightsError, TrainingError) as exc:
+        progress.clear()
         raise SystemExit(f"digitpad: {exc}")
     return 0
 
@@ -571,6 +628,7 @@ def mix_my_digits(pens, mine, pen_share: float, weight: float):
 
 
 def run_app(args) -> int:
+    previous = _end_at_once_on_ctrl_c()  # the app restores Python's handler once its window is up
     try:
         from .ui.app import main as app_main
     except ImportError as exc:
@@ -578,24 +636,62 @@ def run_app(args) -> int:
               "Install them with `pip install digitpad`, or use the train/eval/predict "
               "subcommands.", file=sys.stderr)
         return 2
-    return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights)
+    try:
+        return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights)
+    finally:
+        _restore_ctrl_c(previous)
+
+
+def _end_at_once_on_ctrl_c():
+    """Ctrl+C while importing ends the program at once and quietly: a KeyboardInterrupt
+    inside an import can leave a library half made (numpy without numpy.matrix), which
+    then fails far away. Returns the handler to restore."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _restore_ctrl_c(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parser.parse_args(argv)
-    args.argv = argv  # recorded in the weights that `train` writes
-    if args.command is None:
-        return run_app(args)
     try:
+        previous = _end_at_once_on_ctrl_c()
+        try:
+            args = build_parser().parse_args(argv)  # the parser imports torch
+        finally:
+            _restore_ctrl_c(previous)
+        args.argv = argv  # recorded in the weights that `train` writes
+        if args.command is None:
+            return run_app(args)
         status = args.run(args)
         sys.stdout.flush()  # here, where a closed pipe can be caught, not at exit
         return status
     except BrokenPipeError:  # the reader stopped early (`digitpad eval --json | head`)
-        # Python flushes stdout again at exit; point it at nothing so that is quiet too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 1
+    except KeyboardInterrupt:  # Ctrl+C while starting up or reading: no traceback
+        print("digitpad: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRNOS:
+            raise
+        print(f"digitpad: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        _silence_stdout()
+        return 1
+
+
+# What writing to stdout raises when it leads to a full disk (> /dev/full), a quota or a
+# vanished terminal.
+OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout again at exit; point it at nothing so that is quiet too.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import gzip
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -19,6 +20,14 @@ SPLITS = {
 
 class DataError(ValueError):
     """A data folder or file that is missing or not MNIST; the message names the file."""
+
+
+class LoadCancelled(Exception):
+    """Reading stopped because its ``cancel()`` said so."""
+
+
+# Reads go in pieces this large, so a cancel is seen within a few milliseconds.
+READ_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -38,20 +47,26 @@ def _find(folder: Path, stem: str) -> Path:
     raise DataError(f"{folder}: missing {stem} (or {stem}.gz)")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, cancel: Callable[[], bool] | None = None) -> bytes:
+    opener = gzip.open if path.suffix == ".gz" else open
+    chunks = []
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as handle:
-                return handle.read()
-        return path.read_bytes()
+        with opener(path, "rb") as handle:
+            while chunk := handle.read(READ_CHUNK):
+                chunks.append(chunk)
+                if cancel is not None and cancel():
+                    raise LoadCancelled(str(path))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataError(f"{path}: cannot be read ({exc})") from None
+    return b"".join(chunks)
 
 
-def read_idx(path, magic: int, expected_count: int | None = None) -> np.ndarray:
-    """One IDX file as a uint8 array, its header (magic number, sizes) checked."""
+def read_idx(path, magic: int, expected_count: int | None = None, *,
+             cancel: Callable[[], bool] | None = None) -> np.ndarray:
+    """One IDX file as a uint8 array, its header (magic number, sizes) checked. Raises
+    LoadCancelled soon after ``cancel()`` turns True."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = _read_bytes(path, cancel)
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(data) < header:
@@ -70,14 +85,15 @@ def read_idx(path, magic: int, expected_count: int | None = None) -> np.ndarray:
     return np.frombuffer(data, np.uint8, offset=header).reshape(dims)
 
 
-def load_mnist(folder, split: str = "train") -> Digits:
-    """The ``train`` or ``test`` split from a folder of MNIST IDX files."""
+def load_mnist(folder, split: str = "train", *, cancel: Callable[[], bool] | None = None) -> Digits:
+    """The ``train`` or ``test`` split from a folder of MNIST IDX files; ``cancel`` as in
+    ``read_idx``."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such data folder")
     images_stem, labels_stem, count = SPLITS[split]
-    images = read_idx(_find(folder, images_stem), IMAGES_MAGIC, count)
-    labels = read_idx(_find(folder, labels_stem), LABELS_MAGIC, count)
+    images = read_idx(_find(folder, images_stem), IMAGES_MAGIC, count, cancel=cancel)
+    labels = read_idx(_find(folder, labels_stem), LABELS_MAGIC, count, cancel=cancel)
     if labels.max() > 9:
         raise DataError(f"{_find(folder, labels_stem)}: labels outside 0-9")
     return Digits(images=images, labels=labels.astype(np.int64))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -100,8 +103,11 @@ def export_reading(folder, prediction: Prediction, *, evidence: Evidence | None 
     - ``probabilities.json``: digit, probabilities, logits, evidence summary, uncertainty,
       the file names and ``info`` (for instance the architecture and weights file)
 
-    Files are written one by one, each atomically; existing files of the same name are
-    replaced. Raises ExportError naming the file that could not be written.
+    All or nothing: every file is first written into a temporary folder inside
+    ``folder`` and only when all are there are they renamed into place (renames within
+    one folder need no disk space), replacing files of the same name. On any failure the
+    temporary folder goes and ``folder`` is as it was. Raises ExportError naming the file
+    that could not be written.
     """
     folder = Path(folder)
     try:
@@ -120,6 +126,26 @@ def export_reading(folder, prediction: Prediction, *, evidence: Evidence | None 
         images["evidence.png"] = evidence_overlay(zoomed, background)
         images["evidence_canvas.png"] = evidence_overlay(evidence.on_source(), 1.0 - steps.image)
 
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".digitpad-export-", dir=folder))
+    except OSError as exc:
+        raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    try:
+        names = _write_all(staging, images, prediction, evidence, uncertainty, info)
+        for name in names:
+            os.replace(staging / name, folder / name)
+    except ExportError as exc:  # named as the file it was to become, not the staging one
+        raise ExportError(str(exc).replace(str(staging), str(folder))) from None
+    except OSError as exc:
+        raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in names]
+
+
+def _write_all(folder: Path, images: dict, prediction, evidence, uncertainty, info) -> list[str]:
+    """Every file of the export into ``folder``; their names, the JSON last."""
+    steps = prediction.steps
     written = []
     for name, image in images.items():
         _save_png(folder / name, image)
@@ -143,4 +169,4 @@ def export_reading(folder, prediction: Prediction, *, evidence: Evidence | None 
     text = json.dumps(_json_ready(record), indent=2) + "\n"
     path = folder / "probabilities.json"
     atomic_write(path, lambda handle: handle.write(text.encode("utf-8")), error=ExportError)
-    return [*written, path]
+    return [p.name for p in (*written, path)]

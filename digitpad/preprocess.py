@@ -7,6 +7,9 @@ step is returned so the app can show what the network really sees.
 
 from __future__ import annotations
 
+import math
+import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,18 +59,39 @@ class Preprocessed:
 
 
 def as_ink(image) -> np.ndarray:
-    """A 2-D float32 array in 0..1, ink high. uint8 maps 255 to 1; floats are clipped."""
+    """A 2-D float32 array in 0..1, ink high. Integers are scaled by their type's range
+    (uint8 255 and uint16 65535 map to 1), floats are clipped; colour is reduced to luma
+    after scaling, so an RGB image reads like its greyscale copy."""
     array = np.asarray(image)
-    if array.ndim == 3 and array.shape[2] in (1, 3, 4):
-        array = array[..., :3].mean(axis=2) if array.shape[2] >= 3 else array[..., 0]
-    if array.ndim != 2:
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"expected an image of numbers, got {array.dtype}")
+    if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
+        channels = array.shape[2]
+        if array.size == 0:
+            raise ValueError(f"expected a 2-D image, got shape {array.shape}")
+        scaled = _unit_range(array[..., :3] if channels >= 3 else array[..., :1])
+        return _luma(scaled) if channels >= 3 else scaled[..., 0]
+    if array.ndim != 2 or array.size == 0:
         raise ValueError(f"expected a 2-D image, got shape {array.shape}")
+    return _unit_range(array)
+
+
+# ITU-R 601-2 luma, the weights Pillow's convert("L") uses.
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return np.clip(rgb @ LUMA, 0.0, 1.0).astype(np.float32, copy=False)
+
+
+def _unit_range(array: np.ndarray) -> np.ndarray:
     if array.dtype == np.uint8:
         return array.astype(np.float32) / 255.0
     if array.dtype == np.uint16:
         return array.astype(np.float32) / 65535.0
-    array = np.nan_to_num(array.astype(np.float32, copy=False), nan=0.0, posinf=1.0, neginf=0.0)
-    return np.clip(array, 0.0, 1.0)
+    if array.dtype.kind == "f":  # clipped before the cast, so huge values do not overflow it
+        array = np.nan_to_num(array, nan=0.0, posinf=1.0, neginf=0.0)
+    return np.clip(array, 0, 1).astype(np.float32)
 
 
 def ink_bbox(ink: np.ndarray, threshold: float = INK_THRESHOLD):
@@ -154,16 +178,17 @@ def denormalise(model_input: np.ndarray) -> np.ndarray:
 def ink_from_pixels(pixels: np.ndarray) -> np.ndarray:
     """Grey or RGB(A) pixels of a photo or scan to ink-high 0..1, whatever the polarity.
 
-    Transparent backgrounds use alpha as ink. Otherwise the border tells the background:
-    a light border means dark ink on light paper, which is inverted. The background level
-    is then subtracted so paper grey or JPEG noise does not count as ink.
+    Transparent backgrounds use alpha as ink (the last channel of grey+alpha or RGBA).
+    Otherwise the border tells the background: a light border means dark ink on light
+    paper, which is inverted. The background level is then subtracted so paper grey or
+    JPEG noise does not count as ink.
     """
     pixels = np.asarray(pixels)
-    if pixels.ndim == 3 and pixels.shape[2] == 4:
-        alpha = pixels[..., 3].astype(np.float32) / 255.0
+    if pixels.ndim == 3 and pixels.shape[2] in (2, 4):
+        alpha = as_ink(pixels[..., -1])
         if alpha.min() < 0.9:
             return alpha
-        pixels = pixels[..., :3]
+        pixels = pixels[..., :-1]
     grey = as_ink(pixels)
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     background = float(np.median(border))
@@ -180,17 +205,80 @@ class ImageFileError(ValueError):
     """An image file that cannot be read."""
 
 
+# The formats a digit comes in. Pillow otherwise tries every format it knows, EPS among
+# them, which hands the file to Ghostscript.
+IMAGE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
+FORMAT_NAMES = "PNG, JPEG, BMP, GIF, TIFF or WebP"
+# Larger images are refused before a pixel is decoded (JPEGs after decoding at 1/2 to
+# 1/8 scale); a digit needs a few megapixels at most.
+MAX_IMAGE_PIXELS = 16_000_000
+# Decoded images are reduced by a whole factor to about this many pixels: plenty for a
+# 20-pixel box, and the rest of the recipe stays fast.
+WORKING_PIXELS = 2_000_000
+
+
 def load_image(path) -> np.ndarray:
-    """An image file (PNG, JPEG, ...) as an ink-high float32 array in 0..1."""
+    """An image file (PNG, JPEG, BMP, GIF, TIFF, WebP) as an ink-high float32 array in 0..1.
+
+    Any mode and bit depth reads like its greyscale copy; other formats, files too large
+    and files that are not regular files are refused with an ImageFileError.
+    """
     path = Path(path)
     try:
-        with Image.open(path) as img:
-            img.load()
-            if img.mode not in ("L", "RGB", "RGBA"):
-                img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
-            pixels = np.asarray(img)
+        if not stat.S_ISREG(path.stat().st_mode):
+            kind = "a folder" if path.is_dir() else "not a regular file"
+            raise ImageFileError(f"{path}: {kind}, not an image")
+        # Pillow warns of its bomb limit (ours is lower) and of damaged tags it skips: the
+        # reading, or one clear error, is all a damaged file gets.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path, formats=IMAGE_FORMATS) as img:
+                pixels = _decoded_pixels(path, img)
     except FileNotFoundError:
         raise ImageFileError(f"{path}: no such file") from None
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageFileError(f"{path}: not a readable image ({exc})") from None
+    except PermissionError:
+        raise ImageFileError(f"{path}: cannot read: permission denied") from None
+    except Image.UnidentifiedImageError:
+        raise ImageFileError(f"{path}: not a supported image ({FORMAT_NAMES})") from None
+    except Image.DecompressionBombError:
+        raise ImageFileError(f"{path}: too large (over {MAX_IMAGE_PIXELS // 10**6} megapixels)") from None
+    except ImageFileError:
+        raise
+    except Exception as exc:  # decoders raise many kinds for damaged data; all mean "unreadable"
+        raise ImageFileError(f"{path}: not a readable image ({_first_line(exc)})") from None
     return ink_from_pixels(pixels)
+
+
+def _decoded_pixels(path: Path, img: Image.Image) -> np.ndarray:
+    """Grey (H, W), grey+alpha (H, W, 2) or 0..1 float (H, W) pixels, reduced in size."""
+    width, height = img.size
+    if img.format == "JPEG" and width * height > WORKING_PIXELS:
+        factor = math.sqrt(width * height / WORKING_PIXELS)
+        img.draft(img.mode, (max(1, int(width / factor)), max(1, int(height / factor))))
+        width, height = img.size  # the JPEG decoder's own downscaling, while decoding
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageFileError(f"{path}: too large ({width}x{height} pixels; at most "
+                             f"{MAX_IMAGE_PIXELS // 10**6} megapixels)")
+    img.load()
+    if img.mode in ("I", "F") or img.mode.startswith("I;16"):
+        img = img.convert("I" if img.mode.startswith("I;16") else img.mode).convert("F")
+    elif img.has_transparency_data:
+        img = img.convert("RGBA").convert("LA")
+    elif img.mode == "LAB":
+        img = img.getchannel("L")  # lightness; Pillow has no LAB to grey conversion
+    elif img.mode != "L":
+        img = img.convert("L")
+    factor = math.ceil(math.sqrt(width * height / WORKING_PIXELS))
+    if factor > 1:
+        img = img.reduce(factor)
+    pixels = np.asarray(img)
+    if img.mode == "F":  # no fixed range: stretch the values found to 0..1
+        pixels = np.nan_to_num(pixels.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        low, high = float(pixels.min()), float(pixels.max())
+        pixels = ((pixels - low) / (high - low) if high > low else pixels * 0).astype(np.float32)
+    return pixels
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -18,6 +18,7 @@ their provenance.
 from __future__ import annotations
 
 import copy
+import math
 import platform
 import time
 from dataclasses import asdict, dataclass, field
@@ -35,6 +36,7 @@ from . import __version__
 from .augment import Augmentation, model_inputs
 from .data import Digits
 from .evaluate import accuracy
+from .fileio import check_writable
 from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, arch_name, create_model
 from .pendata import PenBank, PenDigits, PenVariation
@@ -126,8 +128,8 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     metadata says of the pen data (source, citation, split).
     """
     out = None if out is None else Path(out)
-    if out is not None and not out.parent.resolve().is_dir():
-        raise WeightsError(f"cannot save {out}: no such folder {out.parent}")
+    if out is not None:
+        check_writable(out, error=WeightsError)  # now, not after the training
     device = torch.device(config.device)
     if device.type == "cpu":
         reuse_freed_memory()  # every batch's activations in pages already touched
@@ -188,6 +190,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
                 return
             if step % config.report_every == 0 or step == steps:
                 seen = step * (batch_size + pen_batch)
+                _check_finite(loss_sum.item(), epoch, step)  # synced here anyway, not every step
                 event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
                                   correct.item() / seen, seen / _seconds_since(start, device), student)
                 paused = time.perf_counter()
@@ -203,6 +206,9 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
                          test_accuracy, seconds, seen / seconds, pen_accuracy)
 
     trained = trained.to("cpu", memory_format=torch.contiguous_format).eval()
+    if not all(torch.isfinite(t).all() for t in trained.state_dict().values() if t.is_floating_point()):
+        raise TrainingError("training diverged: the weights are not finite; nothing was written "
+                            "(try a smaller learning rate)")
     metadata = provenance(config, arch_name(trained), device, command=command, teacher=teacher_file,
                           train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
     if pens is not None:
@@ -253,6 +259,17 @@ class _Cycle:
             size -= len(part)
             parts.append(part)
         return torch.cat(parts)
+
+
+class TrainingError(ValueError):
+    """Training that cannot go on (it diverged); nothing was written."""
+
+
+def _check_finite(loss_sum: float, epoch: int, step: int) -> None:
+    # A NaN or infinite loss never recovers: stop before such weights reach a file.
+    if not math.isfinite(loss_sum):
+        raise TrainingError(f"training diverged: the loss is not finite at epoch {epoch}, step "
+                            f"{step}; nothing was written (try a smaller learning rate)")
 
 
 def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:

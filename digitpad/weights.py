@@ -9,11 +9,15 @@ in the lesson, loads too, and so does ``.safetensors``.
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import math
 import pickle
 import re
+import stat
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -87,7 +91,11 @@ def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=No
             "metadata": metadata,
             "state_dict": state_dict,
         }
-        atomic_write(path, lambda handle: torch.save(payload, handle))
+        # Into memory first: torch.save writing to a file turns a full disk into an
+        # opaque RuntimeError, where a plain write keeps the OSError and its errno.
+        buffer = io.BytesIO()
+        torch.save(payload, buffer)
+        atomic_write(path, lambda handle: handle.write(buffer.getbuffer()))
     return path
 
 
@@ -95,31 +103,67 @@ def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=No
 
 
 def read_weights(path) -> WeightsFile:
-    """Read and check a weights file on its own: readable, tensors only, all finite."""
+    """Read and check a weights file on its own: readable, not larger than any network
+    needs (inflated too), tensors only, dense, all finite."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        mode, size = (info := path.stat()).st_mode, info.st_size
+        if stat.S_ISDIR(mode):
+            raise WeightsError(f"{path.name}: is a folder, not a weights file")
+        if not stat.S_ISREG(mode):  # a FIFO would wait for a writer, /dev/zero never ends
+            raise WeightsError(f"{path.name}: not a regular file (a pipe or a device), not a weights file")
+        if size == 0:
+            raise WeightsError(f"{path.name}: the file is empty")
+        if size > max_weights_bytes():
+            raise WeightsError(f"{path.name}: too large for digitpad weights ({_megabytes(size)}; "
+                               f"at most {_megabytes(max_weights_bytes())})")
+        with open(path, "rb") as handle:
+            head = handle.read(9)
     except FileNotFoundError:
         raise WeightsError(f"{path}: no such file") from None
+    except PermissionError:
+        raise WeightsError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
-        raise WeightsError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if size == 0:
-        raise WeightsError(f"{path.name}: the file is empty")
-    if path.is_dir():
-        raise WeightsError(f"{path.name}: is a folder, not a weights file")
+        raise WeightsError(f"cannot read {path}: {exc.strerror or exc}") from None
 
-    if path.suffix == SAFETENSORS_SUFFIX or _looks_like_safetensors(path):
+    if path.suffix == SAFETENSORS_SUFFIX or _looks_like_safetensors(head):
         weights = _read_safetensors(path)
     else:
+        if head.startswith(b"PK\x03\x04"):  # torch.save's zip container
+            _check_inflated_size(path)
         weights = _read_torch(path)
     weights.path = path
     _check_tensors(path, weights.state_dict)
     return weights
 
 
-def _looks_like_safetensors(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        head = handle.read(9)
+@functools.lru_cache(maxsize=1)
+def max_weights_bytes() -> int:
+    """The most bytes a weights file holds, inflated: the largest architecture in float64,
+    with room for the pickle and metadata. More is refused before it is read."""
+    largest = max(sum(t.numel() for t in create_model(arch).state_dict().values())
+                  for arch in ARCHITECTURES)
+    return 8 * largest + 16 * 2**20
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def _check_inflated_size(path: Path) -> None:
+    """Refuse a zip whose entries declare more bytes than any network needs, before any
+    entry is inflated (a zip bomb: a few MB on disk, gigabytes inflated)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # torch.load names the damage
+    if declared > max_weights_bytes():
+        raise WeightsError(f"{path.name}: refused: it would inflate to {_megabytes(declared)}, more "
+                           f"than any digitpad network needs ({_megabytes(max_weights_bytes())})")
+
+
+def _looks_like_safetensors(head: bytes) -> bool:
     return len(head) == 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < 10**8
 
 
@@ -169,7 +213,10 @@ def _read_torch(path: Path) -> WeightsFile:
 def _interpret(path: Path, payload) -> WeightsFile:
     if isinstance(payload, dict) and payload.get("format") == FORMAT:
         version = payload.get("format_version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise WeightsError(f"{path.name}: damaged digitpad weights file (format version "
+                               f"{str(version)[:40]!r} is not a version number)")
+        if version > FORMAT_VERSION:
             raise WeightsError(
                 f"{path.name}: written by a newer digitpad (format version {version}); "
                 f"this one reads up to version {FORMAT_VERSION}"
@@ -198,6 +245,13 @@ def _check_tensors(path: Path, state_dict: dict) -> None:
     not_tensors = [k for k, v in state_dict.items() if not isinstance(v, torch.Tensor)]
     if not_tensors:
         raise WeightsError(f"{path.name}: entries that are not tensors: {', '.join(map(str, not_tensors))}")
+    for name, tensor in state_dict.items():
+        if tensor.layout != torch.strided:
+            raise WeightsError(f"{path.name}: tensor {name} is sparse ({tensor.layout}); weights are dense")
+        if tensor.is_meta:
+            raise WeightsError(f"{path.name}: tensor {name} has no data (a meta tensor)")
+        if tensor.is_quantized:
+            raise WeightsError(f"{path.name}: tensor {name} is quantized; weights are floating point")
     bad = [
         name
         for name, tensor in state_dict.items()
@@ -282,7 +336,17 @@ def describe_metadata(metadata: dict, *, accuracy: str = "test accuracy {:.2f} %
     if isinstance(test_accuracy, (int, float)) and math.isfinite(test_accuracy):
         parts.append(accuracy.format(100 * test_accuracy))
     if metadata.get("epochs"):
-        parts.append(epochs.format(metadata["epochs"]))
+        parts.append(epochs.format(shortened(metadata["epochs"])))
     if metadata.get("date"):
         parts.append(str(metadata["date"])[:10])
     return separator.join(parts)
+
+
+# Texts from a file are shown at most this long: a 2 MB string would spill over the window.
+MAX_SHOWN_CHARACTERS = 40
+
+
+def shortened(value, limit: int = MAX_SHOWN_CHARACTERS) -> str:
+    """A value from a file as one line of at most ``limit`` characters (cut with "…")."""
+    text = " ".join(str(value)[: 4 * limit].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -367,6 +367,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Ignored unreadable settings: {keys} (defaults used)</source>
+        <translation>已忽略无法读取的设置：{keys}（使用默认值）</translation>
+    </message>
+    <message>
         <source>edited: {names}</source>
         <translation>已编辑：{names}</translation>
     </message>
@@ -1229,6 +1233,14 @@ Your drawing and the model are as they were. The details are in {where}.</source
         <translation>digitpad 遇到了意外问题：{problem}
 
 你的画和模型都保持原样。详细信息见 {where}。</translation>
+    </message>
+    <message>
+        <source>digitpad hit an unexpected problem while starting: {problem}
+
+The details are in {where}.</source>
+        <translation>digitpad 启动时遇到意外问题：{problem}
+
+详细信息见 {where}。</translation>
     </message>
     <message>
         <source>Cannot open weights</source>

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QSettings, QStandardPaths, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
+from ..fileio import atomic_write, check_writable
 from .translation import install_language
 
 ORGANIZATION = "digitpad"
@@ -93,35 +96,52 @@ def report_unexpected_error(exc_type, exc, tb) -> None:
     if report_unexpected_error.showing:  # an error while showing the last one: log only
         return
     report_unexpected_error.showing = True
+    if report_unexpected_error.starting:  # no drawing or model yet to reassure about
+        text = QCoreApplication.translate(
+            "app", "digitpad hit an unexpected problem while starting: {problem}\n\n"
+            "The details are in {where}.")
+    else:
+        text = QCoreApplication.translate(
+            "app", "digitpad hit an unexpected problem: {problem}\n\n"
+            "Your drawing and the model are as they were. The details are in {where}.")
     try:
         QMessageBox.critical(
             QApplication.activeWindow(), QCoreApplication.translate("app", "Something went wrong"),
-            QCoreApplication.translate(
-                "app", "digitpad hit an unexpected problem: {problem}\n\n"
-                "Your drawing and the model are as they were. The details are in {where}.").format(
-                problem=exc or exc_type.__name__, where=where))
+            text.format(problem=exc or exc_type.__name__, where=where))
     finally:
         report_unexpected_error.showing = False
 
 
 report_unexpected_error.showing = False
+report_unexpected_error.starting = False
 
 
 def main(screenshot=None, digit=None, weights=None) -> int:
     """Run the app; with ``screenshot``, draw sample ``digit`` offscreen and save a PNG."""
+    if screenshot is not None:
+        try:
+            check_writable(screenshot)  # before seconds of rendering, not after them
+        except OSError as exc:
+            print(f"digitpad: {exc}", file=sys.stderr)
+            return 1
     if screenshot is not None and QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = create_app()
     settings = None if screenshot is not None else open_settings()  # a screenshot remembers nothing
+    if screenshot is None:
+        sys.excepthook = report_unexpected_error  # from the first setting read on
+        report_unexpected_error.starting = True
     install_language(settings)  # before the window: its texts are set once
     from .main_window import MainWindow  # after the QApplication: pyqtgraph wants one
 
     if screenshot is not None:
         return write_screenshot(MainWindow(weights=weights), Path(screenshot), digit)
 
-    sys.excepthook = report_unexpected_error
     window = MainWindow(settings=settings, weights=weights)
     window.show()
+    report_unexpected_error.starting = False
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C quits (see excepthook)
     if window.startup_error:
         QTimer.singleShot(0, lambda: QMessageBox.warning(
             window, QCoreApplication.translate("app", "Cannot open weights"),
@@ -151,10 +171,14 @@ def write_screenshot(window, path: Path, digit: int | None) -> int:
         QApplication.processEvents()  # the digit check is fitted in a worker thread
         time.sleep(0.02)
     QTest.qWait(2 * CHECK_INTERVAL_MS)  # its verdict for the digit drawn
-    saved = window.grab().save(str(path), "PNG")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    window.grab().save(buffer, "PNG")
     window.close()
-    if not saved:
-        print(f"digitpad: cannot write {path}", file=sys.stderr)
+    try:
+        atomic_write(path, lambda handle: handle.write(bytes(buffer.data())))
+    except OSError as exc:  # says why: a full disk, a folder, no permission
+        print(f"digitpad: {exc}", file=sys.stderr)
         return 1
     print(path)
     return 0

@@ -40,6 +40,11 @@ BRUSH_STEP = 2
 # moderate press (about 0.8) draws the nominal width.
 PRESSURE_FLOOR, PRESSURE_GAIN = 0.3, 0.9
 MIN_POINT_DISTANCE = 0.5  # logical pixels; closer pointer positions add nothing
+# Undo repaints from the latest layer checkpoint at or below the strokes left, not from
+# a blank pad: a checkpoint every CHECKPOINT_EVERY strokes, the latest KEPT_CHECKPOINTS
+# kept (a few MB), so undo costs at most CHECKPOINT_EVERY strokes however many are drawn.
+CHECKPOINT_EVERY = 16
+KEPT_CHECKPOINTS = 8
 PAD_MARGIN = 14  # widget pixels around the pad
 FRAME_MS = 16  # at most one reading per frame of a 60 Hz screen
 
@@ -126,6 +131,27 @@ class _Layer:
 
     def __init__(self, image: QImage, transform: QTransform, ink: QColor, background: QColor | None):
         self.image, self.transform, self.ink, self.background = image, transform, ink, background
+        self.checkpoints: list[tuple[tuple, QImage]] = []  # (strokes painted, the image then)
+
+    def checkpoint(self, strokes) -> None:
+        """Keep a copy of the layer as painted with ``strokes``, every CHECKPOINT_EVERY
+        strokes, so an undo repaints a few strokes instead of all of them."""
+        if strokes and len(strokes) % CHECKPOINT_EVERY == 0:
+            self.checkpoints.append((tuple(strokes), self.image.copy()))
+            del self.checkpoints[:-KEPT_CHECKPOINTS]
+
+    def restore_checkpoint(self, strokes) -> int:
+        """The latest checkpoint whose strokes begin ``strokes`` put back (cleared if
+        none); returns how many strokes it holds. Checkpoints of other drawings go."""
+        self.checkpoints = [(painted, image) for painted, image in self.checkpoints
+                            if len(painted) <= len(strokes)
+                            and all(a is b for a, b in zip(painted, strokes))]
+        if not self.checkpoints:
+            self.clear()
+            return 0
+        painted, image = self.checkpoints[-1]
+        self.image = image.copy()
+        return len(painted)
 
     def paint(self, pieces, erase: bool) -> None:
         painter = QPainter(self.image)
@@ -189,6 +215,8 @@ class _AddStroke(QUndoCommand):
                 self.stroke.paint_on(layer)
             self.canvas.update()
         self.painted = False
+        for layer in self.canvas._layers():
+            layer.checkpoint(self.canvas.strokes)
         self.canvas._changed()
 
     def undo(self):
@@ -414,9 +442,11 @@ class DrawingCanvas(QWidget):
 
     def _rebuild_layer(self, layer: _Layer | None) -> None:
         if layer is not None:
-            layer.clear()
-            for stroke in self.strokes:
-                stroke.paint_on(layer)
+            start = layer.restore_checkpoint(self.strokes)
+            for count in range(start + 1, len(self.strokes) + 1):
+                self.strokes[count - 1].paint_on(layer)
+                if count % CHECKPOINT_EVERY == 0 and count > len(self.strokes) - CHECKPOINT_EVERY * KEPT_CHECKPOINTS:
+                    layer.checkpoint(self.strokes[:count])
 
     def _changed(self) -> None:
         if not self._emit_timer.isActive():

@@ -7,6 +7,7 @@ classifies it once, and every visible panel draws that one Prediction.
 
 from __future__ import annotations
 
+import html
 import platform
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from .panels.probabilities import ProbabilitiesPanel
 from .panels.timeline import TimelinePanel
 from .panels.training import TrainingPanel
 from .panels.uncertainty import UncertaintyPanel
+from .settings import typed_setting
 from .translation import (LANGUAGE_KEY, LANGUAGE_NAMES, SYSTEM_LANGUAGE, chosen_language,
                           core_message)
 from .workers import Jobs
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.loaded_weights: LoadedWeights | None = None  # the weights as loaded, to restore
         self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
         self.recent_files: list[str] = []
+        self.ignored_settings: list[str] = []  # keys whose stored values were unusable
 
         self.canvas = DrawingCanvas()
         # With docks on both sides, they give way before the pad gets too small to draw on.
@@ -123,6 +126,10 @@ class MainWindow(QMainWindow):
         self.create_status_bar()
         self.read_settings()
         self.startup_error = self.open_initial_weights(weights)
+        if self.ignored_settings:
+            self.statusBar().showMessage(self.tr(
+                "Ignored unreadable settings: {keys} (defaults used)").format(
+                keys=", ".join(self.ignored_settings)), 3 * STATUS_TIMEOUT_MS)
         self.canvas.image_changed.connect(lambda _image: self.classify())
         self.jobs.busy_changed.connect(self._set_busy)
 
@@ -341,6 +348,7 @@ class MainWindow(QMainWindow):
         self.edited_badge.hide()
         self.statusBar().addPermanentWidget(self.edited_badge)
         self.model_status = QLabel()
+        self.model_status.setTextFormat(Qt.TextFormat.PlainText)  # it shows a file's metadata
         self.statusBar().addPermanentWidget(self.model_status)
         self.statusBar().showMessage(self.tr("Ready"))
 
@@ -360,9 +368,7 @@ class MainWindow(QMainWindow):
 
     def open_initial_weights(self, weights) -> str | None:
         """Install the first model; returns why ``weights`` could not be used, if so."""
-        arch = self._saved("architecture", DEFAULT_ARCH)
-        if arch not in ARCHITECTURES:
-            arch = DEFAULT_ARCH
+        arch = self._saved("architecture", DEFAULT_ARCH, allowed=ARCHITECTURES)
         error = None
         if weights is not None:
             try:
@@ -374,7 +380,7 @@ class MainWindow(QMainWindow):
         if self.classifier is None:
             shipped_error = self.use_shipped_or_random(arch)
             error = error or shipped_error
-        device = self._saved("device", "cpu")
+        device = self._saved("device", "cpu", allowed=("cpu", "cuda"))
         if device != "cpu":
             self.set_device(device, report=False)
         return error
@@ -655,8 +661,8 @@ class MainWindow(QMainWindow):
             + self.tr("<p>Draw a digit and watch a small convolutional network read it, live.</p>"
                       "<p><b>Model:</b> {arch}, {parameters:,} parameters, on {device}<br>"
                       "<b>Weights:</b> {weights}<br><b>Provenance:</b> {provenance}</p>").format(
-                arch=classifier.arch, parameters=parameters,
-                device=str(classifier.device).upper(), weights=weights, provenance=provenance)
+                arch=classifier.arch, parameters=parameters, device=str(classifier.device).upper(),
+                weights=html.escape(weights), provenance=html.escape(provenance))
             + f"<p>Python {platform.python_version()} · PyTorch {torch.__version__} · "
             f"Qt {qVersion()} · PySide6 {PySide6.__version__} · pyqtgraph {pg.__version__} · "
             f"NumPy {np.__version__}</p>")
@@ -692,8 +698,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings
 
-    def _saved(self, key: str, default):
-        return default if self.settings is None else self.settings.value(key, default)
+    def _saved(self, key: str, default, *, allowed=None):
+        """The setting ``key`` as the type of ``default``; a bad stored value gives the
+        default and is named in the status bar (see ``typed_setting``)."""
+        value, ignored = typed_setting(self.settings, key, default, allowed=allowed)
+        if ignored and key not in self.ignored_settings:
+            self.ignored_settings.append(key)
+        return value
 
     def _save(self, key: str, value) -> None:
         if self.settings is not None:
@@ -715,10 +726,11 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Vertical)
             self.resizeDocks([self.probabilities, self.evidence], [240, 480],
                              Qt.Orientation.Vertical)
-        self.canvas.set_brush_size(int(self._saved("brush_size", self.canvas.brush_size)))
-        recent = self._saved("recent_files", [])
-        self.recent_files = [recent] if isinstance(recent, str) else list(recent or [])
-        self.steps_act.setChecked(str(self._saved("show_steps", "false")).lower() == "true")
+        self.canvas.set_brush_size(self._saved("brush_size", self.canvas.brush_size,
+                                               allowed=range(MIN_BRUSH, MAX_BRUSH + 1)))
+        self.recent_files = self._saved("recent_files", [])[:MAX_RECENT_FILES]
+        self.steps_act.setChecked(self._saved("show_steps", False))
+        self._saved(LANGUAGE_KEY, SYSTEM_LANGUAGE, allowed=(SYSTEM_LANGUAGE, *LANGUAGE_NAMES))  # named if bad
 
     def write_settings(self) -> None:
         self._save("geometry", self.saveGeometry())

@@ -6,8 +6,8 @@ correction."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import torch.nn as nn
 from PySide6.QtCore import QCoreApplication, Qt
@@ -29,13 +29,19 @@ def bring_forward(dock, window) -> None:
         window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
 
-@lru_cache(maxsize=2)
-def mnist(split: str) -> Digits:
-    """The ``train`` or ``test`` split (slow the first time: call it in a worker)."""
-    folder = local_mnist_dir()
-    if folder is None:
-        raise DataError(missing_mnist_message())
-    return load_mnist(folder, split)
+_read_splits: dict[str, Digits] = {}
+
+
+def mnist(split: str, cancelled: Callable[[], bool] | None = None) -> Digits:
+    """The ``train`` or ``test`` split, read once a session (slow the first time: call it
+    in a worker). Raises LoadCancelled soon after ``cancelled()`` turns True, so closing
+    the window need not wait for the whole file."""
+    if split not in _read_splits:
+        folder = local_mnist_dir()
+        if folder is None:
+            raise DataError(missing_mnist_message())
+        _read_splits[split] = load_mnist(folder, split, cancel=cancelled)
+    return _read_splits[split]
 
 
 def missing_mnist_message() -> str | None:

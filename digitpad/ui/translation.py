@@ -59,8 +59,11 @@ def translations_folder() -> Path:
 def chosen_language(settings: QSettings | None) -> str:
     """The language setting: a key of LANGUAGE_NAMES, or SYSTEM_LANGUAGE (the default, and
     what an unknown value means)."""
-    value = SYSTEM_LANGUAGE if settings is None else settings.value(LANGUAGE_KEY, SYSTEM_LANGUAGE)
-    return value if value in LANGUAGE_NAMES else SYSTEM_LANGUAGE
+    from .settings import typed_setting
+
+    value, _ = typed_setting(settings, LANGUAGE_KEY, SYSTEM_LANGUAGE,
+                             allowed=(SYSTEM_LANGUAGE, *LANGUAGE_NAMES))
+    return value
 
 
 def interface_locale(language: str) -> QLocale:

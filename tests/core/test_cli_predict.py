@@ -51,7 +51,7 @@ def test_unreadable_file_gets_an_error_line_and_a_failing_exit_at_the_end(tmp_pa
     files = [str(tmp_path / "broken.png"), str(tmp_path / "missing.png"), digit_png(tmp_path / "ok.png")]
     code, out, err = run(capsys, "--weights", weights, *files)
     assert code == 1
-    assert len(err) == 2 and "broken.png: not a readable image" in err[0] and "no such file" in err[1]
+    assert len(err) == 2 and "broken.png: not a supported image" in err[0] and "no such file" in err[1]
     assert len(out) == 1 and out[0].startswith(f"{files[2]}: ") and out[0].endswith("%)")
 
 

@@ -87,7 +87,7 @@ def test_a_failed_write_keeps_the_old_file_and_names_the_new_one(tmp_path, readi
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Image.Image, "save", broken_save)
-    with pytest.raises(ExportError, match="cannot save .*canvas.png: No space left"):
+    with pytest.raises(ExportError, match="No space left on the disk: cannot save .*canvas.png"):
         export_reading(tmp_path, prediction)
     assert (tmp_path / "input.png").read_bytes() == old
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -158,7 +158,7 @@ def test_failed_replace_is_a_clear_error_and_keeps_the_old_file(tmp_path, model,
 
 
 def test_save_into_a_missing_folder_is_a_clear_error(tmp_path, model):
-    with pytest.raises(WeightsError, match="cannot save .*No such file"):
+    with pytest.raises(WeightsError, match="cannot save .*no such folder"):
         save_weights(tmp_path / "missing" / "w.pt", model)
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...augment import Augmentation
 from ...classifier import cuda_unavailable_reason
-from ...data import Digits
+from ...data import Digits, LoadCancelled
 from ...models import ARCHITECTURES, create_model
 from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, fresh_copy, train
 from ..teaching import (LiveWeights, bring_forward, describe_augmentation, missing_mnist_message,
@@ -67,10 +67,13 @@ def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> 
     """The first ``images`` MNIST training digits through ``train``, tested on the test
     set; ``start``: a model to continue from (None: fresh weights)."""
     def work(cancelled):
-        digits = mnist("train")
+        try:
+            digits, test_set = mnist("train", cancelled), mnist("test", cancelled)
+        except LoadCancelled:
+            return  # closed or cancelled while reading: nothing to train
         subset = Digits(digits.images[:images], digits.labels[:images])
         last_copy = -math.inf
-        for event in train(config, subset, mnist("test"), model=start, cancel=cancelled):
+        for event in train(config, subset, test_set, model=start, cancel=cancelled):
             weights = None
             # Copied here, in the worker, while the trainer waits for the next request.
             if isinstance(event, StepEvent) and time.monotonic() - last_copy >= SNAPSHOT_SECONDS:
