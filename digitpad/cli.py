@@ -26,17 +26,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--weights", metavar="PATH", help="open the app with these weights")
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict}")
 
-    predict = sub.add_parser("predict", help="classify image files")
+    predict = sub.add_parser("predict", help="classify image files",
+                             parents=[shared_options("weights", "device", "json")])
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG/JPEG files, any size, "
                          "dark-on-light or light-on-dark")
-    predict.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
-    predict.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
-    predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.set_defaults(run=run_predict)
 
     add_train_parser(sub)
     add_eval_parser(sub)
     return parser
+
+
+def shared_options(*names: str) -> argparse.ArgumentParser:
+    """A parent parser with the options the subcommands share, by name: ``weights``,
+    ``data``, ``device``, ``json``."""
+    from .models import DEFAULT_ARCH
+
+    parent = argparse.ArgumentParser(add_help=False)
+    if "weights" in names:
+        parent.add_argument("--weights", metavar="W",
+                            help=f"weights file (default: the shipped {DEFAULT_ARCH})")
+    if "data" in names:
+        parent.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or "
+                            "raw); default: a local copy, else downloaded into the user cache")
+    if "device" in names:
+        parent.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto: "
+                            "CUDA when present)")
+    if "json" in names:
+        parent.add_argument("--json", action="store_true", help="print JSON: one object per "
+                            "result")
+    return parent
 
 
 def add_train_parser(sub) -> None:
@@ -47,11 +66,10 @@ def add_train_parser(sub) -> None:
     defaults = TrainConfig()
     train = sub.add_parser("train", help="train a network on MNIST and save its weights",
                            description="Train a network on MNIST (augmented on the fly) and "
-                           "write its weights with a record of how they were made.")
+                           "write its weights with a record of how they were made.",
+                           parents=[shared_options("data", "device")])
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
                        help="network to train (default %(default)s)")
-    train.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
-                       "default: a local copy, else downloaded into the user cache")
     train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
                        help="passes over the training set (default %(default)s)")
     train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
@@ -64,8 +82,6 @@ def add_train_parser(sub) -> None:
                        help="cross-entropy label smoothing (default %(default)s)")
     train.add_argument("--seed", type=int, default=defaults.seed,
                        help="seeds weights, batches and augmentation (default %(default)s)")
-    train.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto: "
-                       "CUDA when present)")
     train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
                        "ARCH.pt, lower case, in this folder)")
     train.add_argument("--no-augment", action="store_true", help="train on the images as they are")
@@ -99,12 +115,8 @@ def add_train_parser(sub) -> None:
 def add_eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure the accuracy of weights on the MNIST test set",
                               description="Accuracy overall and per digit, the confusion "
-                              "matrix, and accuracy on a perturbed copy of the test set.")
-    evaluate.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
-    evaluate.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
-                          "default: a local copy, else downloaded into the user cache")
-    evaluate.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+                              "matrix, and accuracy on a perturbed copy of the test set.",
+                              parents=[shared_options("weights", "data", "device", "json")])
     evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
                           "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
                           "through the pad at sizes of 25-90 %% and every brush")
@@ -146,8 +158,19 @@ def resolve_device(requested: str) -> tuple[str, str]:
     return requested, ""
 
 
-def load_weights_or_exit(weights: str | None, arch: str = "SimpleCNN"):
+def chosen_device(requested: str) -> str:
+    """The device to run on (see ``resolve_device``), saying on stderr why not CUDA."""
+    device, warning = resolve_device(requested)
+    if warning:
+        print(warning, file=sys.stderr)
+    return device
+
+
+def load_weights_or_exit(weights: str | None, arch: str | None = None):
+    from .models import DEFAULT_ARCH
     from .weights import WeightsError, load_model, shipped_weights_path
+
+    arch = arch or DEFAULT_ARCH
 
     path = Path(weights) if weights else shipped_weights_path(arch)
     try:
@@ -160,13 +183,12 @@ def load_weights_or_exit(weights: str | None, arch: str = "SimpleCNN"):
 def run_predict(args) -> int:
     import numpy as np
 
-    from .classifier import Classifier, _softmax
+    from .classifier import Classifier
+    from .models import softmax
     from .preprocess import ImageFileError, load_image, preprocess
 
     loaded = load_weights_or_exit(args.weights)
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     classifier = Classifier(loaded.model, capture_types=())  # no feature maps needed
     status = classifier.set_device(device)
     if status.message:
@@ -193,7 +215,7 @@ def run_predict(args) -> int:
         logits = classifier.logits_batch(np.stack(inputs)) if inputs else None
         for result in results:
             if "_index" in result:
-                probs = _softmax(logits[result.pop("_index")])
+                probs = softmax(logits[result.pop("_index")])
                 result.update(digit=int(probs.argmax()), confidence=float(probs.max()),
                               probabilities=[round(float(p), 6) for p in probs])
             failures += "error" in result
@@ -255,9 +277,7 @@ def run_train(args) -> int:
     from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
     from .weights import WeightsError
 
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     augmentation = None if args.no_augment else replace(
         Augmentation().scaled(args.augment_strength), elastic=args.elastic)
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
@@ -335,9 +355,7 @@ def run_eval(args) -> int:
     from .evaluate import evaluate
 
     loaded = load_weights_or_exit(args.weights)
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
     if args.drawn:
         return run_eval_drawn(args, loaded, test_set, device)

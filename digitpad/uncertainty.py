@@ -28,12 +28,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .anatomy import anatomy
 from .capture import FeatureCapture
 from .classifier import Prediction
 from .data import Digits
-from .explain import anatomy
+from .models import fresh_copy
 from .preprocess import preprocess
-from .train import fresh_copy
 
 BANK_SIZE = 10_000  # training digits remembered (the first ones of the training split)
 CALIBRATION_SIZE = 5_000  # the next ones, held out to set the threshold
@@ -187,13 +187,13 @@ def _features_of(model: nn.Module, feature: str, model_inputs: np.ndarray,
                  cancelled: Callable[[], bool] | None = None) -> torch.Tensor:
     """Features of many inputs, computed on a channels-last CPU copy of ``model``: CPU
     convolutions run about twice as fast that way, and a live model's hooks stay quiet."""
-    copy = fresh_copy(model).eval().to(memory_format=torch.channels_last)
+    quiet = fresh_copy(model).eval().to(memory_format=torch.channels_last)
     chunks = []
-    with FeatureCapture(copy, types=(), names=(feature,)) as capture, torch.no_grad():
+    with FeatureCapture(quiet, types=(), names=(feature,)) as capture, torch.no_grad():
         for start in range(0, len(model_inputs), BATCH):
             if cancelled is not None and cancelled():
                 raise FitCancelled("the digit check's fit was cancelled")
             x = torch.from_numpy(np.ascontiguousarray(model_inputs[start : start + BATCH], np.float32))
-            copy(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
+            quiet(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
             chunks.append(pooled_features(capture.outputs()[feature]))
     return torch.cat(chunks)

@@ -1,5 +1,4 @@
 import pytest
-import torch
 
 from digitpad.models import ARCHITECTURES, SimpleCNN, create_model
 from digitpad.params import format_shape, summarize_parameters

@@ -4,7 +4,12 @@ from PIL import Image
 
 from digitpad.data import load_mnist
 from digitpad.preprocess import (
-    MNIST_MEAN, MNIST_STD, ImageFileError, denormalise, load_image, preprocess,
+    MNIST_MEAN,
+    MNIST_STD,
+    ImageFileError,
+    denormalise,
+    load_image,
+    preprocess,
 )
 
 

@@ -7,7 +7,13 @@ import torch
 
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.weights import (
-    FORMAT, WeightsError, atomic_write, describe_metadata, load_model, read_weights, save_weights,
+    FORMAT,
+    WeightsError,
+    atomic_write,
+    describe_metadata,
+    load_model,
+    read_weights,
+    save_weights,
     shipped_dir,
 )
 

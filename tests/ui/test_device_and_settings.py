@@ -36,7 +36,7 @@ def test_without_cuda_the_menu_says_why_and_the_model_stays_on_the_cpu(no_cuda, 
     assert window.cpu_act.isChecked()
 
     window.set_device("cuda")  # as if chosen anyway (a saved setting, a script)
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
     assert window.cpu_act.isChecked() and not window.cuda_act.isChecked()
     assert REASON in window.statusBar().currentMessage() and REASON in warnings[0]
     draw(window, sample(2).strokes, qtbot)
@@ -49,21 +49,21 @@ def test_a_saved_cuda_setting_falls_back_quietly(no_cuda, qtbot, settings, train
     settings.setValue("device", "cuda")
     window = MainWindow(settings=settings, weights=trained_weights)
     qtbot.addWidget(window)
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
     assert REASON in window.statusBar().currentMessage()
 
 
 @pytest.mark.cuda
 def test_switching_to_cuda_and_back_moves_the_model_live(window, qtbot):
     draw(window, sample(5).strokes, qtbot)
-    on_cpu = window.prediction.probabilities
+    on_cpu = window.session.prediction.probabilities
     window.cuda_act.trigger()
-    assert window.classifier.device.type == "cuda" and window.cuda_act.isChecked()
-    assert next(window.classifier.model.parameters()).is_cuda
-    assert abs(window.prediction.probabilities - on_cpu).max() < 1e-4
+    assert window.session.classifier.device.type == "cuda" and window.cuda_act.isChecked()
+    assert next(window.session.classifier.model.parameters()).is_cuda
+    assert abs(window.session.prediction.probabilities - on_cpu).max() < 1e-4
     assert shown_digit(window) == "5"
     window.cpu_act.trigger()
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
 
 
 def test_tests_never_touch_the_users_settings(private_settings):

@@ -9,6 +9,8 @@ such. Optionally the same map lies on the pad under the ink.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
@@ -18,8 +20,11 @@ from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES
 from ..mosaic import picture_box
+from ..widgets import Caption
 from . import Panel
-from .probabilities import Caption
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 PREDICTED = NUM_CLASSES  # the id of the class button that follows the prediction
 MAX_ALPHA = 0.85  # the strongest evidence still lets the strokes show through
@@ -61,10 +66,12 @@ class EvidencePanel(Panel):
     """The evidence map over the drawing, the class it explains, how it was made and, for
     the exact split, the numbers that add up to the logit."""
 
-    def __init__(self, canvas, parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "evidence", parent)
+    overlay_changed = QtCore.Signal(object)  # the map for the pad (RGBA), or None: none
+
+    def __init__(self, session: AppSession | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__("", "evidence", session, parent)
         self.setWindowTitle(self.tr("Evidence"))
-        self.canvas = canvas
         self.classifier: Classifier | None = None
         self.explainer: Explainer | None = None
         self.prediction: Prediction | None = None
@@ -148,7 +155,7 @@ class EvidencePanel(Panel):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         if self.isHidden():  # closed, not merely the window minimised
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -180,7 +187,7 @@ class EvidencePanel(Panel):
             self._frame(self.evidence.input_rect)
             self.caption.setText(self.describe(self.evidence))
         if self.on_pad.isChecked():
-            self.canvas.set_overlay(coloured(values, peak, self.lut))
+            self.overlay_changed.emit(coloured(values, peak, self.lut))
 
     # ------------------------------------------------------------------ choices
 
@@ -203,7 +210,7 @@ class EvidencePanel(Panel):
 
     def _choice_changed(self, *_) -> None:
         if not self.on_pad.isChecked():
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
         if self.prediction is not None:
             self.show_prediction(self.prediction)
 
@@ -225,7 +232,7 @@ class EvidencePanel(Panel):
         self.caption.setText(self.tr("Draw a digit: red marks the strokes that raise a "
                                      "digit's score, blue those that lower it."))
         if self.on_pad.isChecked():
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
 
     def describe(self, evidence: Evidence) -> str:
         """The caption: the method, and the numbers behind the map."""

@@ -5,20 +5,32 @@ A convolution's map can be silenced from its context menu (a what-if edit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
+from ...calibration import calibration_inputs
 from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
-from ..calibration import calibration_inputs
-from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
-                      show_in)
+from ..mosaic import (
+    Mosaic,
+    MosaicImage,
+    Spot,
+    grey_lut,
+    grid_columns,
+    outline,
+    picture_box,
+    show_in,
+)
 from . import Panel, pop_up, zero_channel_action
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 CONVOLUTIONS = "conv"
 ALL_STAGES = "all"
@@ -44,8 +56,9 @@ class FeatureMapsPanel(Panel):
 
     parameters_edited = QtCore.Signal()  # a channel was zeroed
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(self.tr("Feature maps"), "feature_maps", parent)
+    def __init__(self, session: AppSession | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(self.tr("Feature maps"), "feature_maps", session, parent)
         self.classifier: Classifier | None = None
         self.ranges: dict[str, FeatureRange] = {}
         self.calibrated_model: nn.Module | None = None
