@@ -9,11 +9,11 @@ STAMP := $(VENV)/.installed
 TRANSLATIONS := $(wildcard resources/digitpad_*.ts)
 UI_SOURCES := $(shell find digitpad/ui -name '*.py' | sort)
 
-.PHONY: run test bench translations clean
+.PHONY: run test test-fast lint bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,6 +21,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The inner loop: every test not marked slow, in under a minute.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) on the code, mypy on the core.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check digitpad tests benchmarks
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

@@ -94,7 +94,7 @@ class Classifier:
         self._rasterise = Rasteriser()
         self.device = torch.device("cpu")
         self.model = model
-        self._graph = None
+        self._graph: _CudaGraphForward | _EagerCudaForward | None = None
         self.set_model(model)
         if device != "cpu":
             self.set_device(device)

@@ -70,18 +70,14 @@ def add_train_parser(sub) -> None:
                            parents=[shared_options("data", "device")])
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
                        help="network to train (default %(default)s)")
-    train.add_argument("--epochs", type=positive_int, default=defaults.epochs,
-                       help="passes over the training set (default %(default)s)")
-    train.add_argument("--batch-size", type=positive_int, default=defaults.batch_size,
-                       help="images per step (default %(default)s)")
-    train.add_argument("--lr", type=positive_float, default=defaults.lr,
-                       help="peak learning rate of the one-cycle schedule (default %(default)s)")
-    train.add_argument("--weight-decay", type=float, default=defaults.weight_decay,
-                       help="AdamW weight decay (default %(default)s)")
-    train.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing,
-                       help="cross-entropy label smoothing (default %(default)s)")
-    train.add_argument("--seed", type=int, default=defaults.seed,
-                       help="seeds weights, batches and augmentation (default %(default)s)")
+    for flag, kind, default, text in (
+            ("--epochs", positive_int, defaults.epochs, "passes over the training set"),
+            ("--batch-size", positive_int, defaults.batch_size, "images per step"),
+            ("--lr", positive_float, defaults.lr, "peak learning rate of the one-cycle schedule"),
+            ("--weight-decay", float, defaults.weight_decay, "AdamW weight decay"),
+            ("--label-smoothing", float, defaults.label_smoothing, "cross-entropy label smoothing"),
+            ("--seed", int, defaults.seed, "seeds weights, batches and augmentation")):
+        train.add_argument(flag, type=kind, default=default, help=f"{text} (default %(default)s)")
     train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
                        "ARCH.pt, lower case, in this folder)")
     train.add_argument("--no-augment", action="store_true", help="train on the images as they are")

@@ -24,7 +24,7 @@ class LoadedWeights:
         # ``values``: parameters loaded earlier, for a changed copy of that model
         self._values = cpu_state_dict(model, parameters_only=True) if values is None else values
 
-    def compared_with(self, model: nn.Module) -> "LoadedWeights | None":
+    def compared_with(self, model: nn.Module) -> LoadedWeights | None:
         """The same loaded weights, compared from now on with ``model`` (a changed copy of
         the model, say fine-tuned); None if its parameters do not match them."""
         shapes = {name: p.shape for name, p in model.named_parameters()}

@@ -4,8 +4,8 @@ of it and of its weights, and the softmax of its logits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch

@@ -51,7 +51,7 @@ class PenDigits:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def subset(self, index) -> "PenDigits":
+    def subset(self, index) -> PenDigits:
         index = np.asarray(index)
         return PenDigits([self.strokes[i] for i in index], self.labels[index], self.writers[index])
 

@@ -22,13 +22,7 @@ from .classifier import Classifier, Prediction
 from .edits import LoadedWeights
 from .models import DEFAULT_ARCH, ModelSpec, create_model, spec_of
 from .strokes import PenStroke
-from .weights import (
-    WeightsError,
-    describe_metadata,
-    load_model,
-    save_weights,
-    shipped_weights_path,
-)
+from .weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ entries since the last clear (undo the clear and the old drawing's strokes are b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class StrokeTimeline:
     """A stack of entries with a cursor: ``entries[:cursor]`` are the strokes on the
     canvas now, the rest can be redone until the next commit drops them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._entries: list[TimelineEntry] = []
         self.cursor = 0
         self.drawings: list[tuple] = []  # with ``follow``: the strokes after each entry's command

@@ -20,11 +20,11 @@ from __future__ import annotations
 import copy
 import platform
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import torch

@@ -20,8 +20,8 @@ says when edited weights call for a refit. benchmarks/ood_rates.py measures it a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 import torch
@@ -101,7 +101,7 @@ class ReferenceDigits:
 
     @classmethod
     def from_mnist(cls, train: Digits, *, bank_size: int = BANK_SIZE,
-                   calibration_size: int = CALIBRATION_SIZE) -> "ReferenceDigits":
+                   calibration_size: int = CALIBRATION_SIZE) -> ReferenceDigits:
         """The first ``bank_size`` training digits and the next ``calibration_size``."""
         if len(train) < bank_size + calibration_size:
             raise ValueError(f"need {bank_size + calibration_size} training digits, got {len(train)}")
@@ -124,7 +124,7 @@ class DigitCheck:
     @classmethod
     def fit(cls, model: nn.Module, reference: ReferenceDigits, *,
             false_reject: float = FALSE_REJECT_TARGET,
-            cancelled: Callable[[], bool] | None = None) -> "DigitCheck":
+            cancelled: Callable[[], bool] | None = None) -> DigitCheck:
         """Remember the reference digits' features; set the threshold so that
         ``false_reject`` of the held-out ones are rejected. Raises FitCancelled between
         batches once ``cancelled()`` is true (the app refits after every edit)."""

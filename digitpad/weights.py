@@ -14,23 +14,15 @@ import math
 import pickle
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.nn as nn
 
 from . import bundled_folder, fileio
-from .models import (
-    ARCHITECTURES,
-    DEFAULT_ARCH,
-    arch_name,
-    cpu_state_dict,
-    create_model,
-    guess_arch,
-    spec_of,
-)
+from .models import ARCHITECTURES, DEFAULT_ARCH, arch_name, cpu_state_dict, create_model, guess_arch, spec_of
 
 FORMAT = "digitpad-weights"
 FORMAT_VERSION = 1

@@ -18,15 +18,7 @@ import pyqtgraph as pg
 import PySide6
 import torch
 from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSlider,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
 
 from .. import __version__
 from ..classifier import cuda_unavailable_reason

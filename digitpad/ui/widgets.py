@@ -3,11 +3,13 @@ of the ten probabilities and square image views."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QTextDocument
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
 from ..models import NUM_CLASSES
 from ..preprocess import INPUT_SIZE, normalise
@@ -99,6 +101,19 @@ def text_label(text: str = "", object_name: str | None = None, *,
     if explaining:
         label.setStyleSheet(f"color: {EXPLAINING};")
     return label
+
+
+def choice_box(choices: list[tuple[str, object]], tip: str, min_length: int,
+               changed: Callable[[int], None]) -> QComboBox:
+    """A combo box of (text, data) choices that may shrink to ``min_length`` characters."""
+    box = QComboBox()
+    for text, data in choices:
+        box.addItem(text, data)
+    box.setToolTip(tip)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(min_length)
+    box.currentIndexChanged.connect(changed)
+    return box
 
 
 def probability_chart(object_name: str, top: float) -> pg.PlotWidget:

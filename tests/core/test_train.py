@@ -11,15 +11,7 @@ from digitpad import cli
 from digitpad.augment import Augmentation
 from digitpad.data import Digits
 from digitpad.models import SimpleCNN
-from digitpad.train import (
-    DoneEvent,
-    EpochEvent,
-    StepEvent,
-    TrainConfig,
-    WeightAverage,
-    distillation_loss,
-    train,
-)
+from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, WeightAverage, distillation_loss, train
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000

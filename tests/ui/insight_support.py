@@ -14,7 +14,7 @@ def draw_each(window, strokes, qtbot) -> list:
     for stroke in strokes:
         before = window.session.prediction
         draw_strokes(window.canvas, [stroke])
-        qtbot.waitUntil(lambda: window.session.prediction is not before)
+        qtbot.waitUntil(lambda before=before: window.session.prediction is not before)
         QApplication.processEvents()
         predictions.append(window.session.prediction)
     return predictions

@@ -11,6 +11,7 @@ from digitpad.samples import sample
 from digitpad.ui import main_window as main_window_module
 from digitpad.ui.app import open_settings
 from digitpad.ui.main_window import MainWindow
+from digitpad.ui.menus import model_menu
 
 from .test_window import draw, shown_digit
 
@@ -22,6 +23,7 @@ def no_cuda(monkeypatch):
     """CUDA unavailable, as on a machine without a GPU (also where there is one)."""
     monkeypatch.setattr(classifier_module, "cuda_unavailable_reason", lambda: REASON)
     monkeypatch.setattr(main_window_module, "cuda_unavailable_reason", lambda: REASON)
+    monkeypatch.setattr(model_menu, "cuda_unavailable_reason", lambda: REASON)
 
 
 def test_without_cuda_the_menu_says_why_and_the_model_stays_on_the_cpu(no_cuda, qtbot, settings,

@@ -6,9 +6,9 @@ import pytest
 import torch
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from digitpad import session as session_module
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.samples import sample
-from digitpad.ui import main_window as main_window_module
 from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.main_window import MainWindow
 from digitpad.weights import WeightsError, load_model, save_weights
@@ -28,7 +28,7 @@ def dialogs(monkeypatch):
 
 @pytest.fixture
 def no_shipped_weights(monkeypatch, tmp_path):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path",
+    monkeypatch.setattr(session_module, "shipped_weights_path",
                         lambda arch="SimpleCNN": tmp_path / f"no-{arch}.pt")
 
 
@@ -151,7 +151,7 @@ def test_switching_architecture_uses_its_shipped_weights_or_random(window, qtbot
                                                                    tmp_path, dialogs):
     deep = DeepCNN()
     deep_file = save_weights(tmp_path / "deep.pt", deep)
-    monkeypatch.setattr(main_window_module, "shipped_weights_path",
+    monkeypatch.setattr(session_module, "shipped_weights_path",
                         lambda arch="SimpleCNN": deep_file if arch == "DeepCNN" else tmp_path / "none")
     actions = {a.data(): a for a in window.arch_group.actions()}
     actions["DeepCNN"].trigger()
@@ -174,7 +174,7 @@ def test_a_file_of_another_architecture_switches_the_model_menu(window, tmp_path
 
 
 def test_revert_to_shipped_weights(window, tmp_path, monkeypatch, trained_weights, dialogs):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
+    monkeypatch.setattr(session_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
     shipped = state_of(window)
     window.load_weights(save_weights(tmp_path / "other.pt", SimpleCNN()))
     assert not same_state(state_of(window), shipped)
@@ -184,7 +184,7 @@ def test_revert_to_shipped_weights(window, tmp_path, monkeypatch, trained_weight
 
 
 def test_a_bad_weights_argument_is_reported_at_start(qtbot, tmp_path, trained_weights, monkeypatch):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
+    monkeypatch.setattr(session_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
     bad = tmp_path / "bad.pt"
     bad.write_text("nope")
     window = MainWindow(weights=bad)

@@ -31,7 +31,8 @@ signals (the evidence dock's ``overlay_changed``, the evaluation's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
@@ -60,6 +61,8 @@ class Panel(QDockWidget):
         configure_plots()
         super().__init__(title, parent)
         self.session = session
+        self.classifier: Classifier | None = None  # the live one, for panels that keep it
+        self.prediction: Prediction | None = None  # the latest shown, for panels that keep it
         self.setObjectName(object_name)
         self.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable

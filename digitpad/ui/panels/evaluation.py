@@ -38,12 +38,7 @@ from ...models import NUM_CLASSES, arch_name, fresh_copy
 from ...pendata import unipen_dir
 from ...preprocess import denormalise
 from ..style import EXPLAINING
-from ..teaching import (
-    bring_forward,
-    describe_augmentation,
-    missing_mnist_message,
-    mnist,
-)
+from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
 from ..widgets import text_label
 from ..workers import single
 from . import Panel

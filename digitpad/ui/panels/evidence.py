@@ -20,7 +20,7 @@ from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES
 from ..mosaic import picture_box
-from ..widgets import Caption
+from ..widgets import Caption, choice_box
 from . import Panel
 
 if TYPE_CHECKING:
@@ -70,11 +70,8 @@ class EvidencePanel(Panel):
 
     def __init__(self, session: AppSession | None = None,
                  parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "evidence", session, parent)
-        self.setWindowTitle(self.tr("Evidence"))
-        self.classifier: Classifier | None = None
+        super().__init__(self.tr("Evidence"), "evidence", session, parent)
         self.explainer: Explainer | None = None
-        self.prediction: Prediction | None = None
         self.evidence: Evidence | None = None  # what is shown now
         self.lut = evidence_lut()
         self._framed = None
@@ -109,16 +106,10 @@ class EvidencePanel(Panel):
         layout.addLayout(classes)
 
         options = QtWidgets.QHBoxLayout()
-        self.method_choice = QtWidgets.QComboBox()
-        self.method_choice.addItem(self.tr("Best available"), None)
-        self.method_choice.addItem(self.tr("Exact split"), EXACT)
-        self.method_choice.addItem(self.tr("Grad-CAM"), GRAD_CAM)
-        self.method_choice.addItem(self.tr("Saliency"), SALIENCY)
-        self.method_choice.setToolTip(self.tr("How the evidence is computed"))
-        self.method_choice.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.method_choice.setMinimumContentsLength(3)
-        self.method_choice.currentIndexChanged.connect(self._choice_changed)
+        self.method_choice = choice_box(
+            [(self.tr("Best available"), None), (self.tr("Exact split"), EXACT),
+             (self.tr("Grad-CAM"), GRAD_CAM), (self.tr("Saliency"), SALIENCY)],
+            self.tr("How the evidence is computed"), 3, self._choice_changed)
         options.addWidget(self.method_choice, 1)
         self.on_pad = QtWidgets.QCheckBox(self.tr("On the pad"))
         self.on_pad.setToolTip(self.tr("Also colour the pad itself, under your strokes"))

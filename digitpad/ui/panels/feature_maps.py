@@ -17,16 +17,8 @@ from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
-from ..mosaic import (
-    Mosaic,
-    MosaicImage,
-    Spot,
-    grey_lut,
-    grid_columns,
-    outline,
-    picture_box,
-    show_in,
-)
+from ..mosaic import Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box, show_in
+from ..widgets import choice_box
 from . import Panel, pop_up, zero_channel_action
 
 if TYPE_CHECKING:
@@ -71,14 +63,10 @@ class FeatureMapsPanel(Panel):
     # ------------------------------------------------------------------ widgets
 
     def _build_widgets(self) -> None:
-        self.stage_choice = QtWidgets.QComboBox()
-        self.stage_choice.addItem(self.tr("Convolutions"), CONVOLUTIONS)
-        self.stage_choice.addItem(self.tr("Convolutions, ReLU and pooling"), ALL_STAGES)
-        self.stage_choice.setToolTip(self.tr("Which captured layers to show"))
-        self.stage_choice.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.stage_choice.setMinimumContentsLength(6)
-        self.stage_choice.currentIndexChanged.connect(self._rebuild)
+        self.stage_choice = choice_box(
+            [(self.tr("Convolutions"), CONVOLUTIONS),
+             (self.tr("Convolutions, ReLU and pooling"), ALL_STAGES)],
+            self.tr("Which captured layers to show"), 6, self._rebuild)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.readout = QtWidgets.QLabel(self._hint())

@@ -5,8 +5,8 @@ here: a ``TileView`` says what to show and how to read a pixel of it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication

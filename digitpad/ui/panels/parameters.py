@@ -21,21 +21,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
-from ...params import (
-    ParameterSummary,
-    format_shape,
-    summarize_parameters,
-    summarize_tensor,
-)
-from ..mosaic import (
-    Mosaic,
-    MosaicImage,
-    Spot,
-    diverging_lut,
-    outline,
-    picture_box,
-    show_in,
-)
+from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
+from ..mosaic import Mosaic, MosaicImage, Spot, diverging_lut, outline, picture_box, show_in
 from . import Panel, pop_up, zero_channel_action
 from .parameter_views import TileView, input_shape_of, tile_view, view_options
 

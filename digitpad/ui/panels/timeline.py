@@ -11,7 +11,8 @@ read again with the new ones.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -41,8 +42,7 @@ class TimelinePanel(Panel):
     reading_requested = QtCore.Signal()  # a new stroke's drawing is to be read now
 
     def __init__(self, session: AppSession | None = None, parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "timeline", session, parent)
-        self.setWindowTitle(self.tr("Stroke timeline"))
+        super().__init__(self.tr("Stroke timeline"), "timeline", session, parent)
         self.classifier: Classifier | None = None
         self.timeline = StrokeTimeline()
         # The window says where the strokes on the pad come from (their objects, in order).

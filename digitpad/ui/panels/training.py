@@ -37,12 +37,7 @@ from ...models import ARCHITECTURES, cpu_state_dict, create_model, fresh_copy
 from ...session import Snapshot
 from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
 from ..style import AXIS, AXIS_TEXT, EXPLAINING
-from ..teaching import (
-    bring_forward,
-    describe_augmentation,
-    missing_mnist_message,
-    mnist,
-)
+from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
 from ..translation import core_message
 from ..widgets import text_label
 from ..workers import Work

@@ -83,10 +83,7 @@ class UncertaintyPanel(Panel):
 
     def __init__(self, session: AppSession | None = None,
                  parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "uncertainty", session, parent)
-        self.setWindowTitle(self.tr("Certainty"))
-        self.classifier: Classifier | None = None
-        self.prediction: Prediction | None = None
+        super().__init__(self.tr("Certainty"), "uncertainty", session, parent)
         self.check: DigitCheck | None = None
         self.key: tuple | None = None  # of the live weights
         self.unavailable: str | None = None  # why there is no digit check
