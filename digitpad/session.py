@@ -136,6 +136,7 @@ class Session:
     def weights_changed_in_place(self) -> frozenset[str]:
         """Call after writing into the live parameters; returns what differs now."""
         self.classifier.invalidate()
+        self.changed_since_loaded = False  # from now on the edits tell what changed
         return self.edited()
 
     def restore_loaded(self) -> frozenset[str]:
@@ -143,6 +144,7 @@ class Session:
         restored = self.loaded.restore()
         if restored:
             self.classifier.invalidate()
+            self.changed_since_loaded = False  # exactly the weights as loaded again
         return restored
 
     def snapshot(self) -> Snapshot:

@@ -94,7 +94,7 @@ def test_the_window_remembers_its_state(qtbot, settings, trained_weights, tmp_pa
     assert not second.probabilities.isVisible() and second.network_input.isVisible()
     assert second.size() == size and size.width() == 700
     assert second.recent_files == []  # shipped weights are not a recent file
-    assert second.classifier.device.type == "cpu" and second.classifier.arch == "SimpleCNN"
+    assert second.session.classifier.device.type == "cpu" and second.session.classifier.arch == "SimpleCNN"
 
 
 def test_recent_files_are_remembered(window, settings, tmp_path, qtbot):

@@ -40,13 +40,13 @@ def test_training_runs_to_the_end_and_its_weights_go_live(window, training, qtbo
     training.epochs.setValue(2)  # long enough for the event loop to turn many times
     seen = []  # what the GUI thread saw on each tick of a timer while training ran
     installed = []  # where each model the window read with came from
-    install = window.install_model
+    install = window.session.install
 
     def recorded_install(model, path, metadata, **kwargs):
         installed.append(kwargs.get("origin"))
         install(model, path, metadata, **kwargs)
 
-    monkeypatch.setattr(window, "install_model", recorded_install)
+    monkeypatch.setattr(window.session, "install", recorded_install)
 
     def tick():
         seen.append((window.session.jobs.busy, training.progress.value()))

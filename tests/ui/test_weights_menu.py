@@ -104,10 +104,10 @@ def test_save_then_open_round_trips_exactly(window, qtbot, tmp_path, monkeypatch
     fresh = MainWindow(weights=None)
     qtbot.addWidget(fresh)
     assert fresh.load_weights(target)
-    assert fresh.classifier.model is not window.session.classifier.model
+    assert fresh.session.classifier.model is not window.session.classifier.model
     assert same_state(state_of(fresh), state)
     assert load_model(target).file.metadata["saved_from"]
-    again = fresh.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
+    again = fresh.session.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
     assert (again.probabilities == before.probabilities).all()
 
 
@@ -123,7 +123,7 @@ def test_recent_files_reopen_and_drop_missing_ones(window, tmp_path, dialogs):
     window.load_weights(first)
     window.load_weights(second)
     assert window.recent_files[:2] == [str(second.resolve()), str(first.resolve())]
-    window._fill_recent_menu()
+    window.fill_recent_menu()
     actions = window.recent_menu.actions()
     assert [a.text() for a in actions[:2]] == ["&1 second.pt", "&2 first.pt"]
     actions[1].trigger()
