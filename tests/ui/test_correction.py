@@ -15,7 +15,7 @@ from digitpad.finetune import MAX_STEPS, Correction
 from digitpad.ui import teaching
 from digitpad.ui.panels import correction as correction_module
 
-from .test_weights_menu import same_state, state_of
+from .window_support import same_state, state_of
 
 TIMEOUT_MS = 120_000
 

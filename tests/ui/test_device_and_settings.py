@@ -13,7 +13,7 @@ from digitpad.ui.app import open_settings
 from digitpad.ui.main_window import MainWindow
 from digitpad.ui.menus import model_menu
 
-from .test_window import draw, shown_digit
+from .window_support import draw, shown_digit
 
 REASON = "no CUDA device was found (test)"
 

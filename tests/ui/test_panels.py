@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from digitpad.samples import sample
 from digitpad.ui.panels import Panel
 
-from .test_window import draw
+from .window_support import draw
 
 
 class RecordingPanel(Panel):

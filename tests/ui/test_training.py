@@ -13,8 +13,7 @@ from digitpad.ui import teaching
 from digitpad.ui.panels import training as training_module
 from digitpad.weights import load_model
 
-from .test_weights_menu import same_state, state_of
-from .test_window import draw
+from .window_support import draw, same_state, state_of
 
 SUBSET = 2000
 TIMEOUT_MS = 120_000

@@ -13,7 +13,7 @@ from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.main_window import MainWindow
 from digitpad.weights import WeightsError, load_model, save_weights
 
-from .test_window import draw, shown_digit
+from .window_support import draw, same_state, shown_digit, state_of
 
 
 @pytest.fixture
@@ -30,14 +30,6 @@ def dialogs(monkeypatch):
 def no_shipped_weights(monkeypatch, tmp_path):
     monkeypatch.setattr(session_module, "shipped_weights_path",
                         lambda arch="SimpleCNN": tmp_path / f"no-{arch}.pt")
-
-
-def state_of(window):
-    return {k: v.clone() for k, v in window.session.classifier.model.state_dict().items()}
-
-
-def same_state(a, b):
-    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
 BAD_FILES = {

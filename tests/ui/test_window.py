@@ -12,21 +12,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from digitpad.classifier import Prediction
 from digitpad.preprocess import preprocess
 from digitpad.samples import SAMPLES, sample
-from digitpad.ui.canvas import LOGICAL_SIZE, draw_strokes
+from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.panels.probabilities import SURE, UNSURE
 
 from .conftest import ink
-
-
-def shown_digit(window) -> str:
-    return window.findChild(QLabel, "prediction").text()
-
-
-def draw(window, strokes, qtbot):
-    before = window.session.prediction
-    draw_strokes(window.canvas, strokes)
-    qtbot.waitUntil(lambda: window.session.prediction is not before)
-    QApplication.processEvents()
+from .window_support import draw, shown_digit
 
 
 def test_the_window_has_its_named_parts(window):
