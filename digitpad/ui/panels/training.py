@@ -93,6 +93,14 @@ class TrainingPanel(Panel):
         self.config_used = TrainConfig()
         self.started = 0.0
         self.next_preview = 0.0
+        # The curves' points so far (see _clear_curves) and the last step's running sums.
+        self._epoch: int | None = None
+        self._last = (0, 0.0, 0.0)
+        self._steps_x: list[float] = []
+        self._loss: list[float] = []
+        self._train_accuracy: list[float] = []
+        self._test_x: list[int] = []
+        self._test_accuracy: list[float] = []
         layout = self.body_layout()
 
         layout.addWidget(text_label(self.tr(
