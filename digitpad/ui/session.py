@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch.nn as nn
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, DeviceStatus, Prediction
@@ -128,11 +128,15 @@ class AppSession(QObject):
 
     # --------------------------------------------------------------- described
 
+    # Their texts keep the window's translation context, where the catalogue has them.
     def source_name(self) -> str:
         """The weights file's name, else where the weights come from."""
-        return self.live().source_name(random=self.tr("random initial weights"))
+        random = QCoreApplication.translate("MainWindow", "random initial weights")
+        return self.live().source_name(random=random)
 
     def provenance(self) -> str:
         """Where the weights come from, in a line: their metadata in words."""
-        return self.live().provenance(accuracy=self.tr("test accuracy {:.2f} %"),
-                                      epochs=self.tr("{} epochs"), separator=self.tr(", "))
+        return self.live().provenance(
+            accuracy=QCoreApplication.translate("MainWindow", "test accuracy {:.2f} %"),
+            epochs=QCoreApplication.translate("MainWindow", "{} epochs"),
+            separator=QCoreApplication.translate("MainWindow", ", "))

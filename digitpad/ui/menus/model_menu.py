@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
@@ -14,15 +14,14 @@ from . import fill
 
 class ModelMenu(QObject):
     def create(self, window) -> QMenu:
-        tr = self.tr
         window.arch_group = QActionGroup(window)
         for spec in MODEL_SPECS.values():
             action = QAction(spec.display_name, window.arch_group, checkable=True, data=spec.name,
-                             statusTip=tr("Use {arch}, with its shipped weights if there are "
+                             statusTip=QCoreApplication.translate("MainWindow", "Use {arch}, with its shipped weights if there are "
                                           "any").format(arch=spec.display_name))
             action.triggered.connect(lambda _=False, a=spec.name: window.set_architecture(a))
-        window.restore_act = QAction(tr("Restore &Loaded Weights"), window, enabled=False,
-                                     statusTip=tr("Undo every what-if edit: the weights "
+        window.restore_act = QAction(QCoreApplication.translate("MainWindow", "Restore &Loaded Weights"), window, enabled=False,
+                                     statusTip=QCoreApplication.translate("MainWindow", "Undo every what-if edit: the weights "
                                                   "exactly as they were loaded"),
                                      triggered=window.restore_loaded_weights)
         window.device_group = QActionGroup(window)
@@ -33,25 +32,25 @@ class ModelMenu(QObject):
         reason = cuda_unavailable_reason()
         if reason is not None:
             window.cuda_act.setEnabled(False)
-            window.cuda_act.setText(tr("CUDA (unavailable)"))
-            why = tr("CUDA cannot be used: {reason}").format(reason=core_message(reason))
+            window.cuda_act.setText(QCoreApplication.translate("MainWindow", "CUDA (unavailable)"))
+            why = QCoreApplication.translate("MainWindow", "CUDA cannot be used: {reason}").format(reason=core_message(reason))
             window.cuda_act.setToolTip(why)
             window.cuda_act.setStatusTip(why)
-        window.train_act = QAction(tr("&Train…"), window, shortcut="Ctrl+T",
-                                   statusTip=tr("Train a network on MNIST and watch it learn"),
+        window.train_act = QAction(QCoreApplication.translate("MainWindow", "&Train…"), window, shortcut="Ctrl+T",
+                                   statusTip=QCoreApplication.translate("MainWindow", "Train a network on MNIST and watch it learn"),
                                    triggered=window.training.present)
-        window.correct_act = QAction(tr("&Correct It…"), window, shortcut="Ctrl+K",
-                                     statusTip=tr("Read wrong? Tell the network what you drew "
+        window.correct_act = QAction(QCoreApplication.translate("MainWindow", "&Correct It…"), window, shortcut="Ctrl+K",
+                                     statusTip=QCoreApplication.translate("MainWindow", "Read wrong? Tell the network what you drew "
                                                   "and it learns from it"),
                                      triggered=window.correction.present)
         window.undo_correction_act = window.correction.undo_action
-        window.evaluate_act = QAction(tr("&Evaluate…"), window, shortcut="Ctrl+E",
-                                      statusTip=tr("Measure the current weights on the MNIST "
+        window.evaluate_act = QAction(QCoreApplication.translate("MainWindow", "&Evaluate…"), window, shortcut="Ctrl+E",
+                                      statusTip=QCoreApplication.translate("MainWindow", "Measure the current weights on the MNIST "
                                                    "test set: accuracy, confusions, examples"),
                                       triggered=window.evaluation.present)
 
-        menu = window.menuBar().addMenu(tr("&Model"))
-        device_menu = QMenu(tr("&Device"), menu)
+        menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Model"))
+        device_menu = QMenu(QCoreApplication.translate("MainWindow", "&Device"), menu)
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
         device_menu.addActions(window.device_group.actions())
         return fill(menu, [*window.arch_group.actions(), None, window.restore_act, None,

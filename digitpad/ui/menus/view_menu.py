@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
@@ -12,13 +12,12 @@ from . import fill
 
 class ViewMenu(QObject):
     def create(self, window) -> QMenu:
-        tr = self.tr
-        window.steps_act = QAction(tr("&Preprocessing Steps"), window, checkable=True,
-                                   statusTip=tr("Show how the drawing becomes the 28 × 28 input"),
+        window.steps_act = QAction(QCoreApplication.translate("MainWindow", "&Preprocessing Steps"), window, checkable=True,
+                                   statusTip=QCoreApplication.translate("MainWindow", "Show how the drawing becomes the 28 × 28 input"),
                                    toggled=window.network_input.set_steps_visible)
         # Asked for, the steps come to the front of their tab group.
         window.steps_act.triggered.connect(lambda shown: shown and window.network_input.raise_())
-        menu = window.menuBar().addMenu(tr("&View"))
+        menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&View"))
         fill(menu, [panel.toggleViewAction() for panel in window.panels])
         # Docks added later go here; the toolbars' toggles go before the steps.
         window.view_panels_end = menu.addSeparator()
@@ -26,10 +25,10 @@ class ViewMenu(QObject):
 
     def language_menu(self, window, parent: QMenu) -> QMenu:
         """System, then each language under its own name; checked: the one chosen."""
-        window.language_menu = QMenu(self.tr("&Language"), parent)
+        window.language_menu = QMenu(QCoreApplication.translate("MainWindow", "&Language"), parent)
         window.language_group = QActionGroup(window)
         chosen = chosen_language(window.settings)
-        for language, name in [(SYSTEM_LANGUAGE, self.tr("System")), *LANGUAGE_NAMES.items()]:
+        for language, name in [(SYSTEM_LANGUAGE, QCoreApplication.translate("MainWindow", "System")), *LANGUAGE_NAMES.items()]:
             action = QAction(name, window.language_group, checkable=True, data=language,
                              checked=language == chosen)
             action.triggered.connect(lambda _=False, chosen=language: window.set_language(chosen))
