@@ -16,11 +16,11 @@ X11_PACKAGES := xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb
 	libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
-.PHONY: run test fuzz bench translations clean x11-deps
+.PHONY: run test test-fast lint fuzz bench translations clean x11-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -43,6 +43,15 @@ x11-deps:
 # run before closing work on a parser of outside data.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/hostile -m fuzz -q --hypothesis-show-statistics
+
+# The inner loop: every test not marked slow, in under a minute.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) on the code, mypy on the core.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check digitpad tests benchmarks
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

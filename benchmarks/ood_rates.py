@@ -19,8 +19,14 @@ import torch
 from digitpad.data import load_mnist, local_mnist_dir
 from digitpad.preprocess import normalise, preprocess
 from digitpad.synthetic import CANVAS_SIZE, LETTERS, letters, load_fonts, scribbles
-from digitpad.uncertainty import (BANK_SIZE, CALIBRATION_SIZE, FALSE_REJECT_TARGET, DigitCheck,
-                                  ReferenceDigits, softmax_uncertainty)
+from digitpad.uncertainty import (
+    BANK_SIZE,
+    CALIBRATION_SIZE,
+    FALSE_REJECT_TARGET,
+    DigitCheck,
+    ReferenceDigits,
+    softmax_uncertainty,
+)
 from digitpad.weights import load_model, shipped_weights_path
 
 

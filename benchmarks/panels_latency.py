@@ -23,13 +23,13 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 
+from digitpad.calibration import ink  # noqa: E402
 from digitpad.capture import FEATURE_MAP_TYPES  # noqa: E402
 from digitpad.classifier import Classifier  # noqa: E402
 from digitpad.models import create_model  # noqa: E402
+from digitpad.samples import sample  # noqa: E402
 from digitpad.ui.panels.feature_maps import ALL_STAGES, CONVOLUTIONS, FeatureMapsPanel  # noqa: E402
 from digitpad.ui.panels.parameters import ParametersPanel  # noqa: E402
-from digitpad.samples import sample  # noqa: E402
-from digitpad.ui.calibration import ink  # noqa: E402
 
 GOAL_P95_MS = 16.0
 
@@ -55,7 +55,7 @@ def bench(app, arch: str, stages: str, moves: int, images) -> dict:
     classifier = Classifier(create_model(arch), capture_types=FEATURE_MAP_TYPES, record_shapes=True)
     window = QtWidgets.QMainWindow()
     window.setCentralWidget(QtWidgets.QLabel("canvas"))
-    feature_maps, parameters = FeatureMapsPanel(window), ParametersPanel(window)
+    feature_maps, parameters = FeatureMapsPanel(None, window), ParametersPanel(None, window)
     for panel in (feature_maps, parameters):
         window.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, panel)
         panel.set_classifier(classifier)

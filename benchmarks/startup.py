@@ -39,9 +39,9 @@ print("shown", flush=True)
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 draw_strokes(window.canvas, sample(3).strokes)
-while window.prediction is None or not window.prediction.has_digit:
+while window.session.prediction is None or not window.session.prediction.has_digit:
     QApplication.processEvents()
-print("classified", window.prediction.digit, flush=True)
+print("classified", window.session.prediction.digit, flush=True)
 """
 
 

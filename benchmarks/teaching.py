@@ -72,7 +72,7 @@ def timed_installs(window) -> list[float]:
 
 
 def cancelled_training(window, arch: str, images: int) -> dict:
-    panel, before = window.training, window.classifier.model
+    panel, before = window.training, window.session.classifier.model
     panel.arch_choice.setCurrentText(arch)
     panel.images.setValue(images)
     panel.epochs.setValue(3)
@@ -83,9 +83,9 @@ def cancelled_training(window, arch: str, images: int) -> dict:
     start = time.perf_counter()
     panel.cancel()
     restored = (time.perf_counter() - start) * 1000
-    ended = wait(lambda: not window.jobs.busy) * 1000 + restored
+    ended = wait(lambda: not window.session.jobs.busy) * 1000 + restored
     del window.install_model
-    assert window.classifier.model is before
+    assert window.session.classifier.model is before
     return {"bench": "cancel", "arch": arch, "images": images, **ticks.stop(),
             "preview_ms_p50": round(float(np.median(installs[:-1])), 1),
             "previews": len(installs) - 1, "cancel_to_old_weights_ms": round(restored, 1),
@@ -99,17 +99,17 @@ def full_training(window, images: int) -> dict:
     panel.epochs.setValue(1)
     ticks = Ticks()
     panel.start()
-    seconds = wait(lambda: not window.jobs.busy)
+    seconds = wait(lambda: not window.session.jobs.busy)
     return {"bench": "train", "arch": "SimpleCNN", "images": images, "epochs": 1,
             "wall_s": round(seconds, 2), **ticks.stop(),
-            "test_accuracy": window.weights_metadata.get("test_accuracy")}
+            "test_accuracy": window.session.state.source.metadata.get("test_accuracy")}
 
 
 def evaluation(window) -> dict:
     ticks = Ticks()
     window.evaluation.start()
-    seconds = wait(lambda: not window.jobs.busy)
-    return {"bench": "evaluate", "arch": window.classifier.arch, "wall_s": round(seconds, 2),
+    seconds = wait(lambda: not window.session.jobs.busy)
+    return {"bench": "evaluate", "arch": window.session.classifier.arch, "wall_s": round(seconds, 2),
             **ticks.stop(), "accuracy": window.evaluation.result.accuracy}
 
 
@@ -121,7 +121,7 @@ def placed_agreement(window) -> dict:
     for index in wrong:
         window.canvas.place_image(test_set.images[index])
         QApplication.processEvents()
-        same += window.prediction.digit == panel.result.predictions[index]
+        same += window.session.prediction.digit == panel.result.predictions[index]
     return {"bench": "placed_digits", "misread_digits": len(wrong),
             "read_as_in_evaluation": round(same / max(len(wrong), 1), 3)}
 
@@ -131,13 +131,13 @@ def correction(window) -> dict:
     for index in np.flatnonzero(window.evaluation.result.predictions != test_set.labels):
         window.canvas.place_image(test_set.images[index])
         QApplication.processEvents()
-        if window.prediction.digit != test_set.labels[index]:
+        if window.session.prediction.digit != test_set.labels[index]:
             break
     ticks = Ticks()
     panel.teach(int(test_set.labels[index]))
-    seconds = wait(lambda: not window.jobs.busy)
-    return {"bench": "correct", "arch": window.classifier.arch, "wall_s": round(seconds, 2),
-            **ticks.stop(), "now_reads_label": bool(window.prediction.digit == test_set.labels[index])}
+    seconds = wait(lambda: not window.session.jobs.busy)
+    return {"bench": "correct", "arch": window.session.classifier.arch, "wall_s": round(seconds, 2),
+            **ticks.stop(), "now_reads_label": bool(window.session.prediction.digit == test_set.labels[index])}
 
 
 def main() -> None:

@@ -69,13 +69,13 @@ def measure_stroke(window, clock, points, latencies, cpu_times, missed) -> None:
     send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0], left, left)
     QApplication.processEvents()
     for point in points[1:]:
-        before = window.prediction
+        before = window.session.prediction
         start, cpu_start = time.perf_counter(), time.process_time()
         send_mouse(canvas, QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, left)
         while True:
             QApplication.processEvents()
             now = time.perf_counter()
-            classified = window.prediction is not before
+            classified = window.session.prediction is not before
             painted = all(t >= start for t in clock.last.values())
             if classified and painted:
                 latencies.append(1000 * (now - start))
@@ -136,7 +136,7 @@ def main() -> None:
                       for x, y in stroke]
             measure_stroke(window, clock, points, latencies, cpu_times, missed)
         print(json.dumps({"benchmark": "ui_latency", "digit": int(digit),
-                          "read_as": window.prediction.digit, "moves": len(latencies) + len(missed),
+                          "read_as": window.session.prediction.digit, "moves": len(latencies) + len(missed),
                           "p50_ms": round(float(np.percentile(latencies, 50)), 2),
                           "p95_ms": round(float(np.percentile(latencies, 95)), 2),
                           "missed": len(missed)}), flush=True)
@@ -160,8 +160,8 @@ def main() -> None:
         "panels": [p.objectName() for p in visible], "painted": list(groups),
         "steps_shown": args.steps, "feature_maps": window.feature_maps.shown_layers(),
         "evidence_on_pad": args.on_pad,
-        "device": str(window.classifier.device), "arch": window.classifier.arch,
-        "weights": str(window.weights_path or "random"), "platform": QApplication.platformName(),
+        "device": str(window.session.classifier.device), "arch": window.session.classifier.arch,
+        "weights": str(window.session.state.source.path or "random"), "platform": QApplication.platformName(),
         "window": [window.width(), window.height()], "cpu_count": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }), flush=True)

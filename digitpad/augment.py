@@ -32,7 +32,7 @@ class Augmentation:
     thickness: float = 0.6  # fraction of one 3x3 dilation (+) or erosion (-) step
     elastic: float = 0.0  # pixels of smooth random displacement; 0 turns it off
 
-    def scaled(self, strength: float) -> "Augmentation":
+    def scaled(self, strength: float) -> Augmentation:
         """Every range times ``strength`` (0 leaves the images as they are)."""
         return Augmentation(**{name: strength * value for name, value in asdict(self).items()})
 

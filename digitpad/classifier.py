@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,9 +10,11 @@ import torch
 import torch.nn as nn
 
 from .capture import FeatureCapture, display_range
-from .models import arch_name
+from .models import NUM_CLASSES, arch_name, softmax
 from .preprocess import Preprocessed, preprocess
 from .strokes import Rasteriser
+
+log = logging.getLogger("digitpad")
 
 # Below this top probability a reading is shown as unsure.
 UNSURE_BELOW = 0.6
@@ -91,7 +94,7 @@ class Classifier:
         self._rasterise = Rasteriser()
         self.device = torch.device("cpu")
         self.model = model
-        self._graph = None
+        self._graph: _CudaGraphForward | _EagerCudaForward | None = None
         self.set_model(model)
         if device != "cpu":
             self.set_device(device)
@@ -172,7 +175,7 @@ class Classifier:
             logits, maps, shapes = self._forward_cuda(steps.model_input)
         else:
             logits, maps, shapes = self._forward_cpu(steps.model_input)
-        probabilities = _softmax(logits)
+        probabilities = softmax(logits)
         return Prediction(steps=steps, probabilities=probabilities, logits=logits,
                           feature_maps=maps, output_shapes=shapes)
 
@@ -188,7 +191,8 @@ class Classifier:
         if self._graph is None or self._graph.shape != model_input.shape:
             try:
                 self._graph = _CudaGraphForward(self.model, self.capture, self.device, model_input.shape)
-            except Exception:
+            except Exception:  # a model or driver the graph cannot capture: run eagerly
+                log.warning("CUDA graph capture failed; running the model eagerly", exc_info=True)
                 self._graph = _EagerCudaForward(self.model, self.capture, self.device)
         return self._graph(model_input)
 
@@ -217,12 +221,7 @@ class Classifier:
                 x = x.unsqueeze(1).to(self.device)
                 out.append(self.model(x).float().cpu().numpy())
         self.capture.clear()
-        return np.concatenate(out) if out else np.zeros((0, 10), np.float32)
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max())
-    return (shifted / shifted.sum()).astype(np.float32)
+        return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), np.float32)
 
 
 class _EagerCudaForward:

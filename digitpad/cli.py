@@ -31,19 +31,37 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--weights", metavar="PATH", help="open the app with these weights")
     sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict,digits}")
 
-    predict = sub.add_parser("predict", help="classify image files")
+    predict = sub.add_parser("predict", help="classify image files",
+                             parents=[shared_options("weights", "device", "json")])
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG/JPEG files, any size, "
                          "dark-on-light or light-on-dark")
-    predict.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
-    predict.add_argument("--device", type=device_name, default="auto",
-                         help=f"{DEVICES} (default auto)")
-    predict.add_argument("--json", action="store_true", help="one JSON object per line")
     predict.set_defaults(run=run_predict)
 
     add_train_parser(sub)
     add_eval_parser(sub)
     add_digits_parser(sub)
     return parser
+
+
+def shared_options(*names: str) -> argparse.ArgumentParser:
+    """A parent parser with the options the subcommands share, by name: ``weights``,
+    ``data``, ``device``, ``json``."""
+    from .models import DEFAULT_ARCH
+
+    parent = argparse.ArgumentParser(add_help=False)
+    if "weights" in names:
+        parent.add_argument("--weights", metavar="W",
+                            help=f"weights file (default: the shipped {DEFAULT_ARCH})")
+    if "data" in names:
+        parent.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or "
+                            "raw); default: a local copy, else downloaded into the user cache")
+    if "device" in names:
+        parent.add_argument("--device", type=device_name, default="auto",
+                            help=f"{DEVICES} (default auto: CUDA when present)")
+    if "json" in names:
+        parent.add_argument("--json", action="store_true", help="print JSON: one object per "
+                            "result")
+    return parent
 
 
 def add_train_parser(sub) -> None:
@@ -54,11 +72,10 @@ def add_train_parser(sub) -> None:
     defaults = TrainConfig()
     train = sub.add_parser("train", help="train a network on MNIST and save its weights",
                            description="Train a network on MNIST (augmented on the fly) and "
-                           "write its weights with a record of how they were made.")
+                           "write its weights with a record of how they were made.",
+                           parents=[shared_options("data", "device")])
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
                        help="network to train (default %(default)s)")
-    train.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
-                       "default: a local copy, else downloaded into the user cache")
     train.add_argument("--epochs", type=in_range(int, 1, 1000), default=defaults.epochs,
                        help="passes over the training set (default %(default)s)")
     train.add_argument("--batch-size", type=in_range(int, 1, 60000), default=defaults.batch_size,
@@ -72,8 +89,6 @@ def add_train_parser(sub) -> None:
                        help="cross-entropy label smoothing (default %(default)s)")
     train.add_argument("--seed", type=in_range(int, 0, 2**63 - 1), default=defaults.seed,
                        help="seeds weights, batches and augmentation (default %(default)s)")
-    train.add_argument("--device", type=device_name, default="auto",
-                       help=f"{DEVICES} (default auto: CUDA when present)")
     train.add_argument("--out", metavar="PATH", help="weights file to write (default: "
                        "ARCH.pt, lower case, in this folder)")
     train.add_argument("--no-augment", action="store_true", help="train on the images as they are")
@@ -114,13 +129,8 @@ def add_train_parser(sub) -> None:
 def add_eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure the accuracy of weights on the MNIST test set",
                               description="Accuracy overall and per digit, the confusion "
-                              "matrix, and accuracy on a perturbed copy of the test set.")
-    evaluate.add_argument("--weights", metavar="W", help="weights file (default: the shipped SimpleCNN)")
-    evaluate.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or raw); "
-                          "default: a local copy, else downloaded into the user cache")
-    evaluate.add_argument("--device", type=device_name, default="auto",
-                          help=f"{DEVICES} (default auto)")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+                              "matrix, and accuracy on a perturbed copy of the test set.",
+                              parents=[shared_options("weights", "data", "device", "json")])
     evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
                           "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
                           "through the pad at sizes of 25-90 %% and every brush")
@@ -201,8 +211,19 @@ def resolve_device(requested: str) -> tuple[str, str]:
     return requested, ""
 
 
-def load_weights_or_exit(weights: str | None, arch: str = "SimpleCNN"):
+def chosen_device(requested: str) -> str:
+    """The device to run on (see ``resolve_device``), saying on stderr why not CUDA."""
+    device, warning = resolve_device(requested)
+    if warning:
+        print(warning, file=sys.stderr)
+    return device
+
+
+def load_weights_or_exit(weights: str | None, arch: str | None = None):
+    from .models import DEFAULT_ARCH
     from .weights import WeightsError, load_model, shipped_weights_path
+
+    arch = arch or DEFAULT_ARCH
 
     path = Path(weights) if weights else shipped_weights_path(arch)
     try:
@@ -215,14 +236,13 @@ def load_weights_or_exit(weights: str | None, arch: str = "SimpleCNN"):
 def run_predict(args) -> int:
     import numpy as np
 
-    from .classifier import Classifier, _softmax
+    from .classifier import Classifier
+    from .models import softmax
     from .pictures import read_picture
     from .preprocess import ImageFileError, load_image
 
     loaded = load_weights_or_exit(args.weights)
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     classifier = Classifier(loaded.model, capture_types=())  # no feature maps needed
     status = classifier.set_device(device)
     if status.message:
@@ -251,7 +271,7 @@ def run_predict(args) -> int:
             if "_index" in result:
                 row = logits[result.pop("_index")]
                 if np.isfinite(row).all():
-                    probs = _softmax(row)
+                    probs = softmax(row)
                     result.update(digit=int(probs.argmax()), confidence=float(probs.max()),
                                   probabilities=[round(float(p), 6) for p in probs])
                 else:  # weights that overflow: no reading to give, and no NaN in the JSON
@@ -316,9 +336,7 @@ def run_train(args) -> int:
     from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, TrainingError, train
     from .weights import WeightsError
 
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     augmentation = None if args.no_augment else replace(
         Augmentation().scaled(args.augment_strength), elastic=args.elastic)
     config = TrainConfig(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
@@ -413,9 +431,7 @@ def run_eval(args) -> int:
     from .evaluate import evaluate
 
     loaded = load_weights_or_exit(args.weights)
-    device, warning = resolve_device(args.device)
-    if warning:
-        print(warning, file=sys.stderr)
+    device = chosen_device(args.device)
     if args.digits:
         return run_eval_digits(args, loaded, device)
     test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")

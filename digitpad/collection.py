@@ -28,11 +28,11 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -410,8 +410,8 @@ class Collection:
                           strokes, collection, now(), network, weights_hash,
                           None if reading is None else int(reading),
                           None if confidence is None else float(confidence))
-        if not self.insert(drawing):
-            return self.get(drawing.identity)
+        if not self.insert(drawing):  # already kept: the stored one
+            return self.get(drawing.identity) or drawing
         return drawing
 
     def add_image(self, pixels: np.ndarray, label: int, *, model_input=None,
@@ -423,8 +423,8 @@ class Collection:
             model_input = normalise(pixels.astype(np.float32) / 255)
         drawing = Drawing(image_identity(pixels), _digit(label), np.asarray(model_input, np.float32),
                           None, collection, now())
-        if not self.insert(drawing):
-            return self.get(drawing.identity)
+        if not self.insert(drawing):  # already kept: the stored one
+            return self.get(drawing.identity) or drawing
         return drawing
 
     def insert(self, drawing: Drawing) -> bool:
@@ -721,7 +721,8 @@ def read_png_folder(folder, collection: str | None = None) -> list[Drawing]:
         with open(labels_path, newline="", encoding="utf-8-sig") as handle:
             lines = list(csv.reader(handle))
     except FileNotFoundError:
-        raise CollectionError(f"{folder}: no {LABELS_FILE} (a header line file,label, then one line per image)") from None
+        raise CollectionError(f"{folder}: no {LABELS_FILE} (a header line file,label, then one "
+                              "line per image)") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise CollectionError(f"{labels_path}: cannot be read ({exc})") from None
     if not lines or [cell.strip() for cell in lines[0][:2]] != ["file", "label"]:
@@ -908,7 +909,8 @@ def _drawing_from_plain(item, collection: str | None) -> Drawing:
                 raise ValueError("the strokes hold no digit")
     elif "pixels" in item:
         pixels = np.asarray(item["pixels"])
-        if pixels.shape != (INPUT_SIZE, INPUT_SIZE) or pixels.dtype.kind not in "iu" or pixels.min() < 0 or pixels.max() > 255:
+        if (pixels.shape != (INPUT_SIZE, INPUT_SIZE) or pixels.dtype.kind not in "iu"
+                or pixels.min() < 0 or pixels.max() > 255):
             raise ValueError("pixels must be 28 rows of 28 whole numbers 0-255")
         pixels = pixels.astype(np.uint8)
         strokes, identity = None, image_identity(pixels)

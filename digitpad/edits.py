@@ -13,24 +13,24 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .models import cpu_state_dict
+
 
 class LoadedWeights:
     """A snapshot of ``model``'s parameters (on the CPU), taken when it was loaded."""
 
-    def __init__(self, model: nn.Module):
+    def __init__(self, model: nn.Module, values: dict[str, torch.Tensor] | None = None):
         self.model = model
-        self._values = {name: p.detach().to("cpu", copy=True)
-                        for name, p in model.named_parameters()}
+        # ``values``: parameters loaded earlier, for a changed copy of that model
+        self._values = cpu_state_dict(model, parameters_only=True) if values is None else values
 
-    def compared_with(self, model: nn.Module) -> "LoadedWeights | None":
+    def compared_with(self, model: nn.Module) -> LoadedWeights | None:
         """The same loaded weights, compared from now on with ``model`` (a changed copy of
         the model, say fine-tuned); None if its parameters do not match them."""
         shapes = {name: p.shape for name, p in model.named_parameters()}
         if shapes != {name: v.shape for name, v in self._values.items()}:
             return None
-        other = object.__new__(LoadedWeights)
-        other.model, other._values = model, self._values
-        return other
+        return LoadedWeights(model, self._values)
 
     def loaded(self, name: str) -> torch.Tensor:
         """Parameter ``name`` as loaded (a CPU tensor; do not modify it)."""
@@ -57,13 +57,13 @@ class LoadedWeights:
     def loaded_copy(self) -> nn.Module:
         """A new model of the same class holding the loaded weights (the live one keeps its
         edits): for saving the weights as they were."""
-        copy = type(self.model)()
+        as_loaded = type(self.model)()
         with torch.no_grad():
-            for name, p in copy.named_parameters():
+            for name, p in as_loaded.named_parameters():
                 p.copy_(self._values[name])
         for name, buffer in self.model.named_buffers():
-            copy.get_buffer(name).copy_(buffer.detach().cpu())
-        return copy.eval()
+            as_loaded.get_buffer(name).copy_(buffer.detach().cpu())
+        return as_loaded.eval()
 
 
 def set_element(model: nn.Module, name: str, index: tuple[int, ...], value: float) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from .anatomy import ModelAnatomy, anatomy, scale_of
 from .capture import FeatureCapture
 from .classifier import Classifier, Prediction
 from .preprocess import BLANK_INPUT, INPUT_SIZE
@@ -25,81 +26,6 @@ EXACT = "exact"
 GRAD_CAM = "grad-cam"
 SALIENCY = "saliency"
 METHODS = (EXACT, GRAD_CAM, SALIENCY)
-# How far the logits may stray from scale * (W h + b), relative to their size, for the
-# split to count as exact (float32 sums in a different order).
-EXACT_TOLERANCE = 1e-4
-
-
-@dataclass(frozen=True)
-class ModelAnatomy:
-    """Where a model's maps are, found once by running it on a probe input."""
-
-    head: str | None  # the last nn.Linear
-    linear_source: str | None  # the module whose output that head reads, when logits = s(Wh+b)
-    last_conv: str | None  # the last nn.Conv2d, for Grad-CAM
-    last_map: str | None  # the last leaf module with a (C, H, W) output: its deepest map
-
-
-def probe_outputs(model: nn.Module) -> dict[str, torch.Tensor]:
-    """Every module's output for one seeded random 28x28 input, in the order they ran;
-    the model's own output under the key ``""``. The hooks are gone when this returns."""
-    device = next(model.parameters()).device
-    generator = torch.Generator().manual_seed(0)
-    x = torch.randn(1, 1, INPUT_SIZE, INPUT_SIZE, generator=generator).to(device)
-    with FeatureCapture(model, types=(nn.Module,)) as capture, torch.no_grad():
-        logits = model(x)
-        outputs = capture.latest()  # in call order: a module's hook fires when it returns
-    outputs[""] = logits
-    return outputs
-
-
-def anatomy(model: nn.Module) -> ModelAnatomy:
-    """Find the head, the map it reads if exactly linear, the last conv and last map."""
-    modules = dict(model.named_modules())
-    was_training = model.training
-    model.eval()
-    try:
-        outputs = probe_outputs(model)
-    finally:
-        model.train(was_training)
-    logits = outputs.pop("")
-    heads = [name for name, m in modules.items() if isinstance(m, nn.Linear)]
-    convs = [name for name, m in modules.items() if isinstance(m, nn.Conv2d)]
-    spatial = [name for name, t in outputs.items()
-               if t.dim() == 4 and not list(modules[name].children())]
-    head = heads[-1] if heads else None
-    source = _linear_source(modules, outputs, logits, head) if head else None
-    return ModelAnatomy(head=head, linear_source=source, last_conv=convs[-1] if convs else None,
-                        last_map=spatial[-1] if spatial else None)
-
-
-def _linear_source(modules, outputs, logits, head: str) -> str | None:
-    """The last spatial map ``h`` with ``logits == s * head(flatten(h))`` on the probe."""
-    layer = modules[head]
-    head_out = outputs.get(head)
-    if head_out is None or head_out.shape != logits.shape:
-        return None
-    if _scale_of(logits[0].double(), head_out[0].double()) is None:
-        return None
-    for name in reversed(list(outputs)):
-        h = outputs[name]
-        if name == head or h.dim() != 4 or h[0].numel() != layer.in_features:
-            continue
-        with torch.no_grad():
-            recomputed = layer(h.flatten(1))
-        if torch.allclose(recomputed, head_out, rtol=1e-4, atol=1e-5):
-            return name
-    return None
-
-
-def _scale_of(logits: torch.Tensor, linear: torch.Tensor) -> float | None:
-    """The scalar s with logits == s * linear, if there is one (least squares, checked)."""
-    norm = float(linear @ linear)
-    scale = float(logits @ linear) / norm if norm > 0 else 0.0
-    error = float((logits - scale * linear).abs().max())
-    return scale if error <= EXACT_TOLERANCE * (1.0 + float(logits.abs().max())) else None
-
-
 @dataclass(frozen=True)
 class Evidence:
     """Evidence for one class. Positive values pushed the class's logit up, negative down.
@@ -231,7 +157,7 @@ class Explainer:
         bias = head.bias.detach().double().cpu().numpy() if head.bias is not None else 0.0
         h = np.asarray(h, np.float64)
         linear = weight @ h.reshape(-1) + bias
-        scale = _scale_of(torch.from_numpy(prediction.logits.astype(np.float64)),
+        scale = scale_of(torch.from_numpy(prediction.logits.astype(np.float64)),
                           torch.from_numpy(linear))
         if scale is None:  # the model changed since the probe; do not claim exactness
             return None

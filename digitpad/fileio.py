@@ -11,8 +11,9 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO
 
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
@@ -47,7 +48,7 @@ def check_writable(path, *, error: type[Exception] = OSError) -> Path:
     return target
 
 
-def atomic_write(path, write: Callable[[object], None], *, error: type[Exception] = OSError) -> None:
+def atomic_write(path, write: Callable[[BinaryIO], object], *, error: type[Exception] = OSError) -> None:
     """Write ``path`` through ``write(fileobj)`` so it is either the old file or the new.
 
     The bytes go to a temporary file beside the file replaced (a symlink's target), are

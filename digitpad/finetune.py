@@ -17,10 +17,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .augment import Augmentation, augment, model_inputs
-from .classifier import _softmax
 from .data import Digits
+from .models import IMAGE_SIZE, NUM_CLASSES, cpu_state_dict, fresh_copy, softmax
 from .preprocess import MNIST_MEAN, MNIST_STD
-from .train import fresh_copy
 
 MAX_STEPS = 40
 MIN_STEPS = 3
@@ -77,14 +76,14 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
     result says so (``learnt`` is False) and the caller should not swap it in.
     BatchNorm statistics are kept.
     """
-    if not 0 <= int(label) < 10:
+    if not 0 <= int(label) < NUM_CLASSES:
         raise ValueError(f"label must be a digit 0-9, got {label!r}")
     if len(replay) < GUARD_SIZE:
         raise ValueError(f"need at least {GUARD_SIZE} replay digits, got {len(replay)}: "
                          "fine-tuning on one drawing alone would wreck the model")
     label = int(label)
     device = next(model.parameters()).device
-    drawing = torch.from_numpy(np.asarray(model_input, np.float32)).view(1, 1, 28, 28).to(device)
+    drawing = torch.from_numpy(np.asarray(model_input, np.float32)).view(1, 1, IMAGE_SIZE, IMAGE_SIZE).to(device)
     teacher = fresh_copy(model).to(device).eval()
     guard = np.random.default_rng(seed).choice(len(replay), GUARD_SIZE, replace=False)
     guard_inputs = model_inputs(torch.from_numpy(replay.images[guard]))
@@ -102,7 +101,7 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
         if rank[0] or rank[1] <= GUARD_TOLERANCE:
             break  # good enough, or not learnt at all: gentler steps would not learn it either
     _, tuned, steps, after, guard_after = best
-    return Correction(model=tuned, previous_state=_cpu_state(model), label=label,
+    return Correction(model=tuned, previous_state=cpu_state_dict(model), label=label,
                       before=_probabilities(teacher, drawing), after=after, steps=steps,
                       guard_accuracy=(guard_before, guard_after))
 
@@ -139,10 +138,6 @@ def _fine_tune(teacher: nn.Module, drawing: torch.Tensor, label: int, replay: Di
     return tuned, steps
 
 
-def _cpu_state(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-
-
 def _accuracy(model: nn.Module, inputs: torch.Tensor, labels: np.ndarray) -> float:
     device = next(model.parameters()).device
     with torch.no_grad():
@@ -165,4 +160,4 @@ def _probabilities(model: nn.Module, drawing: torch.Tensor) -> np.ndarray:
     with torch.no_grad():
         logits = model(drawing)[0].float().cpu().numpy()
     model.train(was_training)
-    return _softmax(logits)
+    return softmax(logits)

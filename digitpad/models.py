@@ -1,14 +1,19 @@
-"""The networks digitpad shows, and a registry of them by name."""
+"""The networks digitpad shows, one registry of them by name (``MODEL_SPECS``: builder,
+display name, shipped weights file), and the helpers every layer uses on a model: copies
+of it and of its weights, and the softmax of its logits."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 NUM_CLASSES = 10
+IMAGE_SIZE = 28  # the model input is IMAGE_SIZE x IMAGE_SIZE
 
 
 class SimpleCNN(nn.Module):
@@ -19,7 +24,7 @@ class SimpleCNN(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 16, 3)
         self.pool = nn.MaxPool2d(2)
-        self.fc = nn.Linear(16 * 13 * 13, 10)
+        self.fc = nn.Linear(16 * 13 * 13, NUM_CLASSES)
         self.scale = nn.Parameter(torch.tensor(1.0))
 
     def forward(self, x):
@@ -58,21 +63,39 @@ class DeepCNN(nn.Module):
         return self.classifier(self.block2(self.block1(x)))
 
 
+@dataclass(frozen=True)
+class ModelSpec:
+    """A network digitpad knows: its registry ``name`` (saved in weights files),
+    ``builder`` (a fresh model), the ``display_name`` shown in menus and the file of its
+    shipped weights in ``models/`` (None: none ship)."""
+
+    name: str
+    builder: Callable[[], nn.Module]
+    display_name: str
+    shipped_file: str | None = None
+
+
+MODEL_SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("SimpleCNN", SimpleCNN, "SimpleCNN", "simplecnn.pt"),
+    ModelSpec("DeepCNN", DeepCNN, "DeepCNN", "deepcnn.pt"),
+)}
 ARCHITECTURES: dict[str, Callable[[], nn.Module]] = {
-    "SimpleCNN": SimpleCNN,
-    "DeepCNN": DeepCNN,
-}
-DEFAULT_ARCH = "SimpleCNN"
+    name: spec.builder for name, spec in MODEL_SPECS.items()}
+DEFAULT_ARCH = next(iter(MODEL_SPECS))
+
+
+def spec_of(arch: str) -> ModelSpec:
+    """The registry entry of ``arch`` (ValueError for an unknown name)."""
+    try:
+        return MODEL_SPECS[arch]
+    except KeyError:
+        known = ", ".join(MODEL_SPECS)
+        raise ValueError(f"unknown architecture {arch!r}; known: {known}") from None
 
 
 def create_model(arch: str = DEFAULT_ARCH) -> nn.Module:
     """A freshly initialised model of the named architecture."""
-    try:
-        factory = ARCHITECTURES[arch]
-    except KeyError:
-        known = ", ".join(ARCHITECTURES)
-        raise ValueError(f"unknown architecture {arch!r}; known: {known}") from None
-    return factory()
+    return spec_of(arch).builder()
 
 
 def arch_name(model: nn.Module) -> str:
@@ -88,3 +111,24 @@ def guess_arch(keys) -> str | None:
     keys = set(keys)
     matches = [name for name in ARCHITECTURES if set(create_model(name).state_dict()) == keys]
     return matches[0] if len(matches) == 1 else None
+
+
+def fresh_copy(model: nn.Module) -> nn.Module:
+    """A new model of the same architecture with the same weights, without its hooks."""
+    duplicate = create_model(arch_name(model))
+    duplicate.load_state_dict(model.state_dict())
+    return duplicate
+
+
+def cpu_state_dict(model: nn.Module, parameters_only: bool = False) -> dict[str, torch.Tensor]:
+    """Detached CPU copies of ``model``'s state (or of its parameters alone), safe to keep
+    while the model changes or trains on another device."""
+    items = model.named_parameters() if parameters_only else model.state_dict().items()
+    return {name: value.detach().to("cpu", copy=True, memory_format=torch.contiguous_format)
+            for name, value in items}
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Probabilities from one row of logits, as float32."""
+    shifted = np.exp(logits - logits.max())
+    return (shifted / shifted.sum()).astype(np.float32)

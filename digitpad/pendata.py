@@ -25,8 +25,8 @@ import numpy as np
 import torch
 
 from .data import DataError
-from .strokes import EDGE, PEN_WIDTH, PEN_WIDTHS, centre_shifts, segment_ink, shift_images
 from .preprocess import BOX_SIZE, INPUT_SIZE
+from .strokes import EDGE, PEN_WIDTH, PEN_WIDTHS, centre_shifts, segment_ink, shift_images
 
 UNIPEN_FILE = "unipen_1a_strokes.npz"
 UNIPEN_FLAGS = "unipen_1a_flags.npz"
@@ -51,7 +51,7 @@ class PenDigits:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def subset(self, index) -> "PenDigits":
+    def subset(self, index) -> PenDigits:
         index = np.asarray(index)
         return PenDigits([self.strokes[i] for i in index], self.labels[index], self.writers[index])
 

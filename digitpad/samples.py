@@ -240,7 +240,7 @@ def sample(digit: int, style: int = 0) -> Sample:
 
 
 def varied_strokes(sample: Sample, rng: np.random.Generator, size: float = 280.0,
-                   pressure: bool = False) -> list[np.ndarray]:
+                   pressure: bool = False) -> list:
     """The sample's strokes as a different hand might draw them on a ``size``-px pad:
     turned, slanted, stretched, shifted and a little shaky, all at random from ``rng``.
     With ``pressure``, (points, factors) pairs: a width factor per point, as a tablet gives."""

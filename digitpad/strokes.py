@@ -14,8 +14,8 @@ In the 28x28 field pixel (row, col) has its centre at (x, y) = (col, row).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import torch
@@ -53,7 +53,7 @@ class PenStroke:
     erase: bool = False
 
     @staticmethod
-    def of(points, factors=None, width: float = 1.0, erase: bool = False) -> "PenStroke":
+    def of(points, factors=None, width: float = 1.0, erase: bool = False) -> PenStroke:
         points = np.asarray(points, np.float32).reshape(-1, 2)
         if factors is not None:
             factors = np.asarray(factors, np.float32).reshape(-1)

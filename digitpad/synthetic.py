@@ -59,7 +59,7 @@ def scribbles(count: int, seed: int = 0, size: int = CANVAS_SIZE) -> list[np.nda
 
 def font_files() -> list[Path]:
     """TrueType/OpenType fonts installed here, sorted by name (may be empty)."""
-    found = set()
+    found: set[Path] = set()
     for folder in map(Path, FONT_DIRS):
         if folder.is_dir():
             for pattern in ("*.ttf", "*.otf"):
@@ -67,10 +67,10 @@ def font_files() -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def load_fonts(size: int, limit: int | None = None) -> list[ImageFont.FreeTypeFont]:
+def load_fonts(size: int, limit: int | None = None) -> list[ImageFont.FreeTypeFont | ImageFont.ImageFont]:
     """Installed fonts at ``size`` px, skipping symbol fonts that lack the Latin
     alphabet; Pillow's own font when none is installed."""
-    fonts = []
+    fonts: list[ImageFont.FreeTypeFont | ImageFont.ImageFont] = []
     for path in font_files():
         try:
             font = ImageFont.truetype(str(path), size)

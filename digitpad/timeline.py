@@ -4,18 +4,24 @@ reading changed as the digit formed. Undo and redo move a cursor along it.
 The canvas calls ``commit`` when a stroke is finished (or the canvas cleared), ``undo``
 and ``redo`` when it undoes or redoes one. Each entry keeps its 28x28 model input, so
 ``reclassify`` can redraw the whole chart after the weights change.
+
+The app's timeline follows an undo stack instead (``follow``): each entry also remembers
+the drawing its command left (the stroke objects themselves), which tells a redo, back
+to a known drawing, from a new command, whose entry stays pending until ``read`` gives
+it the drawing's prediction. A cleared pad starts a new drawing: ``drawing_span`` is the
+entries since the last clear (undo the clear and the old drawing's strokes are back).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-from .classifier import Prediction, _softmax
-
-NUM_CLASSES = 10
+from .classifier import Prediction
+from .models import NUM_CLASSES, softmax
+from .preprocess import Preprocessed
 
 
 @dataclass(frozen=True)
@@ -32,9 +38,11 @@ class StrokeTimeline:
     """A stack of entries with a cursor: ``entries[:cursor]`` are the strokes on the
     canvas now, the rest can be redone until the next commit drops them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._entries: list[TimelineEntry] = []
         self.cursor = 0
+        self.drawings: list[tuple] = []  # with ``follow``: the strokes after each entry's command
+        self.pending = False  # the newest entry waits for its reading
 
     def __len__(self) -> int:
         return self.cursor
@@ -84,6 +92,51 @@ class StrokeTimeline:
         self.cursor += 1
         return self.current
 
+    def follow(self, index: int, drawing: tuple) -> bool:
+        """An undo stack moved to ``index`` and the pad shows ``drawing`` now. True when
+        that is a new command, whose entry waits for ``read``; redoable entries go."""
+        known = 0 < index <= len(self.drawings) and _same(self.drawings[index - 1], drawing)
+        self.pending = index > 0 and not known
+        if self.pending:
+            while self.cursor > index - 1:
+                self.undo()
+            del self.drawings[index - 1 :]
+            self.drawings.append(drawing)
+            self.commit(NOT_READ)
+            return True
+        while self.cursor > index:
+            self.undo()
+        while self.cursor < index:
+            self.redo()
+        return False
+
+    def read(self, prediction: Prediction) -> bool:
+        """The pending entry's reading; False (nothing changes) when none is pending."""
+        if not self.pending:
+            return False
+        self.pending = False
+        self.undo()
+        self.commit(prediction)
+        return True
+
+    def drawing_span(self) -> tuple[int, int]:
+        """Entries [start, end) of the drawing on the pad now (with ``follow``): from the
+        last clear before the cursor to the next one after it."""
+        cursor, drawings = self.cursor, self.drawings
+        start = max((i + 1 for i in range(cursor) if not drawings[i]), default=0)
+        end = next((i for i in range(cursor, len(drawings)) if not drawings[i]), len(drawings))
+        return start, end
+
+    def drawing_probabilities(self) -> np.ndarray:
+        """(strokes, 10) of the drawing on the pad, redoable strokes included; NaN where
+        no digit was seen."""
+        start, end = self.drawing_span()
+        return _rows(self._entries[start:end])
+
+    def current_stroke(self) -> int:
+        """The stroke the pad shows now, counted in its drawing (0: none yet)."""
+        return self.cursor - self.drawing_span()[0]
+
     def clear(self) -> None:
         """Forget everything (a new drawing that cannot be undone into the old one)."""
         self._entries.clear()
@@ -92,11 +145,7 @@ class StrokeTimeline:
     def probabilities(self) -> np.ndarray:
         """(strokes, 10) for the chart: one row per stroke on the canvas, NaN where no
         digit was seen."""
-        rows = np.full((self.cursor, NUM_CLASSES), np.nan, np.float32)
-        for row, entry in zip(rows, self.entries):
-            if entry.probabilities is not None:
-                row[:] = entry.probabilities
-        return rows
+        return _rows(self.entries)
 
     def reclassify(self, logits_batch: Callable[[np.ndarray], np.ndarray]) -> None:
         """Recompute every entry's probabilities (redoable ones too) with new weights, in
@@ -106,5 +155,21 @@ class StrokeTimeline:
             return
         logits = logits_batch(np.stack([self._entries[i].model_input for i in indices]))
         for i, row in zip(indices, logits):
-            self._entries[i] = TimelineEntry(probabilities=_softmax(row),
+            self._entries[i] = TimelineEntry(probabilities=softmax(row),
                                              model_input=self._entries[i].model_input)
+
+
+NOT_READ = Prediction(steps=Preprocessed(image=np.zeros((1, 1), np.float32), reason="not read yet"))
+
+
+def _rows(entries) -> np.ndarray:
+    rows = np.full((len(entries), NUM_CLASSES), np.nan, np.float32)
+    for row, entry in zip(rows, entries):
+        if entry.probabilities is not None:
+            row[:] = entry.probabilities
+    return rows
+
+
+def _same(drawing: tuple, other: tuple) -> bool:
+    """The same strokes, object for object (not merely equal points)."""
+    return len(drawing) == len(other) and all(a is b for a, b in zip(drawing, other))

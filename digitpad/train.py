@@ -10,7 +10,7 @@ index into a random permutation, and augmentation runs batched on the device
 learning rate and an exponential moving average of the weights, which is what gets tested
 and saved; optionally distillation from a teacher network, which sees the same augmented
 batch. The CLI draws the events as a progress bar, the app iterates the same generator in
-a worker thread. Stopping between steps, by ``cancel()`` returning True or by
+a worker thread. Stopping between steps, by ``cancelled()`` returning True or by
 closing the generator, writes nothing; a finished run writes its weights atomically with
 their provenance.
 """
@@ -21,11 +21,11 @@ import copy
 import math
 import platform
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -38,7 +38,7 @@ from .data import Digits
 from .evaluate import accuracy
 from .fileio import check_writable
 from .memory import reuse_freed_memory
-from .models import DEFAULT_ARCH, arch_name, create_model
+from .models import DEFAULT_ARCH, arch_name, create_model, fresh_copy
 from .pendata import PenBank, PenDigits, PenVariation
 from .preprocess import MNIST_MEAN, MNIST_STD
 from .weights import WeightsError, load_model, save_weights
@@ -115,7 +115,7 @@ Event = StepEvent | EpochEvent | DoneEvent
 
 
 def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None, *,
-          out=None, model: nn.Module | None = None, cancel: Callable[[], bool] | None = None,
+          out=None, model: nn.Module | None = None, cancelled: Callable[[], bool] | None = None,
           command: str | None = None, pen_set: PenDigits | None = None,
           pen_validation: PenDigits | None = None, pen_record: dict | None = None) -> Iterator[Event]:
     """Train, yielding progress; the last event is a DoneEvent unless cancelled.
@@ -186,7 +186,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
                 average.update()
             loss_sum += loss.detach() * len(targets)
             correct += (logits.argmax(1) == targets).sum()
-            if cancel is not None and cancel():
+            if cancelled is not None and cancelled():
                 return
             if step % config.report_every == 0 or step == steps:
                 seen = step * (batch_size + pen_batch)
@@ -301,13 +301,6 @@ class WeightAverage:
             else:  # the first step, and counters (BatchNorm's num_batches_tracked)
                 average.copy_(current)
         self._started = True
-
-
-def fresh_copy(model: nn.Module) -> nn.Module:
-    """A new model of the same architecture with the same weights, without its hooks."""
-    copy = create_model(arch_name(model))
-    copy.load_state_dict(model.state_dict())
-    return copy
 
 
 def _on_device(digits: Digits | None, device) -> tuple[torch.Tensor | None, torch.Tensor | None]:

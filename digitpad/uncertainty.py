@@ -20,20 +20,20 @@ says when edited weights call for a refit. benchmarks/ood_rates.py measures it a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .anatomy import anatomy
 from .capture import FeatureCapture
 from .classifier import Prediction
 from .data import Digits
-from .explain import anatomy
+from .models import fresh_copy
 from .preprocess import preprocess
-from .train import fresh_copy
 
 BANK_SIZE = 10_000  # training digits remembered (the first ones of the training split)
 CALIBRATION_SIZE = 5_000  # the next ones, held out to set the threshold
@@ -101,7 +101,7 @@ class ReferenceDigits:
 
     @classmethod
     def from_mnist(cls, train: Digits, *, bank_size: int = BANK_SIZE,
-                   calibration_size: int = CALIBRATION_SIZE) -> "ReferenceDigits":
+                   calibration_size: int = CALIBRATION_SIZE) -> ReferenceDigits:
         """The first ``bank_size`` training digits and the next ``calibration_size``."""
         if len(train) < bank_size + calibration_size:
             raise ValueError(f"need {bank_size + calibration_size} training digits, got {len(train)}")
@@ -124,7 +124,7 @@ class DigitCheck:
     @classmethod
     def fit(cls, model: nn.Module, reference: ReferenceDigits, *,
             false_reject: float = FALSE_REJECT_TARGET,
-            cancelled: Callable[[], bool] | None = None) -> "DigitCheck":
+            cancelled: Callable[[], bool] | None = None) -> DigitCheck:
         """Remember the reference digits' features; set the threshold so that
         ``false_reject`` of the held-out ones are rejected. Raises FitCancelled between
         batches once ``cancelled()`` is true (the app refits after every edit)."""
@@ -187,13 +187,13 @@ def _features_of(model: nn.Module, feature: str, model_inputs: np.ndarray,
                  cancelled: Callable[[], bool] | None = None) -> torch.Tensor:
     """Features of many inputs, computed on a channels-last CPU copy of ``model``: CPU
     convolutions run about twice as fast that way, and a live model's hooks stay quiet."""
-    copy = fresh_copy(model).eval().to(memory_format=torch.channels_last)
+    quiet = fresh_copy(model).eval().to(memory_format=torch.channels_last)
     chunks = []
-    with FeatureCapture(copy, types=(), names=(feature,)) as capture, torch.no_grad():
+    with FeatureCapture(quiet, types=(), names=(feature,)) as capture, torch.no_grad():
         for start in range(0, len(model_inputs), BATCH):
             if cancelled is not None and cancelled():
                 raise FitCancelled("the digit check's fit was cancelled")
             x = torch.from_numpy(np.ascontiguousarray(model_inputs[start : start + BATCH], np.float32))
-            copy(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
+            quiet(x.unsqueeze(1).contiguous(memory_format=torch.channels_last))
             chunks.append(pooled_features(capture.outputs()[feature]))
     return torch.cat(chunks)

@@ -18,20 +18,19 @@ import re
 import stat
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.nn as nn
 
 from . import bundled_folder, fileio
-from .models import ARCHITECTURES, arch_name, create_model, guess_arch
+from .models import ARCHITECTURES, DEFAULT_ARCH, arch_name, cpu_state_dict, create_model, guess_arch, spec_of
 
 FORMAT = "digitpad-weights"
 FORMAT_VERSION = 1
 SAFETENSORS_SUFFIX = ".safetensors"
-SHIPPED_FILES = {"SimpleCNN": "simplecnn.pt", "DeepCNN": "deepcnn.pt"}
 
 
 class WeightsError(ValueError):
@@ -74,7 +73,7 @@ def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=No
     """
     path = Path(path)
     arch = arch or arch_name(model)
-    state_dict = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
+    state_dict = cpu_state_dict(model)
     metadata = plain_metadata(metadata)
     if path.suffix == SAFETENSORS_SUFFIX:
         from safetensors.torch import save
@@ -323,8 +322,9 @@ def shipped_dir() -> Path:
     return bundled_folder("digitpad._shipped", "models")
 
 
-def shipped_weights_path(arch: str = "SimpleCNN") -> Path:
-    return shipped_dir() / SHIPPED_FILES[arch]
+def shipped_weights_path(arch: str = DEFAULT_ARCH) -> Path:
+    """Where ``arch``'s shipped weights are (the file may be missing)."""
+    return shipped_dir() / (spec_of(arch).shipped_file or f"{arch.lower()}.pt")
 
 
 def describe_metadata(metadata: dict, *, accuracy: str = "test accuracy {:.2f} %",

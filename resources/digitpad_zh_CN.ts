@@ -375,162 +375,6 @@
         <translation>已编辑：{names}</translation>
     </message>
     <message>
-        <source>&amp;Open Weights…</source>
-        <translation>打开权重(&amp;O)…</translation>
-    </message>
-    <message>
-        <source>Open a weights file</source>
-        <translation>打开权重文件</translation>
-    </message>
-    <message>
-        <source>Save Weights &amp;As…</source>
-        <translation>权重另存为(&amp;A)…</translation>
-    </message>
-    <message>
-        <source>Save the model&apos;s current weights to a file</source>
-        <translation>把模型当前的权重保存到文件</translation>
-    </message>
-    <message>
-        <source>&amp;Revert to Shipped Weights</source>
-        <translation>恢复为自带权重(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Load the weights that came with digitpad</source>
-        <translation>加载 digitpad 自带的权重</translation>
-    </message>
-    <message>
-        <source>&amp;Export Reading…</source>
-        <translation>导出识别结果(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>Save the drawing, the 28 × 28 input, the feature maps, the evidence and the probabilities in a folder</source>
-        <translation>把画、28 × 28 输入、特征图、证据和概率保存到一个文件夹</translation>
-    </message>
-    <message>
-        <source>Restore &amp;Loaded Weights</source>
-        <translation>恢复加载时的权重(&amp;L)</translation>
-    </message>
-    <message>
-        <source>Undo every what-if edit: the weights exactly as they were loaded</source>
-        <translation>撤销所有假设性编辑：权重与加载时完全相同</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>&amp;Redo</source>
-        <translation>重做</translation>
-    </message>
-    <message>
-        <source>&amp;Clear</source>
-        <translation>清除(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Wipe the pad (undoable)</source>
-        <translation>清空画板（可撤销）</translation>
-    </message>
-    <message>
-        <source>&amp;Eraser</source>
-        <translation>橡皮擦(&amp;E)</translation>
-    </message>
-    <message>
-        <source>Erase with the left button (the right button always erases)</source>
-        <translation>用左键擦除（右键始终是擦除）</translation>
-    </message>
-    <message>
-        <source>&amp;Smaller Brush</source>
-        <translation>缩小画笔(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Larger Brush</source>
-        <translation>放大画笔(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;Preprocessing Steps</source>
-        <translation>预处理步骤(&amp;P)</translation>
-    </message>
-    <message>
-        <source>Show how the drawing becomes the 28 × 28 input</source>
-        <translation>显示画是如何变成 28 × 28 输入的</translation>
-    </message>
-    <message>
-        <source>Use {arch}, with its shipped weights if there are any</source>
-        <translation>使用 {arch}，如有自带权重则一并加载</translation>
-    </message>
-    <message>
-        <source>CUDA (unavailable)</source>
-        <translation>CUDA（不可用）</translation>
-    </message>
-    <message>
-        <source>CUDA cannot be used: {reason}</source>
-        <translation>无法使用 CUDA：{reason}</translation>
-    </message>
-    <message>
-        <source>&amp;Train…</source>
-        <translation>训练(&amp;T)…</translation>
-    </message>
-    <message>
-        <source>Train a network on MNIST and watch it learn</source>
-        <translation>在 MNIST 上训练网络，观察它如何学习</translation>
-    </message>
-    <message>
-        <source>&amp;Correct It…</source>
-        <translation>纠正(&amp;C)…</translation>
-    </message>
-    <message>
-        <source>Read wrong? Tell the network what you drew and it learns from it</source>
-        <translation>认错了？告诉网络你画的是什么，它会从中学习</translation>
-    </message>
-    <message>
-        <source>&amp;Evaluate…</source>
-        <translation>评估(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>Measure the current weights on the MNIST test set: accuracy, confusions, examples</source>
-        <translation>在 MNIST 测试集上衡量当前的权重：准确率、混淆情况和示例</translation>
-    </message>
-    <message>
-        <source>&amp;About digitpad</source>
-        <translation>关于 digitpad(&amp;A)</translation>
-    </message>
-    <message>
-        <source>About &amp;Qt</source>
-        <translation>关于 Qt(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>Open &amp;Recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Model</source>
-        <translation>模型(&amp;M)</translation>
-    </message>
-    <message>
-        <source>&amp;Device</source>
-        <translation>设备(&amp;D)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
         <source>Drawing</source>
         <translation>绘图</translation>
     </message>
@@ -675,10 +519,6 @@ Nothing else was changed.</source>
         <translation>⚠  {arch} 的权重是随机的，未经训练：在你打开训练好的权重（文件 ▸ 打开权重…）或训练它之前，它的预测没有意义。</translation>
     </message>
     <message>
-        <source>random initial weights</source>
-        <translation>随机初始权重</translation>
-    </message>
-    <message>
         <source>{arch} ({origin})</source>
         <translation>{arch}（{origin}）</translation>
     </message>
@@ -699,16 +539,168 @@ Nothing else was changed.</source>
         <translation>&lt;p&gt;画一个数字，实时观察一个小型卷积神经网络如何识别它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;模型：&lt;/b&gt;{arch}，{parameters:,} 个参数，运行于 {device}&lt;br&gt;&lt;b&gt;权重：&lt;/b&gt;{weights}&lt;br&gt;&lt;b&gt;来源：&lt;/b&gt;{provenance}&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>test accuracy {:.2f} %</source>
-        <translation>测试准确率 {:.2f} %</translation>
+        <source>Language</source>
+        <translation>语言</translation>
     </message>
     <message>
-        <source>{} epochs</source>
-        <translation>{} 轮</translation>
+        <source>digitpad shows the language you chose the next time it starts.</source>
+        <translation>digitpad 下次启动时将使用你选择的语言。</translation>
     </message>
     <message>
-        <source>, </source>
-        <translation>，</translation>
+        <source>&amp;Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>&amp;Clear</source>
+        <translation>清除(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Wipe the pad (undoable)</source>
+        <translation>清空画板（可撤销）</translation>
+    </message>
+    <message>
+        <source>&amp;Eraser</source>
+        <translation>橡皮擦(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Erase with the left button (the right button always erases)</source>
+        <translation>用左键擦除（右键始终是擦除）</translation>
+    </message>
+    <message>
+        <source>&amp;Smaller Brush</source>
+        <translation>缩小画笔(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Larger Brush</source>
+        <translation>放大画笔(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Weights…</source>
+        <translation>打开权重(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a weights file</source>
+        <translation>打开权重文件</translation>
+    </message>
+    <message>
+        <source>Save Weights &amp;As…</source>
+        <translation>权重另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save the model&apos;s current weights to a file</source>
+        <translation>把模型当前的权重保存到文件</translation>
+    </message>
+    <message>
+        <source>&amp;Revert to Shipped Weights</source>
+        <translation>恢复为自带权重(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Load the weights that came with digitpad</source>
+        <translation>加载 digitpad 自带的权重</translation>
+    </message>
+    <message>
+        <source>&amp;Export Reading…</source>
+        <translation>导出识别结果(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save the drawing, the 28 × 28 input, the feature maps, the evidence and the probabilities in a folder</source>
+        <translation>把画、28 × 28 输入、特征图、证据和概率保存到一个文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;About digitpad</source>
+        <translation>关于 digitpad(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Use {arch}, with its shipped weights if there are any</source>
+        <translation>使用 {arch}，如有自带权重则一并加载</translation>
+    </message>
+    <message>
+        <source>Restore &amp;Loaded Weights</source>
+        <translation>恢复加载时的权重(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Undo every what-if edit: the weights exactly as they were loaded</source>
+        <translation>撤销所有假设性编辑：权重与加载时完全相同</translation>
+    </message>
+    <message>
+        <source>CUDA (unavailable)</source>
+        <translation>CUDA（不可用）</translation>
+    </message>
+    <message>
+        <source>CUDA cannot be used: {reason}</source>
+        <translation>无法使用 CUDA：{reason}</translation>
+    </message>
+    <message>
+        <source>&amp;Train…</source>
+        <translation>训练(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Train a network on MNIST and watch it learn</source>
+        <translation>在 MNIST 上训练网络，观察它如何学习</translation>
+    </message>
+    <message>
+        <source>&amp;Correct It…</source>
+        <translation>纠正(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Read wrong? Tell the network what you drew and it learns from it</source>
+        <translation>认错了？告诉网络你画的是什么，它会从中学习</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate…</source>
+        <translation>评估(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Measure the current weights on the MNIST test set: accuracy, confusions, examples</source>
+        <translation>在 MNIST 测试集上衡量当前的权重：准确率、混淆情况和示例</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Device</source>
+        <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Preprocessing Steps</source>
+        <translation>预处理步骤(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show how the drawing becomes the 28 × 28 input</source>
+        <translation>显示画是如何变成 28 × 28 输入的</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -719,12 +711,20 @@ Nothing else was changed.</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>语言</translation>
+        <source>random initial weights</source>
+        <translation>随机初始权重</translation>
     </message>
     <message>
-        <source>digitpad shows the language you chose the next time it starts.</source>
-        <translation>digitpad 下次启动时将使用你选择的语言。</translation>
+        <source>test accuracy {:.2f} %</source>
+        <translation>测试准确率 {:.2f} %</translation>
+    </message>
+    <message>
+        <source>{} epochs</source>
+        <translation>{} 轮</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
 </context>
 <context>

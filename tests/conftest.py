@@ -8,8 +8,17 @@ import torch
 
 from digitpad.data import local_mnist_dir
 
+# Tests that use these take seconds each: a window, trained weights, the MNIST sets, a
+# subprocess. They are marked slow, so `make test-fast` (-m "not slow") leaves them out.
+SLOW_FIXTURES = {"window", "chinese_window", "trained_weights", "mnist_dir", "mnist_train",
+                 "mnist_test", "simple_weights", "simple_model"}
+
 
 def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(slow)
     if torch.cuda.is_available():
         return
     skip = pytest.mark.skip(reason="needs a CUDA device")

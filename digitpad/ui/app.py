@@ -8,13 +8,11 @@ import os
 import signal
 import sys
 import threading
-import time
 import traceback
 from pathlib import Path
 
 import torch
-from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QSettings, QStandardPaths, QTimer
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QBuffer, QCoreApplication, QEventLoop, QIODevice, QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
@@ -151,6 +149,18 @@ def main(screenshot=None, digit=None, weights=None) -> int:
     return app.exec()
 
 
+def run_events_until(done, timeout_ms: int, poll_ms: int = 20) -> None:
+    """Run the event loop until ``done()`` or ``timeout_ms`` have passed."""
+    loop = QEventLoop()
+    poll = QTimer(interval=poll_ms)
+    poll.timeout.connect(lambda: done() and loop.quit())
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if not done():
+        poll.start()
+        loop.exec()
+        poll.stop()
+
+
 def write_screenshot(window, path: Path, digit: int | None) -> int:
     """The window at its default size with a sample digit drawn by real mouse events."""
     from ..samples import sample
@@ -166,11 +176,9 @@ def write_screenshot(window, path: Path, digit: int | None) -> int:
     for stroke in sample(DEFAULT_SCREENSHOT_DIGIT if digit is None else digit).strokes:
         draw_strokes(window.canvas, [stroke])
         QApplication.processEvents()  # the coalesced classification and the repaints
-    deadline = time.monotonic() + SCREENSHOT_WAIT_S
-    while window.uncertainty.fitting() and time.monotonic() < deadline:
-        QApplication.processEvents()  # the digit check is fitted in a worker thread
-        time.sleep(0.02)
-    QTest.qWait(2 * CHECK_INTERVAL_MS)  # its verdict for the digit drawn
+    # The digit check is fitted in a worker thread; then its verdict for the digit drawn.
+    run_events_until(lambda: not window.uncertainty.fitting(), SCREENSHOT_WAIT_S * 1000)
+    run_events_until(lambda: False, 2 * CHECK_INTERVAL_MS)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     window.grab().save(buffer, "PNG")

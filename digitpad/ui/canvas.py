@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import (QCoreApplication, QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer,
-                            Signal)
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -96,7 +95,7 @@ class Stroke:
             yield self.piece(index)
         yield self.tail()
 
-    def paint_on(self, layer: "_Layer") -> None:
+    def paint_on(self, layer: _Layer) -> None:
         layer.paint(list(self.pieces()), self.erase)
 
     def pen_stroke(self) -> PenStroke:
@@ -118,7 +117,7 @@ class PlacedImage:
     ink: np.ndarray  # (H, W) uint8, ink high
     erase = False
 
-    def paint_on(self, layer: "_Layer") -> None:
+    def paint_on(self, layer: _Layer) -> None:
         layer.paint_image(self.ink)
 
 
@@ -199,7 +198,7 @@ def _pen(colour: QColor, width: float) -> QPen:
 
 
 class _AddStroke(QUndoCommand):
-    def __init__(self, canvas: "DrawingCanvas", stroke: Stroke | PlacedImage, painted: bool = True,
+    def __init__(self, canvas: DrawingCanvas, stroke: Stroke | PlacedImage, painted: bool = True,
                  text: str | None = None):
         if text is None:  # the undo and redo actions name the command
             text = (QCoreApplication.translate("DrawingCanvas", "Erase") if stroke.erase
@@ -225,7 +224,7 @@ class _AddStroke(QUndoCommand):
 
 
 class _Clear(QUndoCommand):
-    def __init__(self, canvas: "DrawingCanvas"):
+    def __init__(self, canvas: DrawingCanvas):
         super().__init__(QCoreApplication.translate("DrawingCanvas", "Clear"))
         self.canvas, self.cleared = canvas, list(canvas.strokes)
 

@@ -1,31 +1,29 @@
 """What the teaching docks (training, correction, evaluation) share: the MNIST digits,
 read once per session, what to tell a user who has none, distortion ranges in words, and
-the live weights as they were, to put back after a cancelled training or an undone
-correction."""
+how a teaching dock comes forward."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import asdict
 
-import torch.nn as nn
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..augment import Augmentation
 from ..data import DataError, Digits, load_mnist, local_mnist_dir
-
 
 # The height a teaching dock asks for when it is brought forward; the docks beside it
 # keep at least their minimum.
 DOCK_HEIGHT = 600
 
 
-def bring_forward(dock, window) -> None:
+def bring_forward(dock: QDockWidget) -> None:
     """Show ``dock`` in front of the docks it shares a place with, and roomy."""
     dock.show()
     dock.raise_()
-    if not dock.isFloating():
+    window = dock.parentWidget()  # the main window the dock is docked in
+    if not dock.isFloating() and isinstance(window, QMainWindow):
         window.resizeDocks([dock], [DOCK_HEIGHT], Qt.Orientation.Vertical)
 
 
@@ -65,23 +63,3 @@ def describe_augmentation(augmentation: Augmentation) -> str:
         text += QCoreApplication.translate("teaching", ", elastic {elastic:g} px").format(
             elastic=augmentation.elastic)
     return text
-
-
-@dataclass(frozen=True)
-class LiveWeights:
-    """The main window's model and where its weights came from, at one moment."""
-
-    model: nn.Module
-    path: Path | None
-    metadata: dict
-    origin: str | None
-    modified: bool
-
-    @classmethod
-    def of(cls, window) -> "LiveWeights":
-        return cls(window.classifier.model, window.weights_path, dict(window.weights_metadata),
-                   window.weights_origin, window.isWindowModified())
-
-    def restore(self, window) -> None:
-        window.install_model(self.model, self.path, self.metadata, origin=self.origin,
-                             modified=self.modified)

@@ -2,7 +2,7 @@
 re-emits what it yields as Qt signals, and ``Jobs``, which runs one such worker at a time.
 
 The core reports progress by yielding (``digitpad.train.train``) and stops when a
-``cancel()`` callable says so; a worker hands its generator function exactly that
+``cancelled()`` callable says so; a worker hands its generator function exactly that
 callable, so the CLI and the app run the very same code. A one-off call (an evaluation,
 a fine-tune) is a generator that yields once: ``single(function, *args)``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 

@@ -470,10 +470,9 @@ def test_training_on_the_collection_improves_its_held_out_part(tmp_path, mnist_t
     before_seen = evaluate_drawings(model, seen).accuracy
     replay = Digits(mnist_train.images[:3000], mnist_train.labels[:3000])
     config = TrainConfig(epochs=1, batch_size=64, lr=2e-3, pen_share=0.3, augmentation=None)
-    for event in train(config, replay, model=model, pen_set=training):
-        pass
-    after = evaluate_drawings(event.model, held_out).accuracy
-    after_seen = evaluate_drawings(event.model, seen).accuracy
+    *_, done = train(config, replay, model=model, pen_set=training)
+    after = evaluate_drawings(done.model, held_out).accuracy
+    after_seen = evaluate_drawings(done.model, seen).accuracy
     print(f"\nheld-out accuracy on {len(held_out)} of 60 drawings: before {before:.1%}, after {after:.1%}; "
           f"training part ({len(seen)}): before {before_seen:.1%}, after {after_seen:.1%}")
     assert len(held_out) >= 6
@@ -496,8 +495,10 @@ def _writer(path, pipe, pool, start):
         while True:
             batch = []
             for _ in range(10 if counter % 4 == 0 else 1):
-                strokes = [PenStroke.of(s + np.float32(counter % 97), width=counter % 7 + 1) for s in pool[counter % len(pool)]]
-                batch.append(Drawing(strokes_identity(strokes), counter % 10, np.full((28, 28), counter % 3, np.float32),
+                strokes = [PenStroke.of(s + np.float32(counter % 97), width=counter % 7 + 1)
+                           for s in pool[counter % len(pool)]]
+                batch.append(Drawing(strokes_identity(strokes), counter % 10,
+                                     np.full((28, 28), counter % 3, np.float32),
                                      tuple(strokes), "crash", network="SimpleCNN", reading=counter % 10))
                 counter += 1
             digits.insert_many(batch)

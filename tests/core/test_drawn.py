@@ -7,7 +7,7 @@ import pytest
 
 from digitpad import cli
 from digitpad.data import Digits
-from digitpad.drawn import (BRUSHES, PAD, SIZES, DrawnSet, evaluate_drawn, prepare, replays)
+from digitpad.drawn import BRUSHES, PAD, SIZES, DrawnSet, evaluate_drawn, prepare, replays
 from digitpad.pendata import PenDigits, mnist_strokes, unipen_dir
 from digitpad.train import EpochEvent, TrainConfig, train
 from digitpad.weights import load_model

@@ -3,10 +3,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from digitpad.anatomy import anatomy
 from digitpad.capture import hook_count
 from digitpad.classifier import Classifier
-from digitpad.explain import (EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer, anatomy,
-                              spread_matrix, to_input)
+from digitpad.explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer, spread_matrix, to_input
 from digitpad.models import create_model
 from digitpad.synthetic import render_strokes
 

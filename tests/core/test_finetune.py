@@ -34,7 +34,8 @@ def test_a_correction_fixes_the_drawing_without_wrecking_the_model(simple_model,
         assert correction.before.argmax() != label
         assert correction.learnt and correction.after.argmax() == label and correction.after[label] >= 0.5
         rest = np.arange(len(labels)) != index
-        drop = accuracy(simple_model, inputs[rest], labels[rest]) - accuracy(correction.model, inputs[rest], labels[rest])
+        drop = (accuracy(simple_model, inputs[rest], labels[rest])
+                - accuracy(correction.model, inputs[rest], labels[rest]))
         assert drop < 0.005, f"correcting test digit {index} cost {100 * drop:.2f} points"
         guard_before, guard_after = correction.guard_accuracy
         assert 0.9 < guard_before <= 1 and guard_before - guard_after < 0.01

@@ -1,5 +1,4 @@
 import pytest
-import torch
 
 from digitpad.models import ARCHITECTURES, SimpleCNN, create_model
 from digitpad.params import format_shape, summarize_parameters
@@ -11,7 +10,7 @@ def test_one_row_per_named_parameter_with_its_statistics(arch):
     table = summarize_parameters(model)
     named = list(model.named_parameters())
     assert [row.name for row in table] == [name for name, _ in named]
-    for row, (name, param) in zip(table, named):
+    for row, (_, param) in zip(table, named):
         values = param.detach().double()
         assert row.shape == tuple(param.shape) and row.numel == param.numel()
         assert row.dtype == "float32" and row.device == "cpu" and row.requires_grad

@@ -5,8 +5,17 @@ import numpy as np
 import pytest
 import torch
 
-from digitpad.pendata import (NO_VARIATION, PenBank, PenDigits, PenVariation, load_unipen,
-                              mnist_strokes, skeleton_strokes, unipen_dir, writer_split)
+from digitpad.pendata import (
+    NO_VARIATION,
+    PenBank,
+    PenDigits,
+    PenVariation,
+    load_unipen,
+    mnist_strokes,
+    skeleton_strokes,
+    unipen_dir,
+    writer_split,
+)
 from digitpad.strokes import rasterise
 
 

@@ -3,9 +3,7 @@ import pytest
 from PIL import Image
 
 from digitpad.data import load_mnist
-from digitpad.preprocess import (
-    MNIST_MEAN, MNIST_STD, ImageFileError, denormalise, load_image, preprocess,
-)
+from digitpad.preprocess import MNIST_MEAN, MNIST_STD, ImageFileError, denormalise, load_image, preprocess
 
 
 def stroke_image(size=280, rows=slice(40, 240), cols=slice(130, 150), value=1.0):

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from digitpad.classifier import Classifier, Prediction, _softmax
+from digitpad.classifier import Classifier, Prediction
+from digitpad.models import softmax
 from digitpad.preprocess import preprocess
 from digitpad.synthetic import render_strokes
 from digitpad.timeline import StrokeTimeline
@@ -18,7 +19,7 @@ def reading(index: int) -> Prediction:
     logits = np.zeros(10, np.float32)
     logits[index] = 5.0
     steps = preprocess(render_strokes([STROKES[0]]))
-    return Prediction(steps=steps, probabilities=_softmax(logits), logits=logits)
+    return Prediction(steps=steps, probabilities=softmax(logits), logits=logits)
 
 
 def test_commit_undo_redo_move_the_cursor():
@@ -67,5 +68,5 @@ def test_reclassify_redraws_the_chart_with_new_weights(simple_model):
     timeline.reclassify(lambda inputs: -classifier.logits_batch(inputs))  # "new weights"
     timeline.redo()
     for entry, drawing in zip(timeline.entries, drawings):
-        expected = _softmax(-classifier.classify(drawing).logits)
+        expected = softmax(-classifier.classify(drawing).logits)
         np.testing.assert_allclose(entry.probabilities, expected, rtol=1e-5)

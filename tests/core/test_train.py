@@ -11,8 +11,7 @@ from digitpad import cli
 from digitpad.augment import Augmentation
 from digitpad.data import Digits
 from digitpad.models import SimpleCNN
-from digitpad.train import (DoneEvent, EpochEvent, StepEvent, TrainConfig, distillation_loss, train,
-                            WeightAverage)
+from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, WeightAverage, distillation_loss, train
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000
@@ -80,7 +79,7 @@ def test_cancelling_mid_epoch_writes_nothing(small_mnist, tmp_path):
         calls.append(1)
         return len(calls) >= 5
 
-    events = run(quick_config(report_every=1), small_mnist, out=out, cancel=cancel)
+    events = run(quick_config(report_every=1), small_mnist, out=out, cancelled=cancel)
     assert len(calls) == 5
     assert [type(e) for e in events] == [StepEvent] * 4
     assert list(tmp_path.iterdir()) == []

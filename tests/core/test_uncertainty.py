@@ -7,8 +7,7 @@ import torch
 from digitpad.classifier import Classifier
 from digitpad.preprocess import preprocess
 from digitpad.synthetic import LETTERS, letters, load_fonts, scribbles
-from digitpad.uncertainty import (DigitCheck, FitCancelled, ReferenceDigits, assess,
-                                  pooled_features, softmax_uncertainty)
+from digitpad.uncertainty import DigitCheck, FitCancelled, ReferenceDigits, assess, pooled_features, softmax_uncertainty
 
 TEST_DIGITS = 2000
 SCRIBBLES = 200

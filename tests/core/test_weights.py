@@ -7,7 +7,13 @@ import torch
 
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.weights import (
-    FORMAT, WeightsError, atomic_write, describe_metadata, load_model, read_weights, save_weights,
+    FORMAT,
+    WeightsError,
+    atomic_write,
+    describe_metadata,
+    load_model,
+    read_weights,
+    save_weights,
     shipped_dir,
 )
 
@@ -83,7 +89,8 @@ def test_malicious_pickle_is_refused_and_runs_nothing(tmp_path, monkeypatch):
     with open(tmp_path / "evil.pkl", "wb") as handle:
         pickle.dump(Exploit(), handle)
     for name in ("evil.pt", "evil.pkl"):
-        with pytest.raises(WeightsError, match="refused: the file asks to run or build posix.system|not a PyTorch weights file"):
+        refused = "refused: the file asks to run or build posix.system|not a PyTorch weights file"
+        with pytest.raises(WeightsError, match=refused):
             load_model(tmp_path / name)
     assert not (tmp_path / "pwned").exists()
 

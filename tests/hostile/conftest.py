@@ -3,9 +3,9 @@ at test time, in a temporary folder; nothing hostile is committed."""
 
 import contextlib
 import os
-import subprocess
 import pickle
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from PIL import EpsImagePlugin, Image
 
-from digitpad.preprocess import (MAX_IMAGE_PIXELS, WORKING_PIXELS, ImageFileError, as_ink,
-                                 load_image)
+from digitpad.preprocess import MAX_IMAGE_PIXELS, WORKING_PIXELS, ImageFileError, as_ink, load_image
 
 from .conftest import digit_pixels
 

@@ -10,8 +10,7 @@ import torch
 
 from digitpad import fileio
 from digitpad.models import SimpleCNN
-from digitpad.weights import (WeightsError, load_model, max_weights_bytes, read_weights,
-                              save_weights)
+from digitpad.weights import WeightsError, load_model, max_weights_bytes, read_weights, save_weights
 
 from .conftest import as_ordinary_user, fill, tiny_disk
 

@@ -12,11 +12,11 @@ def draw_each(window, strokes, qtbot) -> list:
     """Draw ``strokes`` one at a time with the mouse; the prediction after each."""
     predictions = []
     for stroke in strokes:
-        before = window.prediction
+        before = window.session.prediction
         draw_strokes(window.canvas, [stroke])
-        qtbot.waitUntil(lambda: window.prediction is not before)
+        qtbot.waitUntil(lambda before=before: window.session.prediction is not before)
         QApplication.processEvents()
-        predictions.append(window.prediction)
+        predictions.append(window.session.prediction)
     return predictions
 
 

@@ -4,11 +4,11 @@ stage, drawings inked from the handwritten samples, a shown panel, a mosaic's ti
 import torch
 from PySide6.QtCore import QPoint, QPointF
 
+from digitpad.calibration import ink
 from digitpad.capture import FEATURE_MAP_TYPES
 from digitpad.classifier import Classifier
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.samples import sample
-from digitpad.ui.calibration import ink
 
 ARCHES = {"SimpleCNN": SimpleCNN, "DeepCNN": DeepCNN}
 

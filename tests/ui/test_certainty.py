@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from digitpad.samples import sample
-from digitpad.uncertainty import assess
 from digitpad.ui.panels.uncertainty import CHECK_INTERVAL_MS, reference_digits
+from digitpad.uncertainty import assess
 
 from .insight_support import SCRIBBLE, draw_each, fitted
 
@@ -26,7 +26,7 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
     fitted(window, qtbot)
     draw_each(window, sample(5).strokes, qtbot)
     reading = checked(window, qtbot)
-    expected = assess(window.prediction, panel.check)
+    expected = assess(window.session.prediction, panel.check)
     assert reading == expected and expected.looks_like_digit
     assert panel.confidence_meter.fraction == pytest.approx(expected.confidence)
     assert panel.confidence_meter.text() == f"confidence {100 * expected.confidence:.0f} %"
@@ -41,7 +41,7 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
     draw_each(window, SCRIBBLE, qtbot)
     panel.latest = None
     reading = checked(window, qtbot)
-    assert reading == assess(window.prediction, panel.check)
+    assert reading == assess(window.session.prediction, panel.check)
     assert reading.looks_like_digit is False and reading.distance > reading.threshold
     assert "This does not look like a digit" in panel.verdict.text()
 
@@ -56,14 +56,14 @@ def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):
     window.parameters.scalar_spin.setValue(0.5)
     # The edited weights have no check yet: no verdict, only the meters (which follow).
     assert panel.check is None and "checking…" in panel.verdict.text()
-    assert panel.confidence_meter.fraction == pytest.approx(window.prediction.confidence)
+    assert panel.confidence_meter.fraction == pytest.approx(window.session.prediction.confidence)
     QApplication.processEvents()
     assert panel.latest is None
     fitted(window, qtbot)
     assert panel.check is not fitted_before
     reading = checked(window, qtbot)
-    assert reading == assess(window.prediction, panel.check)
-    assert reading.confidence == pytest.approx(window.prediction.confidence)
+    assert reading == assess(window.session.prediction, panel.check)
+    assert reading.confidence == pytest.approx(window.session.prediction.confidence)
 
     window.restore_act.trigger()  # the loaded weights' check is remembered
     assert panel.check is fitted_before and not panel.fitting()

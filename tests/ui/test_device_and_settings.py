@@ -11,8 +11,9 @@ from digitpad.samples import sample
 from digitpad.ui import main_window as main_window_module
 from digitpad.ui.app import open_settings
 from digitpad.ui.main_window import MainWindow
+from digitpad.ui.menus import model_menu
 
-from .test_window import draw, shown_digit
+from .window_support import draw, shown_digit
 
 REASON = "no CUDA device was found (test)"
 
@@ -22,6 +23,7 @@ def no_cuda(monkeypatch):
     """CUDA unavailable, as on a machine without a GPU (also where there is one)."""
     monkeypatch.setattr(classifier_module, "cuda_unavailable_reason", lambda: REASON)
     monkeypatch.setattr(main_window_module, "cuda_unavailable_reason", lambda: REASON)
+    monkeypatch.setattr(model_menu, "cuda_unavailable_reason", lambda: REASON)
 
 
 def test_without_cuda_the_menu_says_why_and_the_model_stays_on_the_cpu(no_cuda, qtbot, settings,
@@ -36,7 +38,7 @@ def test_without_cuda_the_menu_says_why_and_the_model_stays_on_the_cpu(no_cuda, 
     assert window.cpu_act.isChecked()
 
     window.set_device("cuda")  # as if chosen anyway (a saved setting, a script)
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
     assert window.cpu_act.isChecked() and not window.cuda_act.isChecked()
     assert REASON in window.statusBar().currentMessage() and REASON in warnings[0]
     draw(window, sample(2).strokes, qtbot)
@@ -49,21 +51,21 @@ def test_a_saved_cuda_setting_falls_back_quietly(no_cuda, qtbot, settings, train
     settings.setValue("device", "cuda")
     window = MainWindow(settings=settings, weights=trained_weights)
     qtbot.addWidget(window)
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
     assert REASON in window.statusBar().currentMessage()
 
 
 @pytest.mark.cuda
 def test_switching_to_cuda_and_back_moves_the_model_live(window, qtbot):
     draw(window, sample(5).strokes, qtbot)
-    on_cpu = window.prediction.probabilities
+    on_cpu = window.session.prediction.probabilities
     window.cuda_act.trigger()
-    assert window.classifier.device.type == "cuda" and window.cuda_act.isChecked()
-    assert next(window.classifier.model.parameters()).is_cuda
-    assert abs(window.prediction.probabilities - on_cpu).max() < 1e-4
+    assert window.session.classifier.device.type == "cuda" and window.cuda_act.isChecked()
+    assert next(window.session.classifier.model.parameters()).is_cuda
+    assert abs(window.session.prediction.probabilities - on_cpu).max() < 1e-4
     assert shown_digit(window) == "5"
     window.cpu_act.trigger()
-    assert window.classifier.device.type == "cpu"
+    assert window.session.classifier.device.type == "cpu"
 
 
 def test_tests_never_touch_the_users_settings(private_settings):
@@ -92,7 +94,7 @@ def test_the_window_remembers_its_state(qtbot, settings, trained_weights, tmp_pa
     assert not second.probabilities.isVisible() and second.network_input.isVisible()
     assert second.size() == size and size.width() == 700
     assert second.recent_files == []  # shipped weights are not a recent file
-    assert second.classifier.device.type == "cpu" and second.classifier.arch == "SimpleCNN"
+    assert second.session.classifier.device.type == "cpu" and second.session.classifier.arch == "SimpleCNN"
 
 
 def test_recent_files_are_remembered(window, settings, tmp_path, qtbot):

@@ -24,8 +24,8 @@ TIMEOUT_MS = 120_000
 def evaluated(window, qtbot):
     panel = window.evaluation
     panel.present()  # brings the dock forward and evaluates the live weights
-    assert window.jobs.busy
-    qtbot.waitUntil(lambda: not window.jobs.busy and panel.result is not None, timeout=TIMEOUT_MS)
+    assert window.session.jobs.busy
+    qtbot.waitUntil(lambda: not window.session.jobs.busy and panel.result is not None, timeout=TIMEOUT_MS)
     return panel
 
 
@@ -63,18 +63,18 @@ def test_a_cell_lists_its_digits_and_a_digit_goes_on_the_pad(window, evaluated, 
     test_set = teaching.mnist("test")
     assert all(test_set.labels[i] == true for i in indices)
     # Checked against the model itself, not the evaluation's bookkeeping.
-    readings = predict(window.classifier.model, torch.from_numpy(test_set.images[indices]))
+    readings = predict(window.session.classifier.model, torch.from_numpy(test_set.images[indices]))
     assert (readings.numpy() == read).all()
     assert f"{true} read as {read}" in evaluated.examples_caption.text()
 
     item = examples.item(0)
-    before = window.prediction
+    before = window.session.prediction
     QTest.mouseClick(examples.viewport(), Qt.MouseButton.LeftButton,
                      pos=examples.visualItemRect(item).center())
     placed = window.canvas.strokes[-1]
     assert isinstance(placed, PlacedImage) and np.array_equal(placed.ink, test_set.images[indices[0]])
-    qtbot.waitUntil(lambda: window.prediction is not before, timeout=5000)
-    assert window.prediction.has_digit  # every dock now shows how it reads that digit
+    qtbot.waitUntil(lambda: window.session.prediction is not before, timeout=5000)
+    assert window.session.prediction.has_digit  # every dock now shows how it reads that digit
     assert f"#{indices[0]}" in window.statusBar().currentMessage()
 
     window.undo_act.trigger()  # the pad was empty before
@@ -98,16 +98,16 @@ def test_changed_weights_make_the_result_stale(window, evaluated):
 def test_without_mnist_it_says_what_to_do(window, monkeypatch):
     monkeypatch.setattr(teaching, "local_mnist_dir", lambda: None)
     window.evaluate_act.trigger()
-    assert not window.jobs.busy and window.evaluation.isVisible()
+    assert not window.session.jobs.busy and window.evaluation.isVisible()
     assert "digitpad eval" in window.evaluation.status.text()
 
 
 @pytest.mark.cuda
 def test_evaluating_on_cuda_gives_the_same_matrix(window, qtbot, trained_weights, capsys):
     window.set_device("cuda")
-    assert window.classifier.device.type == "cuda"
+    assert window.session.classifier.device.type == "cuda"
     window.evaluation.present()
-    qtbot.waitUntil(lambda: not window.jobs.busy and window.evaluation.result is not None,
+    qtbot.waitUntil(lambda: not window.session.jobs.busy and window.evaluation.result is not None,
                     timeout=TIMEOUT_MS)
     assert cli.main(["eval", "--weights", str(trained_weights), "--device", "cpu", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -130,8 +130,8 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
     panel.set_choice.setCurrentIndex(panel.set_choice.findData(evaluation.DRAWN_SET))
     bring = panel.present
     bring()
-    qtbot.waitUntil(lambda: not window.jobs.busy and panel.result is not None, timeout=TIMEOUT_MS)
-    expected = evaluate_drawn(window.classifier.model, small)
+    qtbot.waitUntil(lambda: not window.session.jobs.busy and panel.result is not None, timeout=TIMEOUT_MS)
+    expected = evaluate_drawn(window.session.classifier.model, small)
     assert shown_matrix(panel) == expected.confusion.tolist()
     assert f"{100 * expected.accuracy:.2f} %" in panel.summary.text()
     assert "200 drawn digits" in panel.status.text()
@@ -144,5 +144,5 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
     QTest.mouseClick(panel.examples.viewport(), Qt.MouseButton.LeftButton,
                      pos=panel.examples.visualItemRect(item).center())
     assert isinstance(window.canvas.strokes[-1], PlacedImage)
-    qtbot.waitUntil(lambda: window.prediction.has_digit, timeout=5000)
-    assert window.prediction.digit == true
+    qtbot.waitUntil(lambda: window.session.prediction.has_digit, timeout=5000)
+    assert window.session.prediction.digit == true

@@ -19,7 +19,7 @@ SPLIT = re.compile(r"logit\((\d)\) = <b>([+-]\d+\.\d\d)</b> cells <b>([+-]\d+\.\
 
 
 def expected(window, target=None, method=None):
-    return Explainer(window.classifier).explain(window.prediction, target, method)
+    return Explainer(window.session.classifier).explain(window.session.prediction, target, method)
 
 
 def test_the_dock_shows_the_exact_split_and_its_sum(window, qtbot):
@@ -28,11 +28,11 @@ def test_the_dock_shows_the_exact_split_and_its_sum(window, qtbot):
     items = panel.drawing_item, panel.evidence_item
     draw_each(window, sample(3).strokes, qtbot)
     evidence = expected(window)
-    assert evidence.method == EXACT and evidence.target == window.prediction.digit == 3
+    assert evidence.method == EXACT and evidence.target == window.session.prediction.digit == 3
     values = evidence.on_source()
     np.testing.assert_array_equal(panel.evidence_item.image, values)
     assert panel.evidence_item.levels == pytest.approx([-peak_of(values), peak_of(values)])
-    np.testing.assert_array_equal(panel.drawing_item.image, window.prediction.steps.image)
+    np.testing.assert_array_equal(panel.drawing_item.image, window.session.prediction.steps.image)
     assert (panel.drawing_item, panel.evidence_item) == items  # updated in place
 
     caption = panel.caption.text()
@@ -40,7 +40,7 @@ def test_the_dock_shows_the_exact_split_and_its_sum(window, qtbot):
     digit, cells, bias, logit = SPLIT.search(caption).groups()
     assert int(digit) == 3
     assert cells == f"{evidence.grid.sum():+.2f}" and bias == f"{evidence.bias_term:+.2f}"
-    assert logit == f"{window.prediction.logits[3]:.2f}"
+    assert logit == f"{window.session.prediction.logits[3]:.2f}"
     assert float(cells) + float(bias) == pytest.approx(float(logit), abs=0.011)
     assert evidence.grid.sum() + evidence.bias_term == pytest.approx(evidence.logit, rel=1e-4)
     top = np.argsort(-np.abs(evidence.channel_totals))[0]
@@ -53,7 +53,7 @@ def test_any_digit_and_any_method(window, qtbot):
     panel.choose(target=1)
     evidence = expected(window, 1)
     assert panel.evidence.target == 1 and panel.evidence.logit == pytest.approx(
-        float(window.prediction.logits[1]))
+        float(window.session.prediction.logits[1]))
     np.testing.assert_array_equal(panel.evidence_item.image, evidence.on_source())
     assert "logit(1) = " in panel.caption.text()
 
@@ -90,7 +90,7 @@ def test_the_map_on_the_pad_lies_under_the_strokes(window, qtbot):
     np.testing.assert_array_equal(overlay, coloured(values, peak_of(values), panel.lut))
 
     # Where the evidence is strongest for the digit and there is no ink, the pad is red.
-    no_ink = window.prediction.steps.image < 0.02
+    no_ink = window.session.prediction.steps.image < 0.02
     y, x = np.unravel_index(np.argmax(np.where(no_ink, values, -np.inf)), values.shape)
     assert values[y, x] > 0.5 * peak_of(values)
     point = window.canvas.to_widget(QPointF(x + 0.5, y + 0.5) * (LOGICAL_SIZE / values.shape[0]))
@@ -115,9 +115,9 @@ def test_the_maps_it_captures_leave_the_feature_dock_and_hooks_as_they_were(wind
     from digitpad.capture import hook_count
     from digitpad.ui.panels.feature_maps import ALL_STAGES
 
-    simple = window.classifier.model
+    simple = window.session.classifier.model
     window.set_architecture("DeepCNN")
-    classifier, deep = window.classifier, window.classifier.model
+    classifier, deep = window.session.classifier, window.session.classifier.model
     assert hook_count(simple) == 0
     assert hook_count(deep) == classifier.capture.handle_count
     classifier.watch(["block1.1"])  # a BatchNorm2d map, as a view might ask for

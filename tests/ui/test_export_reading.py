@@ -44,11 +44,11 @@ def test_export_writes_the_files_with_the_reading(window, qtbot, tmp_path, dialo
     assert {p.name for p in folder.iterdir()} == names
     assert window.statusBar().currentMessage() == f"Exported {len(names)} files to {folder}"
 
-    prediction = window.prediction
+    prediction = window.session.prediction
     record = json.loads((folder / "probabilities.json").read_text())
     assert record["digit"] == prediction.digit == 6
     np.testing.assert_allclose(record["probabilities"], prediction.probabilities, atol=1e-6)
-    evidence = Explainer(window.classifier).explain(prediction, 5)
+    evidence = Explainer(window.session.classifier).explain(prediction, 5)
     assert record["evidence"]["target"] == 5 and record["evidence"]["method"] == "exact"
     assert record["evidence"]["logit"] == pytest.approx(evidence.logit, abs=1e-5)
     assert record["uncertainty"]["confidence"] == pytest.approx(prediction.confidence, abs=1e-6)

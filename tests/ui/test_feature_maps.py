@@ -7,10 +7,10 @@ import torch
 import torch.nn as nn
 from PySide6 import QtCore
 
+from digitpad.calibration import calibration_inputs, ink
 from digitpad.capture import FEATURE_MAP_TYPES, hook_count
 from digitpad.models import create_model
 from digitpad.samples import SAMPLES
-from digitpad.ui.calibration import calibration_inputs, ink
 from digitpad.ui.panels.feature_maps import ALL_STAGES, FeatureMapsPanel
 from digitpad.weights import load_model, save_weights
 

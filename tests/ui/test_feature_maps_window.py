@@ -12,15 +12,15 @@ from digitpad.models import create_model
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 from digitpad.ui.panels.parameters import COLUMNS
+from digitpad.weights import save_weights
 
 from .panel_support import pixels_of_tile
-from digitpad.weights import save_weights
 
 
 def draw(window, strokes, qtbot):
-    before = window.prediction
+    before = window.session.prediction
     draw_strokes(window.canvas, strokes)
-    qtbot.waitUntil(lambda: window.prediction is not before)
+    qtbot.waitUntil(lambda: window.session.prediction is not before)
     QApplication.processEvents()
 
 
@@ -42,35 +42,35 @@ def test_both_docks_are_in_the_window_and_the_view_menu(window):
 
 def test_a_digit_drawn_with_the_mouse_fills_both_docks(window, qtbot):
     draw(window, sample(7).strokes, qtbot)
-    prediction = window.prediction
+    prediction = window.session.prediction
     assert prediction.digit == 7
     assert_shows(window.feature_maps, prediction)
     # The captured maps are conv1's real output for the network's input.
     x = torch.from_numpy(prediction.model_input)[None, None]
     with torch.no_grad():
-        conv1 = window.classifier.model.conv1(x)[0].numpy()
+        conv1 = window.session.classifier.model.conv1(x)[0].numpy()
     np.testing.assert_array_equal(pixels_of_tile(window.feature_maps.layers[0].image, 3), conv1[3])
     np.testing.assert_array_equal(window.feature_maps.input_image.image, prediction.model_input)
     tree = window.parameters.tree_items
     assert tree["conv1"].text(3) == "[1, 16, 26, 26]" and tree["pool"].text(3) == "[1, 16, 13, 13]"
 
     draw(window, sample(7, 1).strokes, qtbot)  # a crossbar: the same items show new values
-    assert_shows(window.feature_maps, window.prediction)
+    assert_shows(window.feature_maps, window.session.prediction)
 
 
 def test_editing_scale_in_the_dock_reclassifies_the_drawing(window, qtbot):
     draw(window, sample(4).strokes, qtbot)
-    loaded = window.classifier.model.scale.item()
-    unscaled = window.prediction.logits / loaded
+    loaded = window.session.classifier.model.scale.item()
+    unscaled = window.session.prediction.logits / loaded
     window.parameters.select("scale")
     window.parameters.scalar_spin.setValue(0.25)
     expected = np.exp(0.25 * unscaled - (0.25 * unscaled).max())
     expected /= expected.sum()
-    np.testing.assert_allclose(window.prediction.probabilities, expected, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(window.session.prediction.probabilities, expected, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(window.probabilities.bars.opts["height"], expected, rtol=1e-4, atol=1e-6)
     assert window.isWindowModified()
     window.parameters.scalar_reset.click()
-    np.testing.assert_allclose(window.prediction.logits, unscaled * loaded, rtol=1e-5)
+    np.testing.assert_allclose(window.session.prediction.logits, unscaled * loaded, rtol=1e-5)
 
 
 def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
@@ -80,22 +80,22 @@ def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
     deep = save_weights(tmp_path / "deep.pt", create_model("DeepCNN"), arch="DeepCNN")
     assert window.load_weights(deep)
     params = window.parameters
-    named = list(window.classifier.model.named_parameters())
+    named = list(window.session.classifier.model.named_parameters())
     assert [params.table.item(row, 0).text() for row in range(len(named))] == [n for n, _ in named]
     assert params.tree.topLevelItem(0).text(0) == "DeepCNN"
     assert [layer.name for layer in window.feature_maps.layers] == ["block1.0", "block2.0"]
-    assert_shows(window.feature_maps, window.prediction)  # the drawing, read by the new model
+    assert_shows(window.feature_maps, window.session.prediction)  # the drawing, read by the new model
     assert params.tree_items["block2.3"].text(3) == "[1, 64, 7, 7]"
 
     torch.manual_seed(4)
     simple = save_weights(tmp_path / "simple.pt", create_model("SimpleCNN"), arch="SimpleCNN")
     assert window.load_weights(simple)
-    conv1 = window.classifier.model.conv1.weight.detach().double()
+    conv1 = window.session.classifier.model.conv1.weight.detach().double()
     row = params.row_of("conv1.weight")
     mean = params.table.item(row, COLUMNS.index("mean")).data(Qt.ItemDataRole.UserRole)
     assert mean == pytest.approx(conv1.mean().item())
     assert window.feature_maps.layers[0].range != levels_before  # recalibrated for new weights
-    assert_shows(window.feature_maps, window.prediction)
+    assert_shows(window.feature_maps, window.session.prediction)
     np.testing.assert_array_equal(pixels_of_tile(params.picture_image, 0),
                                   conv1[0, 0].float().numpy())
 
@@ -104,11 +104,11 @@ def test_no_hooks_leak_across_architecture_switches_and_devices(window, qtbot):
     draw(window, sample(0).strokes, qtbot)
     retired = []
     for i in range(10):
-        retired.append(window.classifier.model)
+        retired.append(window.session.classifier.model)
         window.set_architecture("DeepCNN" if i % 2 == 0 else "SimpleCNN")
         window.set_device("cuda" if i % 3 == 0 else "cpu", report=False)
-        capture = window.classifier.capture
-        assert hook_count(window.classifier.model) == capture.handle_count
-        assert capture.handle_count == len(list(window.classifier.model.modules()))
-        assert sum(hook_count(model) for model in retired if model is not window.classifier.model) == 0
-        assert_shows(window.feature_maps, window.prediction)
+        capture = window.session.classifier.capture
+        assert hook_count(window.session.classifier.model) == capture.handle_count
+        assert capture.handle_count == len(list(window.session.classifier.model.modules()))
+        assert sum(hook_count(model) for model in retired if model is not window.session.classifier.model) == 0
+        assert_shows(window.feature_maps, window.session.prediction)

@@ -4,22 +4,20 @@ parameters_edited."""
 from __future__ import annotations
 
 import torch
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from digitpad.samples import sample
 from digitpad.ui.panels import Panel
 
-from .test_window import draw
+from .window_support import draw
 
 
 class RecordingPanel(Panel):
     """A panel like the parameter editor: it edits the model in place and says so."""
 
-    parameters_edited = Signal()
-
-    def __init__(self, parent=None):
-        super().__init__("Recorder", "recorder", parent)
+    def __init__(self, session=None, parent=None):
+        super().__init__("Recorder", "recorder", session, parent)
         self.classifiers, self.predictions = [], []
 
     def set_classifier(self, classifier):
@@ -36,11 +34,11 @@ class RecordingPanel(Panel):
 
 
 def test_an_added_panel_follows_model_and_predictions(window, qtbot):
-    panel = window.add_panel(RecordingPanel(window), Qt.DockWidgetArea.LeftDockWidgetArea)
-    assert panel in window.panels and panel.classifiers == [window.classifier]
+    panel = window.add_panel(RecordingPanel(window.session, window), Qt.DockWidgetArea.LeftDockWidgetArea)
+    assert panel in window.panels and panel.classifiers == [window.session.classifier]
     assert panel.toggleViewAction() in window.view_menu.actions()
     draw(window, sample(3).strokes, qtbot)
-    assert panel.predictions[-1] is window.prediction  # the very object the others got
+    assert panel.predictions[-1] is window.session.prediction  # the very object the others got
     assert panel.predictions[-1].digit == 3
 
     window.set_device("cpu")  # any model change rebuilds the panels
@@ -48,11 +46,11 @@ def test_an_added_panel_follows_model_and_predictions(window, qtbot):
 
 
 def test_parameters_edited_reclassifies_and_refreshes_every_panel(window, qtbot):
-    panel = window.add_panel(RecordingPanel(window), Qt.DockWidgetArea.LeftDockWidgetArea)
+    panel = window.add_panel(RecordingPanel(window.session, window), Qt.DockWidgetArea.LeftDockWidgetArea)
     draw(window, sample(3).strokes, qtbot)
-    assert window.prediction.confidence > 0.9
+    assert window.session.prediction.confidence > 0.9
     panel.silence_the_output()
-    prediction = window.prediction
+    prediction = window.session.prediction
     assert abs(prediction.confidence - 0.1) < 1e-6  # ten equal logits
     assert panel.predictions[-1] is prediction
     assert window.probabilities.bars.opts["height"].max() < 0.11
@@ -60,11 +58,11 @@ def test_parameters_edited_reclassifies_and_refreshes_every_panel(window, qtbot)
 
 
 def test_hidden_panels_skip_predictions_and_catch_up_when_shown(window, qtbot):
-    panel = window.add_panel(RecordingPanel(window), Qt.DockWidgetArea.LeftDockWidgetArea)
+    panel = window.add_panel(RecordingPanel(window.session, window), Qt.DockWidgetArea.LeftDockWidgetArea)
     QApplication.processEvents()
     panel.hide()
     seen = len(panel.predictions)
     draw(window, sample(0).strokes, qtbot)
     assert len(panel.predictions) == seen
     panel.show()
-    assert panel.predictions[-1] is window.prediction
+    assert panel.predictions[-1] is window.session.prediction

@@ -9,10 +9,12 @@ from PySide6 import QtCore
 
 from digitpad.models import create_model
 from digitpad.params import format_shape
-from digitpad.ui.panels.parameters import ALL, COLUMNS, SUM, ParametersPanel
+from digitpad.ui.panels.parameter_views import ALL, SUM
+from digitpad.ui.panels.parameters import COLUMNS, ParametersPanel
 from digitpad.weights import load_model, save_weights
 
 from .panel_support import ARCHES, drawn, hover, make_classifier, pixels_of_tile, shown
+
 
 @pytest.fixture
 def panel(qtbot):

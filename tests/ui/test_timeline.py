@@ -4,7 +4,7 @@ move its cursor, a clear starts a new drawing, new weights read every entry agai
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from digitpad.classifier import _softmax
+from digitpad.models import softmax
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 
@@ -39,7 +39,7 @@ def test_one_entry_per_stroke_and_undo_redo_move_along(window, qtbot):
     assert panel.cursor.value() == 2 and panel.undone.isVisible()
     assert panel.undone.getRegion() == (2.5, 3.5)
     np.testing.assert_array_equal(chart(panel), expected)  # the undone stroke stays, shaded
-    np.testing.assert_array_equal(window.prediction.probabilities, expected[1])
+    np.testing.assert_array_equal(window.session.prediction.probabilities, expected[1])
     window.redo_act.trigger()
     QApplication.processEvents()
     assert panel.timeline.cursor == 3 and panel.cursor.value() == 3
@@ -59,19 +59,19 @@ def test_one_entry_per_stroke_and_undo_redo_move_along(window, qtbot):
     window.undo_act.trigger()
     draw_each(window, sample(7).strokes[:1], qtbot)
     assert len(panel.timeline.entries) == 3 and not panel.timeline.redoable
-    np.testing.assert_array_equal(panel.timeline.probabilities()[2], window.prediction.probabilities)
+    np.testing.assert_array_equal(panel.timeline.probabilities()[2], window.session.prediction.probabilities)
 
 
 def test_strokes_drawn_in_one_go_still_get_one_reading_each(window, qtbot):
     panel = window.timeline
     strokes = sample(4).strokes
-    before = window.prediction
+    before = window.session.prediction
     draw_strokes(window.canvas, strokes)  # no event loop turn between the strokes
-    qtbot.waitUntil(lambda: window.prediction is not before)
+    qtbot.waitUntil(lambda: window.session.prediction is not before)
     entries = panel.timeline.entries
     assert len(entries) == len(strokes)
     assert all(entry.probabilities is not None for entry in entries)
-    np.testing.assert_array_equal(entries[-1].probabilities, window.prediction.probabilities)
+    np.testing.assert_array_equal(entries[-1].probabilities, window.session.prediction.probabilities)
     assert not np.array_equal(entries[0].probabilities, entries[1].probabilities)
 
 
@@ -81,8 +81,8 @@ def test_new_weights_read_every_entry_again(window, qtbot):
     window.parameters.select("scale")
     window.parameters.scalar_spin.setValue(0.3)
     inputs = np.stack([entry.model_input for entry in panel.timeline.entries])
-    logits = window.classifier.logits_batch(inputs)
-    expected = np.stack([_softmax(row) for row in logits])
+    logits = window.session.classifier.logits_batch(inputs)
+    expected = np.stack([softmax(row) for row in logits])
     np.testing.assert_allclose(panel.timeline.probabilities(), expected, rtol=1e-6)
-    np.testing.assert_allclose(panel.timeline.probabilities()[-1], window.prediction.probabilities,
+    np.testing.assert_allclose(panel.timeline.probabilities()[-1], window.session.prediction.probabilities,
                                rtol=1e-5, atol=1e-7)

@@ -66,7 +66,7 @@ def test_the_chinese_interface_has_no_english_in_menus_and_docks(chinese_window,
 
     for stroke in sample(3).strokes:  # the texts of a reading too: confidence, evidence…
         draw_strokes(window.canvas, [stroke])
-    qtbot.waitUntil(lambda: window.prediction is not None and window.prediction.has_digit)
+    qtbot.waitUntil(lambda: window.session.prediction is not None and window.session.prediction.has_digit)
     assert english_left(window) == [], report(english_left(window))
 
     window.set_architecture("DeepCNN")  # other layers, and Grad-CAM instead of the split

@@ -6,14 +6,14 @@ import pytest
 import torch
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from digitpad import session as session_module
 from digitpad.models import DeepCNN, SimpleCNN
 from digitpad.samples import sample
-from digitpad.ui import main_window as main_window_module
 from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.main_window import MainWindow
 from digitpad.weights import WeightsError, load_model, save_weights
 
-from .test_window import draw, shown_digit
+from .window_support import draw, same_state, shown_digit, state_of
 
 
 @pytest.fixture
@@ -28,16 +28,8 @@ def dialogs(monkeypatch):
 
 @pytest.fixture
 def no_shipped_weights(monkeypatch, tmp_path):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path",
+    monkeypatch.setattr(session_module, "shipped_weights_path",
                         lambda arch="SimpleCNN": tmp_path / f"no-{arch}.pt")
-
-
-def state_of(window):
-    return {k: v.clone() for k, v in window.classifier.model.state_dict().items()}
-
-
-def same_state(a, b):
-    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
 BAD_FILES = {
@@ -54,14 +46,14 @@ def test_a_bad_file_shows_the_core_message_and_changes_nothing(window, qtbot, tm
     with pytest.raises(WeightsError) as core:
         load_model(bad)
     draw(window, sample(3).strokes, qtbot)
-    model, state, title = window.classifier.model, state_of(window), window.windowTitle()
+    model, state, title = window.session.classifier.model, state_of(window), window.windowTitle()
 
     assert window.load_weights(bad) is False
 
     assert len(dialogs) == 1 and dialogs[0][0] == "warning"
     assert str(core.value) in dialogs[0][2]
     assert "Traceback" not in dialogs[0][2]
-    assert window.classifier.model is model and same_state(state_of(window), state)
+    assert window.session.classifier.model is model and same_state(state_of(window), state)
     assert window.windowTitle() == title
     window.canvas.clear()
     draw(window, sample(1).strokes, qtbot)
@@ -93,7 +85,7 @@ def test_open_weights_through_the_dialog(window, tmp_path, monkeypatch, dialogs)
 
 def test_save_then_open_round_trips_exactly(window, qtbot, tmp_path, monkeypatch, dialogs):
     draw(window, sample(6).strokes, qtbot)
-    before = window.prediction
+    before = window.session.prediction
     state = state_of(window)
     target = tmp_path / "saved.pt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kw: (str(target), ""))
@@ -104,10 +96,10 @@ def test_save_then_open_round_trips_exactly(window, qtbot, tmp_path, monkeypatch
     fresh = MainWindow(weights=None)
     qtbot.addWidget(fresh)
     assert fresh.load_weights(target)
-    assert fresh.classifier.model is not window.classifier.model
+    assert fresh.session.classifier.model is not window.session.classifier.model
     assert same_state(state_of(fresh), state)
     assert load_model(target).file.metadata["saved_from"]
-    again = fresh.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
+    again = fresh.session.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
     assert (again.probabilities == before.probabilities).all()
 
 
@@ -123,11 +115,11 @@ def test_recent_files_reopen_and_drop_missing_ones(window, tmp_path, dialogs):
     window.load_weights(first)
     window.load_weights(second)
     assert window.recent_files[:2] == [str(second.resolve()), str(first.resolve())]
-    window._fill_recent_menu()
+    window.fill_recent_menu()
     actions = window.recent_menu.actions()
     assert [a.text() for a in actions[:2]] == ["&1 second.pt", "&2 first.pt"]
     actions[1].trigger()
-    assert window.weights_path == first.resolve()
+    assert window.session.state.source.path == first.resolve()
     first.unlink()
     window.load_weights(first)
     assert str(first.resolve()) not in window.recent_files and len(dialogs) == 1
@@ -151,18 +143,18 @@ def test_switching_architecture_uses_its_shipped_weights_or_random(window, qtbot
                                                                    tmp_path, dialogs):
     deep = DeepCNN()
     deep_file = save_weights(tmp_path / "deep.pt", deep)
-    monkeypatch.setattr(main_window_module, "shipped_weights_path",
+    monkeypatch.setattr(session_module, "shipped_weights_path",
                         lambda arch="SimpleCNN": deep_file if arch == "DeepCNN" else tmp_path / "none")
     actions = {a.data(): a for a in window.arch_group.actions()}
     actions["DeepCNN"].trigger()
-    assert window.classifier.arch == "DeepCNN" and actions["DeepCNN"].isChecked()
+    assert window.session.classifier.arch == "DeepCNN" and actions["DeepCNN"].isChecked()
     assert same_state(state_of(window), deep.state_dict())
     assert not window.warning_banner.isVisible()
     draw(window, sample(0).strokes, qtbot)  # the new model reads the drawing
-    assert window.prediction.has_digit
+    assert window.session.prediction.has_digit
 
     actions["SimpleCNN"].trigger()  # no shipped SimpleCNN here: random, with the warning
-    assert window.classifier.arch == "SimpleCNN" and isinstance(window.classifier.model, SimpleCNN)
+    assert window.session.classifier.arch == "SimpleCNN" and isinstance(window.session.classifier.model, SimpleCNN)
     assert window.warning_banner.isVisible()
     assert dialogs == []
 
@@ -174,23 +166,23 @@ def test_a_file_of_another_architecture_switches_the_model_menu(window, tmp_path
 
 
 def test_revert_to_shipped_weights(window, tmp_path, monkeypatch, trained_weights, dialogs):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
+    monkeypatch.setattr(session_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
     shipped = state_of(window)
     window.load_weights(save_weights(tmp_path / "other.pt", SimpleCNN()))
     assert not same_state(state_of(window), shipped)
     window.revert_act.trigger()
     assert same_state(state_of(window), shipped)
-    assert window.weights_path == trained_weights.resolve()
+    assert window.session.state.source.path == trained_weights.resolve()
 
 
 def test_a_bad_weights_argument_is_reported_at_start(qtbot, tmp_path, trained_weights, monkeypatch):
-    monkeypatch.setattr(main_window_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
+    monkeypatch.setattr(session_module, "shipped_weights_path", lambda arch="SimpleCNN": trained_weights)
     bad = tmp_path / "bad.pt"
     bad.write_text("nope")
     window = MainWindow(weights=bad)
     qtbot.addWidget(window)
     assert "bad.pt" in window.startup_error
-    assert window.weights_path == trained_weights.resolve()  # the shipped ones instead
+    assert window.session.state.source.path == trained_weights.resolve()  # the shipped ones instead
 
 
 def test_about_names_versions_device_and_provenance(window, monkeypatch):
@@ -199,5 +191,5 @@ def test_about_names_versions_device_and_provenance(window, monkeypatch):
     window.about_act.trigger()
     text = shown[0]
     assert "PyTorch" in text and "Qt" in text and "CPU" in text
-    assert str(window.weights_path) in text
+    assert str(window.session.state.source.path) in text
     assert "epochs" in text  # from the file's metadata

@@ -41,7 +41,7 @@ def test_editing_a_kernel_element_reads_the_drawing_with_the_edited_model(window
     click(qtbot, panel.picture, image, y0 + 1, x0 + 2)
     assert panel.cell == (6, 0, 1, 2) and panel.cell_editor.isVisible()
     assert panel.cell_name.text() == "conv1.weight[6, 0, 1, 2]"
-    live = window.classifier.model.conv1.weight
+    live = window.session.classifier.model.conv1.weight
     assert panel.cell_spin.value() == pytest.approx(live[6, 0, 1, 2].item(), abs=1e-4)
 
     panel.cell_spin.setValue(2.5)
@@ -49,12 +49,12 @@ def test_editing_a_kernel_element_reads_the_drawing_with_the_edited_model(window
     edited = load_model(trained_weights).model.eval()
     with torch.no_grad():
         edited.conv1.weight[6, 0, 1, 2] = 2.5
-    probabilities, maps = reading_of(edited, window.prediction)
-    np.testing.assert_allclose(window.prediction.probabilities, probabilities, rtol=1e-5, atol=1e-7)
-    np.testing.assert_allclose(window.prediction.feature_maps["conv1"], maps, rtol=1e-5, atol=1e-6)
+    probabilities, maps = reading_of(edited, window.session.prediction)
+    np.testing.assert_allclose(window.session.prediction.probabilities, probabilities, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(window.session.prediction.feature_maps["conv1"], maps, rtol=1e-5, atol=1e-6)
     shown = window.feature_maps.layer("conv1").image
     np.testing.assert_allclose(pixels_of_tile(shown, 6), maps[6], rtol=1e-5, atol=1e-6)
-    evidence = Explainer(window.classifier).explain(window.prediction)
+    evidence = Explainer(window.session.classifier).explain(window.session.prediction)
     np.testing.assert_allclose(window.evidence.evidence_item.image, evidence.on_source(), atol=1e-6)
     assert pixels_of_tile(image, 6)[1, 2] == 2.5  # the kernel picture, in place
 
@@ -67,17 +67,17 @@ def test_editing_a_kernel_element_reads_the_drawing_with_the_edited_model(window
 
 def test_zeroing_a_channel_zeroes_its_feature_map(window, qtbot):
     draw_each(window, sample(8).strokes, qtbot)
-    assert np.abs(window.prediction.feature_maps["conv1"][5]).max() > 0
+    assert np.abs(window.session.prediction.feature_maps["conv1"][5]).max() > 0
     actions = window.feature_maps.map_actions("conv1", 5)
     assert [a.text() for a in actions] == ["Zero channel 5 of conv1 (weights and bias)"]
     assert window.feature_maps.map_actions("pool", 5) == []  # pooling has no weights
     actions[0].trigger()
-    maps = window.prediction.feature_maps["conv1"]
+    maps = window.session.prediction.feature_maps["conv1"]
     assert not maps[5].any() and np.abs(maps[4]).max() > 0
     assert not pixels_of_tile(window.feature_maps.layer("conv1").image, 5).any()
-    model = window.classifier.model
+    model = window.session.classifier.model
     assert not model.conv1.weight[5].any() and model.conv1.bias[5].item() == 0
-    assert window.loaded_weights.edited() == {"conv1.weight", "conv1.bias"}
+    assert window.session.state.loaded.edited() == {"conv1.weight", "conv1.bias"}
 
     # The same from a kernel's menu in the parameters dock, and its cell editor.
     panel = window.parameters
@@ -85,7 +85,7 @@ def test_zeroing_a_channel_zeroes_its_feature_map(window, qtbot):
     spot = panel.picture_image.mosaic.locate(*panel.picture_image.mosaic.tile_origin(9))
     panel.select_cell(spot)
     panel.zero_button.click()
-    assert not window.prediction.feature_maps["conv1"][9].any()
+    assert not window.session.prediction.feature_maps["conv1"][9].any()
     assert panel.cell_spin.value() == 0.0
     [action] = panel.tile_actions(spot)
     assert action.text() == "Zero channel 9 of conv1 (weights and bias)"
@@ -93,7 +93,7 @@ def test_zeroing_a_channel_zeroes_its_feature_map(window, qtbot):
 
 def test_restore_returns_the_loaded_weights_exactly(window, qtbot, trained_weights):
     draw_each(window, sample(4).strokes, qtbot)
-    before = window.prediction.probabilities.copy()
+    before = window.session.prediction.probabilities.copy()
     panel = window.parameters
     window.feature_maps.zero_channel("conv1", 3)
     panel.select("scale")
@@ -104,14 +104,14 @@ def test_restore_returns_the_loaded_weights_exactly(window, qtbot, trained_weigh
     panel.select_cell(spot)
     assert panel.cell == (0, (2 * 13 + 5) * 13 + 7)
     panel.cell_spin.setValue(-1.0)
-    assert window.loaded_weights.edited() == {"conv1.weight", "conv1.bias", "scale", "fc.weight"}
-    assert not np.allclose(window.prediction.probabilities, before)
+    assert window.session.state.loaded.edited() == {"conv1.weight", "conv1.bias", "scale", "fc.weight"}
+    assert not np.allclose(window.session.prediction.probabilities, before)
 
     window.restore_act.trigger()
     loaded = load_model(trained_weights).model.state_dict()
-    for name, value in window.classifier.model.state_dict().items():
+    for name, value in window.session.classifier.model.state_dict().items():
         assert torch.equal(value, loaded[name]), name
-    np.testing.assert_array_equal(window.prediction.probabilities, before)
+    np.testing.assert_array_equal(window.session.prediction.probabilities, before)
     assert not window.isWindowModified() and not window.restore_act.isEnabled()
     assert not window.edited_badge.isVisible()
     assert not any(panel.table.item(row, 0).font().italic() for row in range(4))
@@ -152,8 +152,8 @@ def test_saving_with_edits_asks_which_weights(window, qtbot, tmp_path, monkeypat
     window.save_as_act.trigger()
     saved = read_weights(tmp_path / "edited.pt").state_dict
     assert not saved["conv1.weight"][0].any()
-    assert all(torch.equal(saved[k], v) for k, v in window.classifier.model.state_dict().items())
-    assert not window.isWindowModified() and window.loaded_weights.edited() == frozenset()
+    assert all(torch.equal(saved[k], v) for k, v in window.session.classifier.model.state_dict().items())
+    assert not window.isWindowModified() and window.session.state.loaded.edited() == frozenset()
     assert len(asked) == 3
 
 
@@ -162,11 +162,12 @@ def test_weights_changed_here_are_compared_with_those_loaded(window, trained_wei
     tuned = load_model(trained_weights).model.eval()
     with torch.no_grad():
         tuned.fc.bias.add_(0.25)
-    window.install_model(tuned, window.weights_path, window.weights_metadata, modified=True)
-    assert window.loaded_weights.edited() == {"fc.bias"}
+    source = window.session.state.source
+    window.session.install(tuned, source.path, source.metadata, modified=True)
+    assert window.session.state.loaded.edited() == {"fc.bias"}
     assert window.isWindowModified() and window.edited_badge.text() == "edited: fc.bias"
     assert window.parameters.table.item(window.parameters.row_of("fc.bias"), 0).font().italic()
     window.restore_act.trigger()
     loaded = load_model(trained_weights).model.state_dict()
-    assert all(torch.equal(v, loaded[k]) for k, v in window.classifier.model.state_dict().items())
+    assert all(torch.equal(v, loaded[k]) for k, v in window.session.classifier.model.state_dict().items())
     assert not window.isWindowModified()

@@ -12,21 +12,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from digitpad.classifier import Prediction
 from digitpad.preprocess import preprocess
 from digitpad.samples import SAMPLES, sample
-from digitpad.ui.canvas import LOGICAL_SIZE, draw_strokes
+from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.panels.probabilities import SURE, UNSURE
 
 from .conftest import ink
-
-
-def shown_digit(window) -> str:
-    return window.findChild(QLabel, "prediction").text()
-
-
-def draw(window, strokes, qtbot):
-    before = window.prediction
-    draw_strokes(window.canvas, strokes)
-    qtbot.waitUntil(lambda: window.prediction is not before)
-    QApplication.processEvents()
+from .window_support import draw, shown_digit
 
 
 def test_the_window_has_its_named_parts(window):
@@ -51,8 +41,8 @@ def test_reads_most_sample_digits_drawn_with_the_mouse(window, qtbot):
 def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
     window.network_input.raise_()  # in front of the evidence
     draw(window, sample(2).strokes, qtbot)
-    prediction = window.prediction
-    expected = window.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
+    prediction = window.session.prediction
+    expected = window.session.classifier.classify_strokes(window.canvas.pen_strokes(), surface=LOGICAL_SIZE)
     assert np.allclose(prediction.probabilities, expected.probabilities, atol=1e-6)
     assert shown_digit(window) == str(prediction.digit) == "2"
     panel = window.probabilities
@@ -71,7 +61,7 @@ def test_the_chart_is_updated_in_place(window, qtbot):
 
 
 def test_an_empty_pad_invites_drawing_instead_of_guessing(window, qtbot):
-    assert not window.prediction.has_digit
+    assert not window.session.prediction.has_digit
     assert not shown_digit(window).isdigit()
     assert "Draw a digit" in window.probabilities.confidence_label.text()
     assert not np.any(window.probabilities.bars.opts["height"])
@@ -117,7 +107,7 @@ def test_undo_redo_and_clear_from_the_edit_menu(window, qtbot):
     window.undo_act.trigger()  # the stem goes
     window.undo_act.trigger()  # and the rest
     QApplication.processEvents()
-    assert window.canvas.is_empty() and not window.prediction.has_digit
+    assert window.canvas.is_empty() and not window.session.prediction.has_digit
     window.redo_act.trigger()
     window.redo_act.trigger()
     QApplication.processEvents()
@@ -175,7 +165,7 @@ def test_preprocessing_steps_on_demand(window, qtbot):
     draw(window, sample(6).strokes, qtbot)
     window.steps_act.trigger()
     assert steps_view.isVisible()
-    steps = window.prediction.steps
+    steps = window.session.prediction.steps
     shown = [item.image for item in window.network_input.step_items]
     for image, expected in zip(shown, (steps.cropped, steps.boxed, steps.centred)):
         assert np.array_equal(image, expected)

@@ -54,7 +54,7 @@ def english_words(text: str, allowed: set[str]) -> list[str]:
 def model_words(window) -> set[str]:
     """The live model's own names (modules, parameters, their types) and the weights
     file's: identifiers the interface shows as they are."""
-    model = window.classifier.model
+    model = window.session.classifier.model
     words = {type(model).__name__, "Parameter"}
     for name, module in model.named_modules():
         words.update(name.split("."))
@@ -63,8 +63,8 @@ def model_words(window) -> set[str]:
         words.update(name.split("."))
         words.update((name, str(parameter.dtype).removeprefix("torch."), parameter.device.type))
     words.update(("True", "False"))  # requires_grad
-    if window.weights_path is not None:
-        words.add(window.weights_path.name)
+    if window.session.state.source.path is not None:
+        words.add(window.session.state.source.path.name)
     return words
 
 

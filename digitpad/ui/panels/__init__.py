@@ -1,9 +1,11 @@
 """Dock panels of the main window, one module each.
 
-The interface every panel keeps (the main window relies on nothing else):
+Where a new panel goes: a module here with a ``Panel`` subclass, and one ``add_panel``
+line in ``MainWindow.create_panels``. The contract is the ``Panel`` class below:
 
-- It is a ``QDockWidget`` subclass in its own module here, and sets its ``objectName``
-  (saved dock layouts and tests find it by that name).
+- The constructor takes ``(session, parent)``: the app's ``AppSession`` (None for a panel
+  made on its own, as tests do) and the parent widget. It sets its ``objectName`` (saved
+  dock layouts and tests find it by that name).
 - ``set_classifier(classifier)`` is called when the model, its architecture, its device
   or its weights changed: rebuild whatever depends on the model's structure. Read
   ``classifier.model`` freely; never run it on a drawing (the window's one forward pass
@@ -13,44 +15,54 @@ The interface every panel keeps (the main window relies on nothing else):
   ``digitpad.classifier.Prediction`` (also one without a digit, for an empty canvas):
   update the pyqtgraph items in place. It is called only while the panel is on screen
   (``on_screen()``: visible, not behind another dock's tab); a panel shown again gets
-  the latest prediction.
-- A panel that edits the model's parameters in place emits a Qt signal
-  ``parameters_edited`` afterwards; the main window then calls every panel's
-  ``weights_edited(edited)`` (``edited``: the names of the parameters that now differ
-  from the weights as loaded), classifies the current drawing again and every panel sees
-  the new prediction.
+  the latest prediction. ``needs_every_prediction = True`` asks for every prediction
+  even while hidden (the stroke timeline records each stroke's reading).
+- ``weights_edited(edited)`` follows an edit of the parameters in place (``edited``: the
+  names of the parameters that now differ from the weights as loaded).
 - ``shut_down()`` is called when the window closes: end any thread the panel started.
-- ``needs_every_prediction = True`` asks for every prediction even while hidden (the
-  stroke timeline records each stroke's reading); such a panel skips its drawing itself.
 
-The main window keeps them in ``self.panels``; adding a panel is one ``add_panel`` line.
-``Panel`` below is a convenient base that does the common set-up.
+A panel never holds the window or the canvas. It reads the session and asks for changes
+through it (``session.install``, ``session.jobs``), and asks the window with signals:
+``parameters_edited`` after writing into the parameters (the session tells everyone,
+the drawing is read again), ``status_message`` for the status bar, and its own request
+signals (the evidence dock's ``overlay_changed``, the evaluation's
+``place_digit_requested``), which the window wires to the canvas.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMenu, QVBoxLayout, QWidget
 
-from ...models import NUM_CLASSES
+from ...classifier import Classifier, Prediction
+from ..style import configure_plots
 
-# Images are (rows, columns) numpy arrays everywhere in digitpad.
-pg.setConfigOptions(imageAxisOrder="row-major", antialias=True)
-
-EXPLAINING = "#4a5568"  # the colour of a panel's explanations
-AXIS = "#8a94a6"
-AXIS_TEXT = "#2d3748"
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 
 class Panel(QDockWidget):
     """A dock panel: movable, floatable and closable, restorable from the View menu."""
 
-    def __init__(self, title: str, object_name: str, parent=None):
+    parameters_edited = Signal()  # it wrote into the live model's parameters
+    status_message = Signal(str)  # a line for the window's status bar
+
+    # Every prediction, even while hidden (the panel then skips its drawing itself).
+    needs_every_prediction = False
+    # False: nothing it shows changes per pointer move (benchmarks leave it out).
+    draws_predictions = True
+
+    def __init__(self, title: str, object_name: str, session: AppSession | None = None,
+                 parent: QWidget | None = None):
+        configure_plots()
         super().__init__(title, parent)
+        self.session = session
+        self.classifier: Classifier | None = None  # the live one, for panels that keep it
+        self.prediction: Prediction | None = None  # the latest shown, for panels that keep it
         self.setObjectName(object_name)
         self.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -69,13 +81,11 @@ class Panel(QDockWidget):
         """Shown and not behind another dock's tab (such a dock still says isVisible())."""
         return self.isVisible() and not self.visibleRegion().isEmpty()
 
-    def set_classifier(self, classifier) -> None:
+    def set_classifier(self, classifier: Classifier) -> None:
         raise NotImplementedError
 
-    def show_prediction(self, prediction) -> None:
+    def show_prediction(self, prediction: Prediction | None) -> None:
         raise NotImplementedError
-
-    needs_every_prediction = False
 
     def weights_edited(self, edited: frozenset[str]) -> None:
         """Parameters were changed in place; most panels just draw the next prediction."""
@@ -100,50 +110,3 @@ def pop_up(parent: QWidget, actions: list[QAction], position: QPoint) -> None:
         menu = QMenu(parent)
         menu.addActions(actions)
         menu.exec(position)
-
-
-def text_label(text: str = "", object_name: str | None = None, *,
-               explaining: bool = False) -> QLabel:
-    """Word-wrapped rich text: a panel's results, or (``explaining``) what it is for."""
-    label = QLabel(text)
-    if object_name:
-        label.setObjectName(object_name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    if explaining:
-        label.setStyleSheet(f"color: {EXPLAINING};")
-    return label
-
-
-def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
-    """A fixed chart of the ten digits from 0 to ``top`` (1 is 100 %), for bars of
-    probabilities: no mouse zoom or menu."""
-    plot = pg.PlotWidget(background="w")
-    plot.setObjectName(object_name)
-    plot.setMouseEnabled(False, False)
-    plot.setMenuEnabled(False)
-    plot.hideButtons()
-    plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
-    plot.setYRange(0, top, padding=0)
-    bottom, left = plot.getAxis("bottom"), plot.getAxis("left")
-    bottom.setTicks([[(digit, str(digit)) for digit in range(NUM_CLASSES)]])
-    left.setTicks([[(0, "0"), (0.5, "50 %"), (1, "100 %")]])
-    left.setWidth(48)  # room for "100 %" from the first paint, not after an update
-    for axis in (bottom, left):
-        axis.setPen(AXIS)
-        axis.setTextPen(AXIS_TEXT)
-    plot.showGrid(y=True, alpha=0.15)
-    return plot
-
-
-def image_view(parent_layout: pg.GraphicsLayout, title: str | None = None) -> pg.ImageItem:
-    """A square, fixed view of one image in a pyqtgraph layout (no mouse zoom or menu),
-    pixels shown as crisp squares."""
-    if title:
-        parent_layout.addLabel(title, size="9pt", color="#4a5568")
-        parent_layout.nextRow()
-    view = parent_layout.addViewBox(lockAspect=True, invertY=True, enableMouse=False,
-                                    enableMenu=False)
-    item = pg.ImageItem()
-    view.addItem(item)
-    return item

@@ -7,18 +7,24 @@ weights from before back, exactly.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from ...finetune import GUARD_SIZE, Correction, correct
-from ...models import NUM_CLASSES
+from ...models import NUM_CLASSES, fresh_copy
 from ...preprocess import denormalise
-from ...train import fresh_copy
-from ..teaching import LiveWeights, bring_forward, missing_mnist_message, mnist
+from ...session import Snapshot
+from ..teaching import bring_forward, missing_mnist_message, mnist
+from ..widgets import image_view, probability_chart, text_label
 from ..workers import single
-from . import Panel, image_view, probability_chart, text_label
+from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 BEFORE = "#b8c2d1"
 AFTER = "#2b6cb0"
@@ -35,11 +41,10 @@ def correction_work(model, model_input: np.ndarray, label: int):
 class CorrectionPanel(Panel):
     """The current reading, ten "that was a …" buttons, before/after bars and Undo."""
 
-    def __init__(self, window):
-        super().__init__(self.tr("Correct It"), "correction", window)
-        self.main = window
+    def __init__(self, session: AppSession, parent: QWidget | None = None):
+        super().__init__(self.tr("Correct It"), "correction", session, parent)
         self.prediction = None
-        self.undo_states: list[LiveWeights] = []  # before each correction, the last on top
+        self.undo_states: list[Snapshot] = []  # before each correction, the last on top
         self.corrected_model = None  # the live model a correction installed
         layout = self.body_layout()
 
@@ -106,7 +111,7 @@ class CorrectionPanel(Panel):
         buttons.addWidget(self.undo_button)
         layout.addLayout(buttons)
 
-        window.jobs.busy_changed.connect(self._update_controls)
+        session.jobs.busy_changed.connect(self._update_controls)
         self.show_prediction(None)
         self.status.setText(missing_mnist_message() or "")
 
@@ -134,7 +139,7 @@ class CorrectionPanel(Panel):
 
     def present(self) -> None:
         """Show the dock in front (the Correct It… action)."""
-        bring_forward(self, self.main)
+        bring_forward(self)
 
     # ------------------------------------------------------------------ correcting
 
@@ -144,13 +149,13 @@ class CorrectionPanel(Panel):
         if missing:
             self.status.setText(missing)
             return False
-        prediction = self.main.prediction  # the latest, even if this dock was hidden
+        prediction = self.session.prediction  # the latest, even if this dock was hidden
         if prediction is None or not prediction.has_digit:
             self.status.setText(self.tr("Draw a digit first."))
             return False
-        previous = LiveWeights.of(self.main)
+        previous = self.session.snapshot()
         work = correction_work(fresh_copy(previous.model), prediction.model_input.copy(), label)
-        started = self.main.jobs.start(work, lambda correction: self._corrected(correction, previous),
+        started = self.session.jobs.start(work, lambda correction: self._corrected(correction, previous),
                                        self._finished, self._failed)
         if not started:
             self.status.setText(self.tr("Busy with another job; try again when it is done."))
@@ -159,7 +164,7 @@ class CorrectionPanel(Panel):
         self.result.clear()
         return True
 
-    def _corrected(self, correction: Correction, previous: LiveWeights) -> None:
+    def _corrected(self, correction: Correction, previous: Snapshot) -> None:
         before, after = correction.before, correction.after
         self.before_bars.setOpts(height=before)
         self.after_bars.setOpts(height=after)
@@ -175,7 +180,7 @@ class CorrectionPanel(Panel):
             return
         self.undo_states.append(previous)
         self.corrected_model = correction.model
-        self.main.install_model(correction.model, previous.path, previous.metadata,
+        self.session.install(correction.model, previous.path, previous.metadata,
                                 origin=previous.origin, modified=True)
         guard_before, guard_after = correction.guard_accuracy
         self.result.setText(self.tr(
@@ -186,12 +191,12 @@ class CorrectionPanel(Panel):
 
     def undo(self) -> None:
         """Put back the weights from before the last correction, exactly."""
-        if not self.undo_states or self.main.jobs.busy:
+        if not self.undo_states or self.session.jobs.busy:
             return
         previous = self.undo_states.pop()
         # An earlier correction's model comes back: its own undo stays possible.
         self.corrected_model = previous.model if self.undo_states else None
-        previous.restore(self.main)
+        self.session.restore(previous)
         self.status.setText(self.tr("Undone: the weights from before the correction are back."))
         self.result.clear()
         self._update_controls()
@@ -204,7 +209,7 @@ class CorrectionPanel(Panel):
                                     "they were.").format(message=message))
 
     def _update_controls(self) -> None:
-        busy = self.main.jobs.busy
+        busy = self.session.jobs.busy
         can_teach = not busy and self.prediction is not None and self.prediction.has_digit
         for button in self.digit_buttons:
             button.setEnabled(can_teach)

@@ -12,9 +12,10 @@ it on the pad, where every dock shows how the network reads it.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,18 +28,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QWidget,
 )
 
 from ...data import Digits
 from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
 from ...evaluate import Evaluation, evaluate
-from ...preprocess import denormalise
-from ...models import NUM_CLASSES, arch_name
-from ...train import fresh_copy
+from ...models import NUM_CLASSES, arch_name, fresh_copy
 from ...pendata import unipen_dir
+from ...preprocess import denormalise
+from ..style import EXPLAINING
 from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
+from ..widgets import text_label
 from ..workers import single
-from . import EXPLAINING, Panel, text_label
+from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 MAX_EXAMPLES = 200  # thumbnails listed for one cell
 THUMBNAIL = 48  # pixels: a 28 x 28 digit, enlarged
@@ -79,9 +85,10 @@ def thumbnail(image: np.ndarray) -> QIcon:
 class EvaluationPanel(Panel):
     """Accuracy, the confusion matrix with per-digit accuracy, and example digits."""
 
-    def __init__(self, window):
-        super().__init__(self.tr("Evaluation"), "evaluation", window)
-        self.main = window
+    place_digit_requested = Signal(object)  # a 28 x 28 test digit (uint8) for the pad
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None):
+        super().__init__(self.tr("Evaluation"), "evaluation", session, parent)
         self.result: Evaluation | None = None
         self.test_set = None
         self.evaluated_model = None
@@ -128,7 +135,7 @@ class EvaluationPanel(Panel):
         self.examples.itemActivated.connect(self._place_example)
         layout.addWidget(self.examples, 1)
 
-        window.jobs.busy_changed.connect(self._update_controls)
+        session.jobs.busy_changed.connect(self._update_controls)
         self._show_nothing_yet()
 
     def _build_matrix(self) -> QTableWidget:
@@ -176,8 +183,8 @@ class EvaluationPanel(Panel):
 
     def present(self) -> None:
         """Show the dock in front and evaluate the current weights unless that is done."""
-        bring_forward(self, self.main)
-        if self.evaluated_model is not self.main.classifier.model and not self.main.jobs.busy:
+        bring_forward(self)
+        if self.evaluated_model is not self.session.classifier.model and not self.session.jobs.busy:
             self.start()
 
     # ------------------------------------------------------------------ running
@@ -187,7 +194,7 @@ class EvaluationPanel(Panel):
         if missing:
             self.status.setText(missing)
             return False
-        classifier = self.main.classifier
+        classifier = self.session.classifier
         model = classifier.model
         which = self.set_choice.currentData()
         if which == DRAWN_SET and unipen_dir() is None:
@@ -195,7 +202,7 @@ class EvaluationPanel(Panel):
                                         "<code>DIGITPAD_UNIPEN</code> to its folder."))
             return False
         work = evaluation_work(fresh_copy(model), str(classifier.device), which)
-        started = self.main.jobs.start(work, lambda result: self._show_result(model, *result),
+        started = self.session.jobs.start(work, lambda result: self._show_result(model, *result),
                                        self._finished, self._failed)
         if not started:
             self.status.setText(self.tr("Busy with another job; try again when it is done."))
@@ -212,7 +219,7 @@ class EvaluationPanel(Panel):
         self.status.setText(self.tr("The evaluation failed: {message}").format(message=message))
 
     def _update_controls(self) -> None:
-        self.evaluate_button.setEnabled(not self.main.jobs.busy)
+        self.evaluate_button.setEnabled(not self.session.jobs.busy)
 
     # ------------------------------------------------------------------ results
 
@@ -242,7 +249,7 @@ class EvaluationPanel(Panel):
             + [self.tr("brush {bucket}: {accuracy:.2f} %").format(bucket=b, accuracy=100 * a)
                for b, a, _ in result.per_brush]))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} drawn digits").format(
-            arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
+            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
 
     def _show_mnist_summary(self, model, result: Evaluation) -> None:
         self.summary.setText(self.tr(
@@ -253,7 +260,7 @@ class EvaluationPanel(Panel):
                                         "slanted, thicker or thinner ({how})").format(
             how=describe_augmentation(result.perturbation)))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} MNIST test digits").format(
-            arch=arch_name(model), weights=self.main.weights_source(), count=result.count))
+            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
 
     def _fill_matrix(self, result: Evaluation) -> None:
         confusion = result.confusion
@@ -319,12 +326,12 @@ class EvaluationPanel(Panel):
 
     def _place_example(self, item: QListWidgetItem) -> None:
         index = item.data(Qt.ItemDataRole.UserRole)
-        self.main.canvas.place_image(self.test_set.images[index])
-        self.main.statusBar().showMessage(self.tr(
+        self.place_digit_requested.emit(self.test_set.images[index])
+        self.status_message.emit(self.tr(
             "Test digit #{index} (a {true}, read as {read} in the evaluation) is on the pad; "
             "Undo brings your drawing back.").format(
             index=index, true=int(self.test_set.labels[index]),
-            read=int(self.result.predictions[index])), 8000)
+            read=int(self.result.predictions[index])))
 
     def _show_nothing_yet(self) -> None:
         self.summary.setText(self.tr("<span style='color:{muted}'>Not evaluated yet</span>").format(

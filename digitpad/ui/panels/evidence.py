@@ -9,6 +9,8 @@ such. Optionally the same map lies on the pad under the ink.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
@@ -18,8 +20,11 @@ from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES
 from ..mosaic import picture_box
+from ..widgets import Caption, choice_box
 from . import Panel
-from .probabilities import Caption
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 PREDICTED = NUM_CLASSES  # the id of the class button that follows the prediction
 MAX_ALPHA = 0.85  # the strongest evidence still lets the strokes show through
@@ -61,13 +66,12 @@ class EvidencePanel(Panel):
     """The evidence map over the drawing, the class it explains, how it was made and, for
     the exact split, the numbers that add up to the logit."""
 
-    def __init__(self, canvas, parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "evidence", parent)
-        self.setWindowTitle(self.tr("Evidence"))
-        self.canvas = canvas
-        self.classifier: Classifier | None = None
+    overlay_changed = QtCore.Signal(object)  # the map for the pad (RGBA), or None: none
+
+    def __init__(self, session: AppSession | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(self.tr("Evidence"), "evidence", session, parent)
         self.explainer: Explainer | None = None
-        self.prediction: Prediction | None = None
         self.evidence: Evidence | None = None  # what is shown now
         self.lut = evidence_lut()
         self._framed = None
@@ -102,16 +106,10 @@ class EvidencePanel(Panel):
         layout.addLayout(classes)
 
         options = QtWidgets.QHBoxLayout()
-        self.method_choice = QtWidgets.QComboBox()
-        self.method_choice.addItem(self.tr("Best available"), None)
-        self.method_choice.addItem(self.tr("Exact split"), EXACT)
-        self.method_choice.addItem(self.tr("Grad-CAM"), GRAD_CAM)
-        self.method_choice.addItem(self.tr("Saliency"), SALIENCY)
-        self.method_choice.setToolTip(self.tr("How the evidence is computed"))
-        self.method_choice.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.method_choice.setMinimumContentsLength(3)
-        self.method_choice.currentIndexChanged.connect(self._choice_changed)
+        self.method_choice = choice_box(
+            [(self.tr("Best available"), None), (self.tr("Exact split"), EXACT),
+             (self.tr("Grad-CAM"), GRAD_CAM), (self.tr("Saliency"), SALIENCY)],
+            self.tr("How the evidence is computed"), 3, self._choice_changed)
         options.addWidget(self.method_choice, 1)
         self.on_pad = QtWidgets.QCheckBox(self.tr("On the pad"))
         self.on_pad.setToolTip(self.tr("Also colour the pad itself, under your strokes"))
@@ -148,7 +146,7 @@ class EvidencePanel(Panel):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         if self.isHidden():  # closed, not merely the window minimised
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -180,7 +178,7 @@ class EvidencePanel(Panel):
             self._frame(self.evidence.input_rect)
             self.caption.setText(self.describe(self.evidence))
         if self.on_pad.isChecked():
-            self.canvas.set_overlay(coloured(values, peak, self.lut))
+            self.overlay_changed.emit(coloured(values, peak, self.lut))
 
     # ------------------------------------------------------------------ choices
 
@@ -203,7 +201,7 @@ class EvidencePanel(Panel):
 
     def _choice_changed(self, *_) -> None:
         if not self.on_pad.isChecked():
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
         if self.prediction is not None:
             self.show_prediction(self.prediction)
 
@@ -225,7 +223,7 @@ class EvidencePanel(Panel):
         self.caption.setText(self.tr("Draw a digit: red marks the strokes that raise a "
                                      "digit's score, blue those that lower it."))
         if self.on_pad.isChecked():
-            self.canvas.set_overlay(None)
+            self.overlay_changed.emit(None)
 
     def describe(self, evidence: Evidence) -> str:
         """The caption: the method, and the numbers behind the map."""

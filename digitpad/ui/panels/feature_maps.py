@@ -5,20 +5,24 @@ A convolution's map can be silenced from its context menu (a what-if edit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
+from ...calibration import calibration_inputs
 from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
-from ..calibration import calibration_inputs
-from ..mosaic import (Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box,
-                      show_in)
+from ..mosaic import Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box, show_in
+from ..widgets import choice_box
 from . import Panel, pop_up, zero_channel_action
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 CONVOLUTIONS = "conv"
 ALL_STAGES = "all"
@@ -44,8 +48,9 @@ class FeatureMapsPanel(Panel):
 
     parameters_edited = QtCore.Signal()  # a channel was zeroed
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__(self.tr("Feature maps"), "feature_maps", parent)
+    def __init__(self, session: AppSession | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(self.tr("Feature maps"), "feature_maps", session, parent)
         self.classifier: Classifier | None = None
         self.ranges: dict[str, FeatureRange] = {}
         self.calibrated_model: nn.Module | None = None
@@ -58,14 +63,10 @@ class FeatureMapsPanel(Panel):
     # ------------------------------------------------------------------ widgets
 
     def _build_widgets(self) -> None:
-        self.stage_choice = QtWidgets.QComboBox()
-        self.stage_choice.addItem(self.tr("Convolutions"), CONVOLUTIONS)
-        self.stage_choice.addItem(self.tr("Convolutions, ReLU and pooling"), ALL_STAGES)
-        self.stage_choice.setToolTip(self.tr("Which captured layers to show"))
-        self.stage_choice.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.stage_choice.setMinimumContentsLength(6)
-        self.stage_choice.currentIndexChanged.connect(self._rebuild)
+        self.stage_choice = choice_box(
+            [(self.tr("Convolutions"), CONVOLUTIONS),
+             (self.tr("Convolutions, ReLU and pooling"), ALL_STAGES)],
+            self.tr("Which captured layers to show"), 6, self._rebuild)
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.readout = QtWidgets.QLabel(self._hint())

@@ -3,13 +3,19 @@ steps that made it from the drawing (crop, scale to a 20 px box, centre)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ...preprocess import INPUT_SIZE, normalise
-from . import Panel, image_view
+from ..widgets import image_view
+from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 BLANK = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
 BLANK_INPUT = normalise(BLANK)  # what an empty pad would be, normalised
@@ -21,8 +27,8 @@ STEP_TITLES = (QT_TRANSLATE_NOOP("NetworkInputPanel", "1 · crop"),
 
 
 class NetworkInputPanel(Panel):
-    def __init__(self, parent=None):
-        super().__init__(self.tr("What the network sees"), "network_input", parent)
+    def __init__(self, session: AppSession | None = None, parent: QWidget | None = None):
+        super().__init__(self.tr("What the network sees"), "network_input", session, parent)
         layout = self.body_layout()
 
         self.input_view = pg.GraphicsLayoutWidget()

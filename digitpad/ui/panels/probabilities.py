@@ -3,15 +3,21 @@ ten probabilities."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ...models import NUM_CLASSES
 from ..translation import core_message
-from . import Panel, probability_chart
+from ..widgets import Caption, probability_chart
+from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 SURE = "#2b6cb0"
 UNSURE = "#c05621"
@@ -20,42 +26,9 @@ MUTED = "#8a94a6"
 CLASSES = np.arange(NUM_CLASSES)
 
 
-class Caption(QWidget):
-    """Rich text that may change on every pointer move. Unlike a QLabel, a new text never
-    asks the dock and the window for a new layout (which costs two more repaints)."""
-
-    def __init__(self, height: int, parent=None):
-        super().__init__(parent)
-        self.setFixedHeight(height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the dock needs no repaint
-        self._html = ""
-        self._document = QTextDocument(self)
-
-    def text(self) -> str:
-        return self._html
-
-    def setText(self, html: str) -> None:
-        if html != self._html:
-            self._html = html
-            self._document.setHtml(html)
-            self.update()
-
-    def paintEvent(self, event) -> None:
-        painter = QPainter(self)
-        painter.fillRect(event.rect(), self.palette().window())
-        self._document.setDefaultFont(self.font())
-        self._document.setTextWidth(self.width())
-        painter.translate(0, max(0.0, (self.height() - self._document.size().height()) / 2))
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.palette = self.palette()
-        self._document.documentLayout().draw(painter, context)
-        painter.end()
-
-
 class ProbabilitiesPanel(Panel):
-    def __init__(self, parent=None):
-        super().__init__(self.tr("Prediction"), "probabilities", parent)
+    def __init__(self, session: AppSession | None = None, parent: QWidget | None = None):
+        super().__init__(self.tr("Prediction"), "probabilities", session, parent)
         layout = self.body_layout()
 
         header = QHBoxLayout()

@@ -1,34 +1,35 @@
 """The stroke timeline: the ten probabilities after each stroke of the drawing, so the
 user sees how the reading changed as the digit formed. Undo and redo move along it.
 
-The timeline follows the canvas's undo stack, one entry per command: a new command (a
-stroke, a clear) adds the reading of the drawing it made; undo and redo move the cursor.
-An entry remembers the strokes on the pad after its command (the Stroke objects
-themselves), which tells a redo, back to a known drawing, from a new command.
-A cleared pad starts a new drawing, so the chart shows the strokes since the last clear
-(undo the clear and the old drawing's strokes are back). Strokes undone but redoable are
-shaded. After a change of weights every entry is read again with the new ones.
+The window feeds it the canvas's undo stack (``follow``), one entry per command: a new
+command (a stroke, a clear) adds the reading of the drawing it made, which the panel asks
+for with ``reading_requested``; undo and redo move the cursor. The bookkeeping is the
+Qt-free ``digitpad.timeline.StrokeTimeline``. The chart shows the strokes since the last
+clear; strokes undone but redoable are shaded. After a change of weights every entry is
+read again with the new ones.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...classifier import Classifier, Prediction
-from ...models import NUM_CLASSES
-from ...preprocess import Preprocessed
 from ...timeline import StrokeTimeline
 from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 # A colour per digit (Tableau 10), the same in every drawing.
 DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f")
 LABELLED_ABOVE = 0.08  # a digit's line gets its label when it reaches this probability
 UNDONE = QtGui.QColor(120, 130, 150, 45)
-NOT_READ_YET = Prediction(steps=Preprocessed(image=np.zeros((1, 1), np.float32),
-                                             reason="not read yet"))
 
 
 class TimelinePanel(Panel):
@@ -38,16 +39,15 @@ class TimelinePanel(Panel):
     needs_every_prediction = True  # a stroke's reading is recorded even while hidden
     draws_predictions = False  # the chart changes per stroke, not per pointer move
 
-    def __init__(self, canvas, parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "timeline", parent)
-        self.setWindowTitle(self.tr("Stroke timeline"))
-        self.canvas = canvas
+    reading_requested = QtCore.Signal()  # a new stroke's drawing is to be read now
+
+    def __init__(self, session: AppSession | None = None, parent: QtWidgets.QWidget | None = None):
+        super().__init__(self.tr("Stroke timeline"), "timeline", session, parent)
         self.classifier: Classifier | None = None
         self.timeline = StrokeTimeline()
-        self.drawings: list[tuple] = []  # the canvas's strokes after each entry's command
-        self._awaiting = False  # the newest entry waits for its reading
+        # The window says where the strokes on the pad come from (their objects, in order).
+        self.strokes_on_pad: Callable[[], tuple] = tuple
         self._build_widgets()
-        canvas.undo_stack.indexChanged.connect(self._index_changed)
         # Drawing is skipped while hidden (behind a tab too): catch up when shown.
         self.visibilityChanged.connect(lambda visible: visible and self.redraw())
         self.redraw()
@@ -104,69 +104,33 @@ class TimelinePanel(Panel):
         self._read_again()
 
     def show_prediction(self, prediction: Prediction) -> None:
-        if self._awaiting:
-            self._awaiting = False
-            self.timeline.undo()  # the placeholder made when the command was pushed
-            self.timeline.commit(prediction)
+        if self.timeline.read(prediction):
             self.redraw()
 
     # ------------------------------------------------------------------ the undo stack
 
-    def _index_changed(self, index: int) -> None:
-        drawing = tuple(self.canvas.strokes)
-        if index > 0 and not (index <= len(self.drawings)
-                              and _same(self.drawings[index - 1], drawing)):
-            # A new command at index - 1; any redoable ones are gone.
-            while self.timeline.cursor > index - 1:
-                self.timeline.undo()
-            del self.drawings[index - 1 :]
-            self.drawings.append(drawing)
-            # Hold its place until the drawing it made is read, which happens at once.
-            self.timeline.commit(NOT_READ_YET)
-            self._awaiting = True
-            self.canvas.flush()
-        else:
-            self._awaiting = False
-            while self.timeline.cursor > index:
-                self.timeline.undo()
-            while self.timeline.cursor < index:
-                self.timeline.redo()
+    def follow(self, index: int) -> None:
+        """The pad's undo stack moved to ``index`` (connect its ``indexChanged``). A new
+        command's entry asks for its reading at once (``reading_requested``)."""
+        if self.timeline.follow(index, self.strokes_on_pad()):
+            self.reading_requested.emit()
         self.redraw()
 
     def _read_again(self) -> None:
-        if self.classifier is not None and self.drawings:
+        if self.classifier is not None and self.timeline.drawings:
             self.timeline.reclassify(self.classifier.logits_batch)
             self.redraw()
 
     # ------------------------------------------------------------------ the chart
 
-    def drawing_span(self) -> tuple[int, int]:
-        """Entries [start, end) of the drawing on the pad now: from the last clear before
-        the cursor to the next one after it."""
-        cursor = self.timeline.cursor
-        start = max((i + 1 for i in range(cursor) if not self.drawings[i]), default=0)
-        end = next((i for i in range(cursor, len(self.drawings)) if not self.drawings[i]),
-                   len(self.drawings))
-        return start, end
-
-    def shown_probabilities(self) -> np.ndarray:
-        """(strokes, 10) of the chart: the drawing's entries, redoable ones included."""
-        start, end = self.drawing_span()
-        entries = self.timeline.entries + self.timeline.redoable
-        rows = np.full((end - start, NUM_CLASSES), np.nan, np.float32)
-        for row, entry in zip(rows, entries[start:end]):
-            if entry.probabilities is not None:
-                row[:] = entry.probabilities
-        return rows
-
     def current_stroke(self) -> int:
         """The stroke the pad shows now, counted in the chart (0: none yet)."""
-        return self.timeline.cursor - self.drawing_span()[0]
+        return self.timeline.current_stroke()
 
     def redraw(self) -> None:
         if not self.on_screen():
             return
-        rows = self.shown_probabilities()
+        rows = self.timeline.drawing_probabilities()
         strokes = np.arange(1, len(rows) + 1)
         current = self.current_stroke()
         for digit, (line, label) in enumerate(zip(self.lines, self.labels)):
@@ -195,7 +159,3 @@ class TimelinePanel(Panel):
                 readings=" → ".join(readings))
         self.summary.setText(text)
 
-
-def _same(drawing: tuple, other: tuple) -> bool:
-    """The same strokes, object for object (not merely equal points)."""
-    return len(drawing) == len(other) and all(a is b for a, b in zip(drawing, other))

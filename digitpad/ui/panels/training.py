@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 import torch.nn as nn
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -26,18 +27,24 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QWidget,
 )
 
 from ...augment import Augmentation
 from ...classifier import cuda_unavailable_reason
 from ...data import Digits, LoadCancelled
-from ...models import ARCHITECTURES, create_model
-from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, fresh_copy, train
-from ..teaching import (LiveWeights, bring_forward, describe_augmentation, missing_mnist_message,
-                        mnist)
+from ...models import ARCHITECTURES, cpu_state_dict, create_model, fresh_copy
+from ...session import Snapshot
+from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
+from ..style import AXIS, AXIS_TEXT, EXPLAINING
+from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
 from ..translation import core_message
+from ..widgets import text_label
 from ..workers import Work
-from . import AXIS, AXIS_TEXT, EXPLAINING, Panel, text_label
+from . import Panel
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 SNAPSHOT_SECONDS = 0.5  # how often the worker copies the weights being trained
 # The docks redraw for new weights in the GUI thread (DeepCNN's feature maps recalibrate:
@@ -59,10 +66,6 @@ class TrainingUpdate:
     weights: dict | None = None
 
 
-def weights_copy(model: nn.Module) -> dict:
-    return {name: value.detach().to("cpu", copy=True) for name, value in model.state_dict().items()}
-
-
 def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> Work:
     """The first ``images`` MNIST training digits through ``train``, tested on the test
     set; ``start``: a model to continue from (None: fresh weights)."""
@@ -73,11 +76,11 @@ def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> 
             return  # closed or cancelled while reading: nothing to train
         subset = Digits(digits.images[:images], digits.labels[:images])
         last_copy = -math.inf
-        for event in train(config, subset, test_set, model=start, cancel=cancelled):
+        for event in train(config, subset, test_set, model=start, cancelled=cancelled):
             weights = None
             # Copied here, in the worker, while the trainer waits for the next request.
             if isinstance(event, StepEvent) and time.monotonic() - last_copy >= SNAPSHOT_SECONDS:
-                weights, last_copy = weights_copy(event.model), time.monotonic()
+                weights, last_copy = cpu_state_dict(event.model), time.monotonic()
             yield TrainingUpdate(event, weights)
     return work
 
@@ -85,13 +88,22 @@ def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> 
 class TrainingPanel(Panel):
     """Settings, Train and Cancel, a progress bar, live curves and the result."""
 
-    def __init__(self, window):
-        super().__init__(self.tr("Training"), "training", window)
-        self.main = window
-        self.previous: LiveWeights | None = None  # the weights to put back on a cancel
+    save_weights_requested = Signal()  # the result's Save Weights As… button
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None):
+        super().__init__(self.tr("Training"), "training", session, parent)
+        self.previous: Snapshot | None = None  # the weights to put back on a cancel
         self.config_used = TrainConfig()
         self.started = 0.0
         self.next_preview = 0.0
+        # The curves' points so far (see _clear_curves) and the last step's running sums.
+        self._epoch: int | None = None
+        self._last = (0, 0.0, 0.0)
+        self._steps_x: list[float] = []
+        self._loss: list[float] = []
+        self._train_accuracy: list[float] = []
+        self._test_x: list[int] = []
+        self._test_accuracy: list[float] = []
         layout = self.body_layout()
 
         layout.addWidget(text_label(self.tr(
@@ -128,13 +140,13 @@ class TrainingPanel(Panel):
         result = QHBoxLayout()
         self.result = text_label(object_name="training_result")
         self.save_button = QPushButton(self.tr("Save Weights As…"))
-        self.save_button.clicked.connect(window.save_weights_dialog)
+        self.save_button.clicked.connect(self.save_weights_requested)
         result.addWidget(self.result, 1)
         result.addWidget(self.save_button)
         layout.addLayout(result)
         self.save_button.hide()
 
-        window.jobs.busy_changed.connect(self._update_controls)
+        session.jobs.busy_changed.connect(self._update_controls)
         self._update_controls()
         self._show_status(missing_mnist_message() or self.tr("Ready."))
 
@@ -235,7 +247,7 @@ class TrainingPanel(Panel):
 
     def present(self) -> None:
         """Show the dock in front (the Train… action)."""
-        bring_forward(self, self.main)
+        bring_forward(self)
         self.train_button.setFocus()
 
     # ------------------------------------------------------------------ settings
@@ -249,13 +261,13 @@ class TrainingPanel(Panel):
 
     def _update_start_choice(self) -> None:
         """Continuing needs the same network as the live one."""
-        same = self.main.classifier is not None and self.arch_choice.currentText() == self.main.classifier.arch
+        same = self.session.classifier is not None and self.arch_choice.currentText() == self.session.classifier.arch
         self.start_choice.model().item(1).setEnabled(same)
         if not same:
             self.start_choice.setCurrentIndex(0)
 
     def _update_controls(self) -> None:
-        busy, training = self.main.jobs.busy, self.previous is not None
+        busy, training = self.session.jobs.busy, self.previous is not None
         for widget in self.settings_widgets:
             widget.setEnabled(not busy)
         self.train_button.setEnabled(not busy)
@@ -270,10 +282,10 @@ class TrainingPanel(Panel):
             self._show_status(missing)
             return False
         config = self.config()
-        start = fresh_copy(self.main.classifier.model) if self.start_choice.currentData() else None
-        previous = LiveWeights.of(self.main)
+        start = fresh_copy(self.session.classifier.model) if self.start_choice.currentData() else None
+        previous = self.session.snapshot()
         work = training_work(config, self.images.value(), start)
-        if not self.main.jobs.start(work, self._progress, self._finished, self._failed):
+        if not self.session.jobs.start(work, self._progress, self._finished, self._failed):
             self._show_status(self.tr("Busy with another job; try again when it is done."))
             return False
         self.previous, self.config_used, self.started = previous, config, time.monotonic()
@@ -292,14 +304,14 @@ class TrainingPanel(Panel):
         """Stop training and put the previous weights back, at once."""
         if self.previous is None:
             return
-        self.main.jobs.cancel()
+        self.session.jobs.cancel()
         self._restore_previous()
         self._show_status(self.tr("Cancelled: the weights from before training are back."))
 
     def _restore_previous(self) -> None:
         previous, self.previous = self.previous, None
         if previous is not None:
-            previous.restore(self.main)
+            self.session.restore(previous)
         self._update_controls()
 
     def _progress(self, update: TrainingUpdate) -> None:
@@ -320,7 +332,7 @@ class TrainingPanel(Panel):
             return
         model = create_model(self.config_used.arch)
         model.load_state_dict(weights)
-        self.main.install_model(model, None, {}, origin=self.tr("training…"))
+        self.session.install(model, None, {}, origin=self.tr("training…"))
         end = time.monotonic()
         self.next_preview = end + (end - start) * (1 / PREVIEW_SHARE - 1)
 
@@ -356,7 +368,7 @@ class TrainingPanel(Panel):
 
     def _done(self, event: DoneEvent) -> None:
         self.previous = None
-        self.main.install_model(event.model, None, event.metadata,
+        self.session.install(event.model, None, event.metadata,
                                 origin=self.tr("trained here, unsaved"))
         self.progress.setValue(PROGRESS_STEPS)
         self._show_status(self.tr("Done: {accuracy:.2f} % of the test digits read right after "

@@ -11,21 +11,31 @@ every CHECK_INTERVAL_MS; confidence and entropy follow every frame.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
+from ...anatomy import anatomy
 from ...classifier import Classifier, Prediction
-from ...explain import anatomy
-from ...models import arch_name
-from ...train import fresh_copy
-from ...uncertainty import (DigitCheck, FitCancelled, ReferenceDigits, Uncertainty, assess,
-                            model_fingerprint, softmax_uncertainty)
+from ...models import arch_name, fresh_copy
+from ...uncertainty import (
+    DigitCheck,
+    FitCancelled,
+    ReferenceDigits,
+    Uncertainty,
+    assess,
+    model_fingerprint,
+    softmax_uncertainty,
+)
 from ..teaching import mnist
+from ..widgets import BLANK_INPUT, INPUT_LEVELS, Caption, Meter, image_view
 from ..workers import Worker
-from . import Panel, image_view
-from .network_input import BLANK_INPUT, INPUT_LEVELS
-from .probabilities import MUTED, SURE, UNSURE, Caption
+from . import Panel
+from .probabilities import MUTED, SURE, UNSURE
+
+if TYPE_CHECKING:
+    from ..session import AppSession
 
 FIT_DELAY_MS = 500  # after a change of weights: a burst of edits makes one fit
 CHECK_INTERVAL_MS = 250  # the verdict needs no more; each check costs 2-3 ms
@@ -63,45 +73,6 @@ def fitting_work(model):
     return work
 
 
-class Meter(QtWidgets.QWidget):
-    """A bar filled to ``fraction`` (0..1) with a text on it. Cheaper than a
-    QProgressBar, whose setValue repaints at once: this repaints with the rest of the
-    window, and only when what it shows changed."""
-
-    def __init__(self, object_name: str, tip: str, colour: str, parent=None):
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        self.setToolTip(tip)
-        self.setMinimumWidth(60)
-        self.setFixedHeight(self.fontMetrics().height() + 8)
-        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.colour = QtGui.QColor(colour)
-        self.fraction, self._text = 0.0, ""
-
-    def text(self) -> str:
-        return self._text
-
-    def set(self, fraction: float, text: str) -> None:
-        fraction = min(max(float(fraction), 0.0), 1.0)
-        if (fraction, text) != (self.fraction, self._text):
-            self.fraction, self._text = fraction, text
-            self.update()
-
-    def paintEvent(self, event) -> None:
-        painter = QtGui.QPainter(self)
-        frame = QtCore.QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        painter.setPen(self.palette().mid().color())
-        painter.setBrush(self.palette().base())
-        painter.drawRoundedRect(frame, 3, 3)
-        filled = QtCore.QRectF(frame.x(), frame.y(), frame.width() * self.fraction, frame.height())
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(self.colour)
-        painter.drawRoundedRect(filled, 3, 3)
-        painter.setPen(self.palette().text().color())
-        painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, self._text)
-        painter.end()
-
-
 class UncertaintyPanel(Panel):
     """Confidence and entropy meters, the digit check's verdict and the nearest training
     digit. ``check`` is the fitted DigitCheck for the live weights, or None."""
@@ -110,11 +81,9 @@ class UncertaintyPanel(Panel):
     # in the same window repaint as the docks that change every time.
     draws_predictions = False
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None):
-        super().__init__("", "uncertainty", parent)
-        self.setWindowTitle(self.tr("Certainty"))
-        self.classifier: Classifier | None = None
-        self.prediction: Prediction | None = None
+    def __init__(self, session: AppSession | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(self.tr("Certainty"), "uncertainty", session, parent)
         self.check: DigitCheck | None = None
         self.key: tuple | None = None  # of the live weights
         self.unavailable: str | None = None  # why there is no digit check

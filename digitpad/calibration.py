@@ -13,9 +13,9 @@ import functools
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..data import DataError, load_mnist, local_mnist_dir
-from ..preprocess import normalise, preprocess
-from ..samples import SAMPLES
+from .data import DataError, load_mnist, local_mnist_dir
+from .preprocess import normalise, preprocess
+from .samples import SAMPLES
 
 CALIBRATION_COUNT = 64
 INK_SIZE = 96  # px: the MNIST recipe shrinks the ink to 20 px anyway

@@ -1,0 +1,62 @@
+"""Model: the architecture, restoring the loaded weights, the device, and teaching."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QMenu
+
+from ...classifier import cuda_unavailable_reason
+from ...models import MODEL_SPECS
+from ..translation import core_message
+from . import fill
+
+
+class ModelMenu(QObject):
+    def create(self, window) -> QMenu:
+        window.arch_group = QActionGroup(window)
+        for spec in MODEL_SPECS.values():
+            action = QAction(spec.display_name, window.arch_group, checkable=True, data=spec.name,
+                             statusTip=QCoreApplication.translate("MainWindow", "Use {arch}, with its shipped weights if there are "
+                                          "any").format(arch=spec.display_name))
+            action.triggered.connect(lambda _=False, a=spec.name: window.set_architecture(a))
+        window.restore_act = QAction(QCoreApplication.translate("MainWindow", "Restore &Loaded Weights"), window, enabled=False,
+                                     statusTip=QCoreApplication.translate("MainWindow", "Undo every what-if edit: the weights "
+                                                  "exactly as they were loaded"),
+                                     triggered=window.restore_loaded_weights)
+        window.device_group = QActionGroup(window)
+        window.cpu_act = QAction("&CPU", window.device_group, checkable=True, data="cpu",
+                                 triggered=lambda: window.set_device("cpu"))
+        window.cuda_act = QAction("C&UDA", window.device_group, checkable=True, data="cuda",
+                                  triggered=lambda: window.set_device("cuda"))
+        reason = cuda_unavailable_reason()
+        if reason is not None:
+            window.cuda_act.setEnabled(False)
+            window.cuda_act.setText(QCoreApplication.translate("MainWindow", "CUDA (unavailable)"))
+            why = QCoreApplication.translate("MainWindow", "CUDA cannot be used: {reason}").format(reason=core_message(reason))
+            window.cuda_act.setToolTip(why)
+            window.cuda_act.setStatusTip(why)
+        window.train_act = QAction(QCoreApplication.translate("MainWindow", "&Train…"), window, shortcut="Ctrl+T",
+                                   statusTip=QCoreApplication.translate("MainWindow", "Train a network on MNIST and watch it learn"),
+                                   triggered=window.training.present)
+        window.correct_act = QAction(QCoreApplication.translate("MainWindow", "&Correct It…"), window, shortcut="Ctrl+K",
+                                     statusTip=QCoreApplication.translate("MainWindow", "Read wrong? Tell the network what you drew "
+                                                  "and it learns from it"),
+                                     triggered=window.correction.present)
+        window.undo_correction_act = window.correction.undo_action
+        window.evaluate_act = QAction(QCoreApplication.translate("MainWindow", "&Evaluate…"), window, shortcut="Ctrl+E",
+                                      statusTip=QCoreApplication.translate("MainWindow", "Measure the current weights on the MNIST "
+                                                   "test set: accuracy, confusions, examples"),
+                                      triggered=window.evaluation.present)
+
+        menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Model"))
+        device_menu = QMenu(QCoreApplication.translate("MainWindow", "&Device"), menu)
+        device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
+        device_menu.addActions(window.device_group.actions())
+        return fill(menu, [*window.arch_group.actions(), None, window.restore_act, None,
+                           device_menu, None, window.train_act, window.correct_act,
+                           window.undo_correction_act, window.evaluate_act])
+
+
+def create(window) -> QMenu:
+    return ModelMenu(window).create(window)

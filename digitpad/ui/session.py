@@ -1,0 +1,142 @@
+"""The app's session: the Qt face of ``digitpad.session.Session``.
+
+``AppSession`` owns the core ``Session`` (and through it the ``Classifier`` and the live
+model), the ``Jobs`` runner for long work and the latest ``Prediction``, and says what
+changed with signals. Panels take it, read from it and call it; the window shows what
+it announces. Nothing here knows about docks, menus or the canvas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch.nn as nn
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from ..capture import FEATURE_MAP_TYPES
+from ..classifier import Classifier, DeviceStatus, Prediction
+from ..session import Session, Snapshot
+from ..strokes import PenStroke
+from .workers import Jobs
+
+
+class AppSession(QObject):
+    """``state`` is the core session (None until the first model is installed)."""
+
+    model_changed = Signal()  # another model, architecture, device or weights source
+    weights_edited = Signal(object)  # frozenset: parameters now unlike those loaded
+    weights_saved = Signal(object)  # the Path written
+    prediction_changed = Signal(object)  # the latest Prediction
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.state: Session | None = None
+        self.prediction: Prediction | None = None
+        self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
+
+    @property
+    def classifier(self) -> Classifier | None:
+        return None if self.state is None else self.state.classifier
+
+    @property
+    def model(self) -> nn.Module:
+        return self.live().model
+
+    def live(self) -> Session:
+        if self.state is None:
+            raise RuntimeError("no model installed yet")
+        return self.state
+
+    # --------------------------------------------------------------- changing the weights
+
+    def install(self, model: nn.Module, path, metadata: dict, *, origin: str | None = None,
+                modified: bool = False) -> None:
+        """Make ``model`` (already validated) the live one (see ``Session.install``)."""
+        if self.state is None:
+            # The feature-map dock shows ReLU and pooling outputs too, and the parameters
+            # dock every module's output shape.
+            self.state = Session(model, path, metadata, origin=origin,
+                                 capture_types=FEATURE_MAP_TYPES, record_shapes=True)
+            edited = frozenset[str]()
+        else:
+            edited = self.state.install(model, path, metadata, origin=origin, modified=modified)
+        self.model_changed.emit()
+        if edited:
+            self.weights_edited.emit(edited)
+
+    def open(self, path) -> None:
+        """Load a weights file for the live architecture (``WeightsError`` if it cannot)."""
+        self.live().open(path)
+        self.model_changed.emit()
+
+    def use_shipped_or_random(self, arch: str) -> str | None:
+        """``arch``'s shipped weights, else random ones; returns why not shipped, if so."""
+        if self.state is None:
+            self.state, error = Session.shipped(arch, capture_types=FEATURE_MAP_TYPES,
+                                                record_shapes=True)
+        else:
+            error = self.state.use_shipped_or_random(arch)
+        self.model_changed.emit()
+        return error
+
+    def snapshot(self) -> Snapshot:
+        return self.live().snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self.install(snapshot.model, snapshot.path, snapshot.metadata, origin=snapshot.origin,
+                     modified=snapshot.modified)
+
+    def parameters_edited(self) -> None:
+        """Parameters were written in place (a panel's what-if edit)."""
+        self.weights_edited.emit(self.live().weights_changed_in_place())
+
+    def restore_loaded(self) -> frozenset[str]:
+        """Undo every what-if edit; returns the names of the parameters put back."""
+        restored = self.live().restore_loaded()
+        if restored:
+            self.weights_edited.emit(self.live().edited())
+        return restored
+
+    def save(self, path, model: nn.Module | None = None) -> Path:
+        """Save the live weights (or ``model``'s); raises ``WeightsError``."""
+        live = model is None or model is self.model
+        saved = self.live().save(path, model)
+        if live:
+            self.weights_edited.emit(frozenset[str]())
+        self.weights_saved.emit(saved)
+        return saved
+
+    def set_device(self, device: str) -> DeviceStatus:
+        status = self.live().classifier.set_device(device)
+        self.model_changed.emit()
+        return status
+
+    # --------------------------------------------------------------- reading the drawing
+
+    def classify(self, strokes: list[PenStroke] | None, *, surface: float | None = None,
+                 image: np.ndarray) -> Prediction:
+        """Read the drawing from its ``strokes`` (``image``: as shown), or from ``image``
+        alone when there are no strokes to read; every listener gets the prediction."""
+        state = self.live()
+        if strokes is not None:
+            self.prediction = state.classify(strokes, surface=surface, image=image)
+        else:
+            self.prediction = state.classify_image(image)
+        self.prediction_changed.emit(self.prediction)
+        return self.prediction
+
+    # --------------------------------------------------------------- described
+
+    # Their texts keep the window's translation context, where the catalogue has them.
+    def source_name(self) -> str:
+        """The weights file's name, else where the weights come from."""
+        random = QCoreApplication.translate("MainWindow", "random initial weights")
+        return self.live().source_name(random=random)
+
+    def provenance(self) -> str:
+        """Where the weights come from, in a line: their metadata in words."""
+        return self.live().provenance(
+            accuracy=QCoreApplication.translate("MainWindow", "test accuracy {:.2f} %"),
+            epochs=QCoreApplication.translate("MainWindow", "{} epochs"),
+            separator=QCoreApplication.translate("MainWindow", ", "))

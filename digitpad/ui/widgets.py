@@ -1,0 +1,150 @@
+"""Small widgets and pyqtgraph views the docks share: texts, captions, meters, charts
+of the ten probabilities and square image views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QTextDocument
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
+
+from ..models import NUM_CLASSES
+from ..preprocess import INPUT_SIZE, normalise
+from .style import AXIS, AXIS_TEXT, EXPLAINING
+
+BLANK_INPUT = normalise(np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32))  # an empty pad, normalised
+# The model input is normalised; these levels show ink 0..1 as black..white.
+INPUT_LEVELS = tuple(float(v) for v in normalise(np.array([0.0, 1.0])))
+
+
+class Caption(QWidget):
+    """Rich text that may change on every pointer move. Unlike a QLabel, a new text never
+    asks the dock and the window for a new layout (which costs two more repaints)."""
+
+    def __init__(self, height: int, parent=None):
+        super().__init__(parent)
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the dock needs no repaint
+        self._html = ""
+        self._document = QTextDocument(self)
+
+    def text(self) -> str:
+        return self._html
+
+    def setText(self, html: str) -> None:
+        if html != self._html:
+            self._html = html
+            self._document.setHtml(html)
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().window())
+        self._document.setDefaultFont(self.font())
+        self._document.setTextWidth(self.width())
+        painter.translate(0, max(0.0, (self.height() - self._document.size().height()) / 2))
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        self._document.documentLayout().draw(painter, context)
+        painter.end()
+
+class Meter(QWidget):
+    """A bar filled to ``fraction`` (0..1) with a text on it. Cheaper than a
+    QProgressBar, whose setValue repaints at once: this repaints with the rest of the
+    window, and only when what it shows changed."""
+
+    def __init__(self, object_name: str, tip: str, colour: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setToolTip(tip)
+        self.setMinimumWidth(60)
+        self.setFixedHeight(self.fontMetrics().height() + 8)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.colour = QColor(colour)
+        self.fraction, self._text = 0.0, ""
+
+    def text(self) -> str:
+        return self._text
+
+    def set(self, fraction: float, text: str) -> None:
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        if (fraction, text) != (self.fraction, self._text):
+            self.fraction, self._text = fraction, text
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        frame = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(self.palette().mid().color())
+        painter.setBrush(self.palette().base())
+        painter.drawRoundedRect(frame, 3, 3)
+        filled = QRectF(frame.x(), frame.y(), frame.width() * self.fraction, frame.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.colour)
+        painter.drawRoundedRect(filled, 3, 3)
+        painter.setPen(self.palette().text().color())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.end()
+
+def text_label(text: str = "", object_name: str | None = None, *,
+               explaining: bool = False) -> QLabel:
+    """Word-wrapped rich text: a panel's results, or (``explaining``) what it is for."""
+    label = QLabel(text)
+    if object_name:
+        label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    if explaining:
+        label.setStyleSheet(f"color: {EXPLAINING};")
+    return label
+
+
+def choice_box(choices: list[tuple[str, object]], tip: str, min_length: int,
+               changed: Callable[[int], None]) -> QComboBox:
+    """A combo box of (text, data) choices that may shrink to ``min_length`` characters."""
+    box = QComboBox()
+    for text, data in choices:
+        box.addItem(text, data)
+    box.setToolTip(tip)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(min_length)
+    box.currentIndexChanged.connect(changed)
+    return box
+
+
+def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
+    """A fixed chart of the ten digits from 0 to ``top`` (1 is 100 %), for bars of
+    probabilities: no mouse zoom or menu."""
+    plot = pg.PlotWidget(background="w")
+    plot.setObjectName(object_name)
+    plot.setMouseEnabled(False, False)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
+    plot.setYRange(0, top, padding=0)
+    bottom, left = plot.getAxis("bottom"), plot.getAxis("left")
+    bottom.setTicks([[(digit, str(digit)) for digit in range(NUM_CLASSES)]])
+    left.setTicks([[(0, "0"), (0.5, "50 %"), (1, "100 %")]])
+    left.setWidth(48)  # room for "100 %" from the first paint, not after an update
+    for axis in (bottom, left):
+        axis.setPen(AXIS)
+        axis.setTextPen(AXIS_TEXT)
+    plot.showGrid(y=True, alpha=0.15)
+    return plot
+
+
+def image_view(parent_layout: pg.GraphicsLayout, title: str | None = None) -> pg.ImageItem:
+    """A square, fixed view of one image in a pyqtgraph layout (no mouse zoom or menu),
+    pixels shown as crisp squares."""
+    if title:
+        parent_layout.addLabel(title, size="9pt", color=EXPLAINING)
+        parent_layout.nextRow()
+    view = parent_layout.addViewBox(lockAspect=True, invertY=True, enableMouse=False,
+                                    enableMenu=False)
+    item = pg.ImageItem()
+    view.addItem(item)
+    return item

@@ -1,0 +1,26 @@
+"""What the window tests share: drawing with the mouse and waiting for the reading, the
+digit shown, and the live weights as a comparable state."""
+
+import torch
+from PySide6.QtWidgets import QApplication, QLabel
+
+from digitpad.ui.canvas import draw_strokes
+
+
+def shown_digit(window) -> str:
+    return window.findChild(QLabel, "prediction").text()
+
+
+def draw(window, strokes, qtbot):
+    before = window.session.prediction
+    draw_strokes(window.canvas, strokes)
+    qtbot.waitUntil(lambda: window.session.prediction is not before)
+    QApplication.processEvents()
+
+
+def state_of(window):
+    return {k: v.clone() for k, v in window.session.classifier.model.state_dict().items()}
+
+
+def same_state(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
