@@ -78,7 +78,8 @@ def test_corrupt_settings_never_stop_the_app_starting(qtbot, settings_path, dial
     window = open_window(qtbot, settings)
     assert window.canvas.brush_size == DEFAULT_BRUSH
     assert window.recent_files == [] or window.recent_files == ["5"]
-    assert window.classifier.arch == "SimpleCNN" and window.classifier.device.type == "cpu"
+    classifier = window.session.classifier
+    assert classifier.arch == "SimpleCNN" and classifier.device.type == "cpu"
     message = window.statusBar().currentMessage()
     for key in ("brush_size", "language", "architecture", "device", "show_steps"):
         assert key in message, message
@@ -119,16 +120,16 @@ def test_metadata_from_a_file_is_shown_as_short_plain_text(qtbot, tmp_path, monk
 
 def test_a_full_disk_keeps_the_weights_live_and_unsaved(qtbot, tmp_path, dialogs):
     window = open_window(qtbot, None)
-    model, path_before = window.classifier.model, window.weights_path
+    model, path_before = window.session.model, window.session.state.source.path
     with torch.no_grad():
         model.fc.bias.add_(1.0)  # a what-if edit, unsaved
-    window.reclassify_after_edit()
+    window.session.parameters_edited()
     with tiny_disk(tmp_path / "disk") as disk:
         fill(disk, leave_bytes=16 * 1024)
         assert window.save_weights(disk / "w.pt") is False
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
     assert dialogs[-1][0] == "warning" and dialogs[-1][2].startswith("No space left on the disk: ")
-    assert window.classifier.model is model and window.weights_path == path_before
+    assert window.session.model is model and window.session.state.source.path == path_before
     assert window.isWindowModified()  # still unsaved: the user can save elsewhere
     assert window.save_weights(tmp_path / "elsewhere.pt") is True
 
