@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
@@ -40,6 +41,8 @@ def correction_work(model, model_input: np.ndarray, label: int):
 
 class CorrectionPanel(Panel):
     """The current reading, ten "that was a …" buttons, before/after bars and Undo."""
+
+    keep_requested = Signal(int)  # the label chosen: the window keeps the drawing in My Digits
 
     def __init__(self, session: AppSession, parent: QWidget | None = None):
         super().__init__(self.tr("Correct It"), "correction", session, parent)
@@ -160,6 +163,7 @@ class CorrectionPanel(Panel):
         if not started:
             self.status.setText(self.tr("Busy with another job; try again when it is done."))
             return False
+        self.keep_requested.emit(label)
         self.status.setText(self.tr("Teaching it that this is a {label}…").format(label=label))
         self.result.clear()
         return True
