@@ -11,12 +11,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
 from digitpad.collection import Collection
-from digitpad.samples import sample
+from digitpad.samples import sample, varied_strokes
 from digitpad.ui.canvas import PlacedImage
 from digitpad.ui.main_window import MainWindow
 from digitpad.ui.panels.evaluation import MY_SET
 
-from .window_support import draw
+from .window_support import draw, same_state, state_of
 
 TIMEOUT_MS = 60_000
 
@@ -211,3 +211,53 @@ def test_export_and_import_round_trip(window, qtbot, tmp_path):
     assert "Nothing was changed" in dock.status.text() and "line 2" in dock.status.text()
     assert len(window.session.collection) == 2
 
+
+
+def fill_collection(window, count: int = 30) -> None:
+    """``count`` drawings of every digit in turn, as different hands would draw them."""
+    rng = np.random.default_rng(15)
+    for index in range(count):
+        digit = index % 10
+        strokes = varied_strokes(sample(digit), rng)
+        window.session.collection.add(strokes, digit, collection="class")
+    window.session.collection_changed.emit()
+    assert len(window.session.collection.drawings(part="held-out")) > 0
+
+
+def test_training_can_mix_in_my_digits(window, qtbot):
+    fill_collection(window)
+    panel = window.training
+    panel.present()
+    panel.images.setValue(1000)
+    panel.epochs.setValue(1)
+    panel.mix_my_digits.click()
+    QTest.mouseClick(panel.train_button, Qt.MouseButton.LeftButton)
+    assert window.session.jobs.busy
+    qtbot.waitUntil(lambda: not window.session.jobs.busy, timeout=TIMEOUT_MS)
+    assert "held-out drawings read right" in panel.result.text()
+    pen_data = window.session.live().source.metadata["pen_data"]
+    assert pen_data["my_digits"]["drawings"] == len(window.session.collection.drawings(part="train"))
+
+
+def test_correct_it_fine_tunes_on_the_whole_collection(window, qtbot):
+    fill_collection(window)
+    before = state_of(window)
+    panel = window.correction
+    panel.present()
+    QTest.mouseClick(panel.fine_tune_button, Qt.MouseButton.LeftButton)
+    assert window.session.jobs.busy
+    qtbot.waitUntil(lambda: not window.session.jobs.busy, timeout=TIMEOUT_MS)
+    assert "→" in panel.result.text() and "held-out" in panel.result.text()
+    assert not same_state(before, state_of(window))
+    panel.undo_action.trigger()
+    assert same_state(before, state_of(window))
+
+
+def test_correct_it_keeps_the_drawing_with_the_label_chosen(window, qtbot):
+    draw(window, sample(7).strokes, qtbot)
+    panel = window.correction
+    panel.present()
+    QTest.mouseClick(panel.digit_buttons[1], Qt.MouseButton.LeftButton)
+    kept = window.session.collection.drawings()
+    assert [(d.label, d.reading) for d in kept] == [(1, 7)]
+    qtbot.waitUntil(lambda: not window.session.jobs.busy, timeout=TIMEOUT_MS)
