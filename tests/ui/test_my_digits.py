@@ -261,3 +261,33 @@ def test_correct_it_keeps_the_drawing_with_the_label_chosen(window, qtbot):
     kept = window.session.collection.drawings()
     assert [(d.label, d.reading) for d in kept] == [(1, 7)]
     qtbot.waitUntil(lambda: not window.session.jobs.busy, timeout=TIMEOUT_MS)
+
+
+def newer_schema(path) -> bytes:
+    import sqlite3
+
+    Collection(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    return path.read_bytes()
+
+
+def test_a_read_only_or_newer_collection_is_named_and_left_alone(qtbot, settings, trained_weights,
+                                                                  private_digits):
+    content = newer_schema(private_digits)
+    win = MainWindow(settings=settings, weights=trained_weights)
+    qtbot.addWidget(win)
+    assert win.session.collection is None and "newer digitpad" in win.session.collection_error
+    win.close()
+    assert private_digits.read_bytes() == content
+
+    private_digits.unlink()
+    Collection(private_digits).close()
+    private_digits.chmod(0o444)
+    content = private_digits.read_bytes()
+    again = MainWindow(settings=settings, weights=trained_weights)
+    qtbot.addWidget(again)
+    assert again.session.collection is None and "read-only" in again.session.collection_error
+    again.close()
+    assert private_digits.read_bytes() == content

@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...collection import Collection, CollectionError, Drawing, default_database_path, export_drawings, import_drawings
+from ...collection import (
+    Collection,
+    CollectionError,
+    Drawing,
+    default_database_path,
+    export_drawings,
+    import_drawings,
+    read_drawings,
+)
 from ...models import NUM_CLASSES
 from ..widgets import text_label
 from ..workers import single
@@ -140,6 +148,9 @@ class MyDigitsPanel(Panel):
     def __init__(self, session: AppSession, parent: QWidget | None = None):
         super().__init__(self.tr("My Digits"), "my_digits", session, parent)
         self.shown: list[Drawing] = []
+        # What the live network reads in each drawing (by identity), for the misread
+        # filter: each drawing is read once per network, not at every refresh.
+        self.readings: dict[str, int] = {}
         self.undo_stack = QUndoStack(self)
         layout = self.body_layout()
 
@@ -240,8 +251,12 @@ class MyDigitsPanel(Panel):
 
     def set_classifier(self, classifier) -> None:
         self.classifier = classifier
+        self.readings.clear()
         if self.misread_filter.isChecked():
             self.refresh()  # another network misreads other drawings
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        self.set_classifier(self.session.classifier)
 
     def show_prediction(self, prediction) -> None:
         pass  # about the kept drawings, not the one on the pad
@@ -270,16 +285,13 @@ class MyDigitsPanel(Panel):
         try:
             self._fill_collections(collection.collections())
             counts = collection.counts()
-            misread_by = None
-            if self.misread_filter.isChecked() and self.session.classifier is not None:
-                misread_by = self.session.classifier.model
-            device = str(self.session.classifier.device) if self.session.classifier else "cpu"
             self.shown = collection.drawings(label=self.label_filter.currentData(),
-                                             collection=self.collection_filter.currentData(),
-                                             misread_by=misread_by, device=device)
+                                             collection=self.collection_filter.currentData())
         except CollectionError as exc:
             self.status.setText(self.tr("Cannot read the collection: {reason}").format(reason=exc))
             return
+        if self.misread_filter.isChecked() and self.session.classifier is not None:
+            self.shown = self._misread(self.shown)
         self.counts.setText(self.tr("<b>{total:,}</b> drawings · ").format(total=sum(counts))
                             + " · ".join(f"{digit}: {count}" for digit, count in enumerate(counts)))
         self.grid.clear()
@@ -294,6 +306,16 @@ class MyDigitsPanel(Panel):
         else:
             self.status.setText(self.tr("{count:,} shown · click one to put it on the pad").format(
                 count=len(self.shown)))
+
+    def _misread(self, drawings: list[Drawing]) -> list[Drawing]:
+        """The drawings the live network reads wrong (as ``Collection.drawings(misread_by=)``
+        does), reading only those it has not read yet."""
+        classifier = self.session.classifier
+        unread = [d for d in drawings if d.identity not in self.readings]
+        if unread:
+            readings = read_drawings(classifier.model, unread, str(classifier.device))
+            self.readings.update((d.identity, int(r)) for d, r in zip(unread, readings))
+        return [d for d in drawings if self.readings[d.identity] != d.label]
 
     def _fill_collections(self, names: dict[str, int]) -> None:
         box = self.collection_filter
