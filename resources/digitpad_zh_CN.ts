@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>CollectBar</name>
+    <message>
+        <source>Next</source>
+        <translation>下一个</translation>
+    </message>
+    <message>
+        <source>Keep this drawing as the digit asked for and ask for the next (Enter)</source>
+        <translation>把这幅画保存为要求的数字，并请求下一个（Enter）</translation>
+    </message>
+    <message>
+        <source>Stop Collecting</source>
+        <translation>停止收集</translation>
+    </message>
+    <message>
+        <source>Collecting for &lt;b&gt;{name}&lt;/b&gt;: draw a &lt;b style=&apos;font-size:14pt&apos;&gt;{digit}&lt;/b&gt;, then press Next · {kept} kept</source>
+        <translation>正在为 &lt;b&gt;{name}&lt;/b&gt; 收集：请画 &lt;b style=&apos;font-size:14pt&apos;&gt;{digit}&lt;/b&gt;，然后按“下一个” · 已保存 {kept} 个</translation>
+    </message>
+</context>
+<context>
     <name>CorrectionPanel</name>
     <message>
         <source>Correct It</source>
@@ -22,6 +41,14 @@
     <message>
         <source>&lt;span style=&apos;color:{before}&apos;&gt;■&lt;/span&gt; before · &lt;span style=&apos;color:{after}&apos;&gt;■&lt;/span&gt; after the correction</source>
         <translation>&lt;span style=&apos;color:{before}&apos;&gt;■&lt;/span&gt; 纠正前 · &lt;span style=&apos;color:{after}&apos;&gt;■&lt;/span&gt; 纠正后</translation>
+    </message>
+    <message>
+        <source>Fine-tune on All My Digits</source>
+        <translation>在全部“我的数字”上微调</translation>
+    </message>
+    <message>
+        <source>Train a short while on the training part of your kept drawings mixed with MNIST, and compare the accuracy on their held-out part before and after</source>
+        <translation>在你保存的画的训练部分（混入 MNIST）上短暂训练，并比较其留出部分在训练前后的正确率</translation>
     </message>
     <message>
         <source>&amp;Undo Correction</source>
@@ -62,6 +89,34 @@
     <message>
         <source>{steps} steps. On {count:,} other MNIST digits: {guard_before:.1f} % → {guard_after:.1f} % read right. The weights are changed but not saved.</source>
         <translation>训练了 {steps} 步。在另外 {count:,} 个 MNIST 数字上的正确率：{guard_before:.1f} % → {guard_after:.1f} %。权重已改变，但尚未保存。</translation>
+    </message>
+    <message>
+        <source>My Digits is off: {reason}</source>
+        <translation>“我的数字”不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read My Digits: {reason}</source>
+        <translation>无法读取“我的数字”：{reason}</translation>
+    </message>
+    <message>
+        <source>My Digits has no drawings with strokes to train on yet.</source>
+        <translation>“我的数字”中还没有可用于训练的笔画画作。</translation>
+    </message>
+    <message>
+        <source>Fine-tuning on {count:,} of your drawings…</source>
+        <translation>正在你的 {count:,} 幅画上微调…</translation>
+    </message>
+    <message>
+        <source>Fine-tuned on My Digits. The weights are changed but not saved.</source>
+        <translation>已在“我的数字”上微调。权重已改变，但尚未保存。</translation>
+    </message>
+    <message>
+        <source>None of your drawings is held out yet: keep more to see whether it learnt your handwriting.</source>
+        <translation>你的画中还没有留出的部分：多保存一些，才能看出它是否学会了你的笔迹。</translation>
+    </message>
+    <message>
+        <source>On your held-out drawings: {before:.1f} % → {after:.1f} % read right.</source>
+        <translation>在你留出的画上：正确率 {before:.1f} % → {after:.1f} %。</translation>
     </message>
     <message>
         <source>Undone: the weights from before the correction are back.</source>
@@ -110,6 +165,10 @@
         <translation>手写数字</translation>
     </message>
     <message>
+        <source>My digits</source>
+        <translation>我的数字</translation>
+    </message>
+    <message>
         <source>Drawn digits: pen digits by writers the networks never saw (UNIPEN) and MNIST&apos;s test digits as strokes, replayed on the pad at every size and brush</source>
         <translation>手写数字：网络从未见过的书写者用笔写的数字（UNIPEN），以及转成笔画的 MNIST 测试数字，以各种大小和笔刷在画板上重绘</translation>
     </message>
@@ -154,6 +213,22 @@
         <translation>正在画板上绘制约 14,000 个数字并识别…</translation>
     </message>
     <message>
+        <source>My Digits is off: {reason}</source>
+        <translation>“我的数字”不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read My Digits: {reason}</source>
+        <translation>无法读取“我的数字”：{reason}</translation>
+    </message>
+    <message>
+        <source>My Digits is empty: keep some drawings first.</source>
+        <translation>“我的数字”是空的：请先保存一些画。</translation>
+    </message>
+    <message>
+        <source>Reading your {count:,} drawings…</source>
+        <translation>正在识别你的 {count:,} 幅画…</translation>
+    </message>
+    <message>
         <source>The evaluation failed: {message}</source>
         <translation>评估失败：{message}</translation>
     </message>
@@ -172,6 +247,26 @@
     <message>
         <source>{arch} · {weights} · {count:,} drawn digits</source>
         <translation>{arch} · {weights} · {count:,} 个手写数字</translation>
+    </message>
+    <message>
+        <source>{accuracy:.1f} % on the {count:,} held out</source>
+        <translation>留出的 {count:,} 幅上 {accuracy:.1f} %</translation>
+    </message>
+    <message>
+        <source>none held out yet</source>
+        <translation>尚无留出的画</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; right · &lt;span style=&apos;font-size:11pt&apos;&gt;{held_out}&lt;/span&gt;</source>
+        <translation>正确率 &lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; · &lt;span style=&apos;font-size:11pt&apos;&gt;{held_out}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Held out: the part of your drawings training never uses, so it shows whether the network learnt your handwriting</source>
+        <translation>留出：训练从不使用的那部分画，所以它能显示网络是否学会了你的笔迹</translation>
+    </message>
+    <message>
+        <source>{arch} · {weights} · {count:,} of your drawings</source>
+        <translation>{arch} · {weights} · 你的 {count:,} 幅画</translation>
     </message>
     <message>
         <source>&lt;span style=&apos;font-size:15pt; font-weight:600&apos;&gt;{accuracy:.2f} %&lt;/span&gt; right · &lt;span style=&apos;font-size:11pt&apos;&gt;{perturbed:.1f} %&lt;/span&gt; on distorted digits</source>
@@ -371,6 +466,10 @@
         <translation>已忽略无法读取的设置：{keys}（使用默认值）</translation>
     </message>
     <message>
+        <source>My Digits is off: {reason}. Everything else works.</source>
+        <translation>“我的数字”不可用：{reason}。其他功能照常可用。</translation>
+    </message>
+    <message>
         <source>edited: {names}</source>
         <translation>已编辑：{names}</translation>
     </message>
@@ -389,6 +488,14 @@
     <message>
         <source>Teaching</source>
         <translation>教学</translation>
+    </message>
+    <message>
+        <source>Keep As</source>
+        <translation>保存为</translation>
+    </message>
+    <message>
+        <source> Keep as </source>
+        <translation> 保存为 </translation>
     </message>
     <message>
         <source>Parameters changed since the weights were loaded (Model ▸ Restore Loaded Weights)</source>
@@ -505,6 +612,34 @@ Nothing else was changed.</source>
     <message>
         <source>Exported {count} files to {folder}</source>
         <translation>已将 {count} 个文件导出到 {folder}</translation>
+    </message>
+    <message>
+        <source>Not kept: {reason}</source>
+        <translation>未保存：{reason}</translation>
+    </message>
+    <message>
+        <source>Kept as a {digit} in My Digits ({count:,} {digit}s, {total:,} in all)</source>
+        <translation>已作为 {digit} 保存到“我的数字”（{digit} 共 {count:,} 个，总计 {total:,} 个）</translation>
+    </message>
+    <message>
+        <source>My Digits</source>
+        <translation>我的数字</translation>
+    </message>
+    <message>
+        <source>My Digits is off: {reason}</source>
+        <translation>“我的数字”不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>Collect Digits</source>
+        <translation>收集数字</translation>
+    </message>
+    <message>
+        <source>Whose digits? Each person&apos;s drawings go to a collection of their own.</source>
+        <translation>这是谁的数字？每个人的画都放进各自的合集。</translation>
+    </message>
+    <message>
+        <source>Collect mode stopped: {kept:,} drawings kept.</source>
+        <translation>收集模式已停止：保存了 {kept:,} 幅画。</translation>
     </message>
     <message>
         <source>Staying on {device}: {reason}.</source>
@@ -725,6 +860,233 @@ Nothing else was changed.</source>
     <message>
         <source>, </source>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>Keep As {digit}</source>
+        <translation>保存为 {digit}</translation>
+    </message>
+    <message>
+        <source>Keep the drawing in My Digits as a {digit}</source>
+        <translation>把这幅画作为 {digit} 保存到“我的数字”</translation>
+    </message>
+    <message>
+        <source>&amp;Collect…</source>
+        <translation>收集(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Ask for digits in a random order and keep each one under a person&apos;s name</source>
+        <translation>按随机顺序请求数字，并把每一幅保存在某个人的名下</translation>
+    </message>
+    <message>
+        <source>&amp;Keep Drawing As</source>
+        <translation>保存画为(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Digits</source>
+        <translation>数字(&amp;D)</translation>
+    </message>
+</context>
+<context>
+    <name>MyDigitsPanel</name>
+    <message>
+        <source>My Digits</source>
+        <translation>我的数字</translation>
+    </message>
+    <message>
+        <source>All digits</source>
+        <translation>全部数字</translation>
+    </message>
+    <message>
+        <source>Only {digit}s</source>
+        <translation>只看 {digit}</translation>
+    </message>
+    <message>
+        <source>Show one collection (one per person in Collect mode)</source>
+        <translation>只显示一个合集（收集模式下每人一个）</translation>
+    </message>
+    <message>
+        <source>Misread</source>
+        <translation>认错的</translation>
+    </message>
+    <message>
+        <source>Only the drawings the live network reads wrong</source>
+        <translation>只显示当前网络认错的画</translation>
+    </message>
+    <message>
+        <source>Relabel</source>
+        <translation>改标签</translation>
+    </message>
+    <message>
+        <source>Give the selected drawing another digit (or press a digit key in the grid)</source>
+        <translation>给选中的画换一个数字（或在网格中按数字键）</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete the selected drawing (undoable)</source>
+        <translation>删除选中的画（可撤销）</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Collect…</source>
+        <translation>收集…</translation>
+    </message>
+    <message>
+        <source>Ask for digits in a random order and keep each one under a person&apos;s name</source>
+        <translation>按随机顺序请求数字，并把每一幅保存在某个人的名下</translation>
+    </message>
+    <message>
+        <source>Export / Import</source>
+        <translation>导出 / 导入</translation>
+    </message>
+    <message>
+        <source>Export as PNG Folder + labels.csv…</source>
+        <translation>导出为 PNG 文件夹 + labels.csv…</translation>
+    </message>
+    <message>
+        <source>Export as MNIST IDX Files…</source>
+        <translation>导出为 MNIST IDX 文件…</translation>
+    </message>
+    <message>
+        <source>Export as JSON Strokes…</source>
+        <translation>导出为 JSON 笔画…</translation>
+    </message>
+    <message>
+        <source>Import PNG Folder with labels.csv…</source>
+        <translation>导入带 labels.csv 的 PNG 文件夹…</translation>
+    </message>
+    <message>
+        <source>Import MNIST IDX Files…</source>
+        <translation>导入 MNIST IDX 文件…</translation>
+    </message>
+    <message>
+        <source>Import JSON Strokes…</source>
+        <translation>导入 JSON 笔画…</translation>
+    </message>
+    <message>
+        <source>My Digits is not available.</source>
+        <translation>“我的数字”不可用。</translation>
+    </message>
+    <message>
+        <source>The collection cannot be used: {reason}. digitpad works without it and leaves the file as it is.</source>
+        <translation>无法使用该合集：{reason}。digitpad 在没有它的情况下照常工作，并保持该文件原样。</translation>
+    </message>
+    <message>
+        <source>Cannot read the collection: {reason}</source>
+        <translation>无法读取合集：{reason}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{total:,}&lt;/b&gt; drawings · </source>
+        <translation>共 &lt;b&gt;{total:,}&lt;/b&gt; 幅 · </translation>
+    </message>
+    <message>
+        <source>No drawings here yet. Keep one with the Keep As buttons (Ctrl+Alt+digit), Correct It or Collect….</source>
+        <translation>这里还没有画。可用“保存为”按钮（Ctrl+Alt+数字）、“纠正”或“收集…”保存。</translation>
+    </message>
+    <message>
+        <source>{count:,} shown · click one to put it on the pad</source>
+        <translation>显示 {count:,} 幅 · 点击一幅把它放到画板上</translation>
+    </message>
+    <message>
+        <source>All collections</source>
+        <translation>全部合集</translation>
+    </message>
+    <message>
+        <source>, read as {reading} by {network}</source>
+        <translation>，{network} 认作 {reading}</translation>
+    </message>
+    <message>
+        <source>held out</source>
+        <translation>留出</translation>
+    </message>
+    <message>
+        <source>for training</source>
+        <translation>用于训练</translation>
+    </message>
+    <message>
+        <source>A {label} in {collection}, {created}{read} · {part}</source>
+        <translation>{collection} 中的 {label}，{created}{read} · {part}</translation>
+    </message>
+    <message>
+        <source>Your {label} is on the pad; Undo brings your drawing back.</source>
+        <translation>你的 {label} 已放到画板上；撤销可恢复你的画。</translation>
+    </message>
+    <message>
+        <source>Not changed: {reason}</source>
+        <translation>未更改：{reason}</translation>
+    </message>
+    <message>
+        <source>Relabel {old} as {new}</source>
+        <translation>把 {old} 改标为 {new}</translation>
+    </message>
+    <message>
+        <source>Relabelled a {old} as {new}</source>
+        <translation>已把一个 {old} 改标为 {new}</translation>
+    </message>
+    <message>
+        <source>Delete a {label}</source>
+        <translation>删除一个 {label}</translation>
+    </message>
+    <message>
+        <source>Deleted a {label} (Undo in My Digits brings it back)</source>
+        <translation>已删除一个 {label}（在“我的数字”中撤销可恢复）</translation>
+    </message>
+    <message>
+        <source>Export My Digits</source>
+        <translation>导出“我的数字”</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Export My Digits To Folder</source>
+        <translation>把“我的数字”导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Import Drawings</source>
+        <translation>导入画</translation>
+    </message>
+    <message>
+        <source>Import Drawings From Folder</source>
+        <translation>从文件夹导入画</translation>
+    </message>
+    <message>
+        <source>Nothing to export: no drawings are shown.</source>
+        <translation>没有可导出的内容：当前没有显示任何画。</translation>
+    </message>
+    <message>
+        <source>Exported {count:,} drawings to {path}</source>
+        <translation>已把 {count:,} 幅画导出到 {path}</translation>
+    </message>
+    <message>
+        <source>Exporting {count:,} drawings…</source>
+        <translation>正在导出 {count:,} 幅画…</translation>
+    </message>
+    <message>
+        <source>Importing {path}…</source>
+        <translation>正在导入 {path}…</translation>
+    </message>
+    <message>
+        <source>{added:,} drawings added, {there:,} already there</source>
+        <translation>新增 {added:,} 幅，{there:,} 幅已存在</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: {reason}</source>
+        <translation>没有任何更改：{reason}</translation>
+    </message>
+    <message>
+        <source>Busy with another job; try again when it is done.</source>
+        <translation>正在进行另一项任务，请等它完成后再试。</translation>
     </message>
 </context>
 <context>
@@ -1101,6 +1463,14 @@ Nothing else was changed.</source>
         <translation>设备</translation>
     </message>
     <message>
+        <source>Mix in My Digits</source>
+        <translation>混入“我的数字”</translation>
+    </message>
+    <message>
+        <source>About {share:.0%} of each batch from the training part of your own drawings; their held-out part is read after every epoch</source>
+        <translation>每个批次约 {share:.0%} 来自你的画的训练部分；每轮之后识别其留出部分</translation>
+    </message>
+    <message>
         <source>loss</source>
         <translation>损失</translation>
     </message>
@@ -1121,6 +1491,18 @@ Nothing else was changed.</source>
         <translation>正在读取 MNIST 数字…</translation>
     </message>
     <message>
+        <source>My Digits is off: {reason}</source>
+        <translation>“我的数字”不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot read My Digits: {reason}</source>
+        <translation>无法读取“我的数字”：{reason}</translation>
+    </message>
+    <message>
+        <source>My Digits has no drawings with strokes to train on yet.</source>
+        <translation>“我的数字”中还没有可用于训练的笔画画作。</translation>
+    </message>
+    <message>
         <source>Cancelled: the weights from before training are back.</source>
         <translation>已取消：训练之前的权重已恢复。</translation>
     </message>
@@ -1135,6 +1517,10 @@ Nothing else was changed.</source>
     <message>
         <source>Epoch {epoch} of {epochs} · step {step} of {steps} · {speed:,.0f} images/s{left}</source>
         <translation>第 {epoch}/{epochs} 轮 · 第 {step}/{steps} 步 · 每秒 {speed:,.0f} 张图像{left}</translation>
+    </message>
+    <message>
+        <source>{accuracy:.1f} % of your held-out drawings read right.</source>
+        <translation>你留出的画中 {accuracy:.1f} % 被认对。</translation>
     </message>
     <message>
         <source>trained here, unsaved</source>

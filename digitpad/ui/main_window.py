@@ -19,22 +19,25 @@ import pyqtgraph as pg
 import PySide6
 import torch
 from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
 
 from .. import __version__
 from ..classifier import cuda_unavailable_reason
+from ..collection import CollectionError
 from ..export import ExportError, export_reading
 from ..models import DEFAULT_ARCH, MODEL_SPECS
 from ..preprocess import as_ink
 from ..weights import WeightsError, load_model
 from . import style
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
-from .menus import edit_menu, file_menu, help_menu, model_menu, view_menu
+from .collect import CollectBar
+from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .panels import Panel
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
 from .panels.evidence import EvidencePanel
 from .panels.feature_maps import FeatureMapsPanel
+from .panels.my_digits import MyDigitsPanel, collection_path
 from .panels.network_input import NetworkInputPanel
 from .panels.parameters import ParametersPanel
 from .panels.probabilities import ProbabilitiesPanel
@@ -79,8 +82,13 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.warning_banner)
+        self.collect_bar = CollectBar()
+        self.collect_bar.next_requested.connect(self._collect_next)
+        self.collect_bar.stopped.connect(self._collect_stopped)
+        layout.addWidget(self.collect_bar)
         layout.addWidget(self.canvas, 1)
         self.setCentralWidget(central)
+        self.session.open_collection(collection_path())  # without it, the app works on
         self.create_panels()
         self.create_menus()
         self.create_tool_bars()
@@ -98,6 +106,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr(
                 "Ignored unreadable settings: {keys} (defaults used)").format(
                 keys=", ".join(self.ignored_settings)), 3 * STATUS_TIMEOUT_MS)
+        if self.session.collection_error:
+            self.statusBar().showMessage(self.tr(
+                "My Digits is off: {reason}. Everything else works.").format(
+                reason=self.session.collection_error), 3 * STATUS_TIMEOUT_MS)
         self.canvas.image_changed.connect(lambda _image: self.classify())
 
     # ------------------------------------------------------------------ panels
@@ -128,9 +140,14 @@ class MainWindow(QMainWindow):
         self.correction = self.add_panel(CorrectionPanel(session, self))
         self.evaluation = self.add_panel(EvaluationPanel(session, self))
         self.evaluation.place_digit_requested.connect(canvas.place_image)
-        for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation):
+        self.my_digits = self.add_panel(MyDigitsPanel(session, self))
+        self.my_digits.place_digit_requested.connect(canvas.place_image)
+        self.my_digits.collect_requested.connect(self.collect_dialog)
+        self.correction.keep_requested.connect(self.keep_drawing)
+        for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation,
+                      self.my_digits):
             self.tabifyDockWidget(self.network_input, panel)
-        for panel in (self.training, self.correction, self.evaluation):
+        for panel in (self.training, self.correction, self.evaluation, self.my_digits):
             panel.hide()
         self.evidence.raise_()
 
@@ -190,6 +207,7 @@ class MainWindow(QMainWindow):
         edit_menu.create(self)
         self.view_menu = view_menu.create(self)
         model_menu.create(self)
+        digits_menu.create(self)
         help_menu.create(self)
 
     def create_tool_bars(self) -> None:
@@ -214,6 +232,13 @@ class MainWindow(QMainWindow):
         bar.setObjectName("teaching_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addActions([self.train_act, self.correct_act, self.evaluate_act])
+        self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
+
+        bar = self.addToolBar(self.tr("Keep As"))
+        bar.setObjectName("keep_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addWidget(QLabel(self.tr(" Keep as ")))
+        bar.addActions(self.keep_acts)
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
     def create_status_bar(self) -> None:
@@ -402,6 +427,51 @@ class MainWindow(QMainWindow):
             self.recent_files.remove(path)
             self._save("recent_files", self.recent_files)
 
+    # ------------------------------------------------------------------ my digits
+
+    def keep_drawing(self, label: int, collection: str | None = None) -> bool:
+        """Keep the drawing on the pad in My Digits as ``label``; the status bar says how
+        it went."""
+        self.canvas.flush()  # the reading of the latest point
+        try:
+            self.session.keep(self.canvas.pen_strokes(), label, collection=collection)
+        except (CollectionError, ValueError) as exc:
+            self.statusBar().showMessage(self.tr("Not kept: {reason}").format(reason=exc),
+                                         STATUS_TIMEOUT_MS)
+            return False
+        counts = self.session.collection.counts()
+        self.statusBar().showMessage(self.tr("Kept as a {digit} in My Digits ({count:,} {digit}s, "
+                                             "{total:,} in all)").format(
+            digit=label, count=counts[label], total=sum(counts)), STATUS_TIMEOUT_MS)
+        return True
+
+    def collect_dialog(self) -> None:
+        if self.session.collection is None:
+            QMessageBox.information(self, self.tr("My Digits"), self.tr(
+                "My Digits is off: {reason}").format(reason=self.session.collection_error))
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Collect Digits"), self.tr(
+            "Whose digits? Each person's drawings go to a collection of their own."),
+            text=self._saved("collect_name", ""))
+        if ok and name.strip():
+            self.start_collecting(name.strip())
+
+    def start_collecting(self, name: str) -> None:
+        """Collect mode for ``name``: the bar over the pad asks for digits in turn."""
+        self._save("collect_name", name)
+        self.canvas.clear()
+        self.collect_bar.start(name)
+        self.canvas.setFocus()
+
+    def _collect_next(self, digit: int, name: str) -> None:
+        if self.keep_drawing(digit, collection=name):
+            self.canvas.clear()
+            self.collect_bar.advance()
+
+    def _collect_stopped(self, kept: int) -> None:
+        self.statusBar().showMessage(self.tr("Collect mode stopped: {kept:,} drawings kept.").format(
+            kept=kept), STATUS_TIMEOUT_MS)
+
     # ------------------------------------------------------------------ device
 
     def set_device(self, device: str, report: bool = True) -> None:
@@ -539,5 +609,6 @@ class MainWindow(QMainWindow):
         self.session.jobs.stop()  # a cancelled training keeps the weights from before it
         for panel in self.panels:
             panel.shut_down()
+        self.session.close_collection()
         self.write_settings()
         event.accept()

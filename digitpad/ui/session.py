@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, DeviceStatus, Prediction
+from ..collection import Collection, CollectionError, Drawing, input_pixels, weights_hash
 from ..session import Session, Snapshot
 from ..strokes import PenStroke
 from .workers import Jobs
@@ -28,12 +29,17 @@ class AppSession(QObject):
     weights_edited = Signal(object)  # frozenset: parameters now unlike those loaded
     weights_saved = Signal(object)  # the Path written
     prediction_changed = Signal(object)  # the latest Prediction
+    collection_changed = Signal()  # drawings kept, relabelled, deleted or imported
+
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.state: Session | None = None
         self.prediction: Prediction | None = None
         self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
+        # My Digits: None when the file cannot be used (``collection_error`` says why).
+        self.collection: Collection | None = None
+        self.collection_error: str | None = None
 
     @property
     def classifier(self) -> Classifier | None:
@@ -125,6 +131,48 @@ class AppSession(QObject):
             self.prediction = state.classify_image(image)
         self.prediction_changed.emit(self.prediction)
         return self.prediction
+
+    # --------------------------------------------------------------- my digits
+
+    def open_collection(self, path) -> bool:
+        """Open the My Digits file; when it cannot be used the app goes on without it,
+        leaves the file alone and keeps the reason in ``collection_error``."""
+        try:
+            self.collection = Collection(path)
+        except CollectionError as exc:
+            self.collection, self.collection_error = None, str(exc)
+            return False
+        self.collection_error = None
+        self.collection_changed.emit()
+        return True
+
+    def close_collection(self) -> None:
+        if self.collection is not None:
+            self.collection.close()
+            self.collection = None
+
+    def keep(self, strokes: list[PenStroke] | None, label: int, *,
+             collection: str | None = None) -> Drawing:
+        """Keep the drawing just read (``strokes``, None for a placed picture: its input
+        is kept as an image) as ``label``, with what the live network saw and read.
+        Raises CollectionError (no collection, nothing drawn, the file refused)."""
+        if self.collection is None:
+            raise CollectionError(self.collection_error or "no collection is open")
+        prediction = self.prediction
+        if prediction is None or not prediction.has_digit:
+            raise CollectionError("the pad holds no digit")
+        state = self.live()
+        named = {} if collection is None else {"collection": collection}
+        if strokes:
+            drawing = self.collection.add(
+                strokes, label, model_input=prediction.model_input, network=state.arch,
+                weights_hash=weights_hash(state.model), reading=prediction.digit,
+                confidence=prediction.confidence, **named)
+        else:
+            drawing = self.collection.add_image(input_pixels(prediction.model_input), label,
+                                                model_input=prediction.model_input, **named)
+        self.collection_changed.emit()
+        return drawing
 
     # --------------------------------------------------------------- described
 

@@ -71,6 +71,14 @@ def private_settings(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def private_digits(tmp_path, monkeypatch):
+    """Every test gets its own My Digits file, never the user's."""
+    path = tmp_path / "my-digits.sqlite"
+    monkeypatch.setenv("DIGITPAD_DIGITS_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def settings(private_settings):
     return QSettings(str(private_settings), QSettings.Format.IniFormat)

@@ -32,8 +32,8 @@ from .translation_support import english_left
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = REPO / "resources" / "digitpad_zh_CN.ts"
 COMPILED = REPO / "resources" / "digitpad_zh_CN.qm"
-ENGLISH_MENUS = ["&File", "&Edit", "&View", "&Model", "&Help"]
-CHINESE_MENUS = ["文件(&F)", "编辑(&E)", "视图(&V)", "模型(&M)", "帮助(&H)"]
+ENGLISH_MENUS = ["&File", "&Edit", "&View", "&Model", "&Digits", "&Help"]
+CHINESE_MENUS = ["文件(&F)", "编辑(&E)", "视图(&V)", "模型(&M)", "数字(&D)", "帮助(&H)"]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

@@ -33,6 +33,7 @@ from digitpad.ui.translation import LANGUAGE_NAMES
 TECHNICAL_WORDS = {
     "digitpad", "Qt", "MNIST", "UNIPEN", "CPU", "CUDA", "AdamW", "ReLU", "Grad-CAM", "logit",
     "px", "deg",
+    "PNG", "IDX", "JSON", "labels.csv", "Ctrl", "Alt", "Enter",  # file formats, keys
     *ARCHITECTURES,
     *LANGUAGE_NAMES.values(),  # each language is offered under its own name
 }

@@ -11,13 +11,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from ...collection import CollectionError, evaluate_drawings, mix_pen_sets, pen_digits
+from ...data import Digits
 from ...finetune import GUARD_SIZE, Correction, correct
-from ...models import NUM_CLASSES, fresh_copy
+from ...models import NUM_CLASSES, arch_name, fresh_copy
 from ...preprocess import denormalise
 from ...session import Snapshot
+from ...train import DoneEvent, TrainConfig, train
 from ..teaching import bring_forward, missing_mnist_message, mnist
 from ..widgets import image_view, probability_chart, text_label
 from ..workers import single
@@ -31,6 +35,11 @@ AFTER = "#2b6cb0"
 CLASSES = np.arange(NUM_CLASSES)
 BAR_WIDTH = 0.38
 BLANK = np.zeros((28, 28), np.float32)
+# Fine-tuning on the whole of My Digits: one short pass over some MNIST digits with half of
+# each batch from the collection's training part, at a gentle learning rate.
+FINE_TUNE_MNIST = 3000
+FINE_TUNE_SHARE = 0.5
+FINE_TUNE_LR = 0.002
 
 
 def correction_work(model, model_input: np.ndarray, label: int):
@@ -38,8 +47,29 @@ def correction_work(model, model_input: np.ndarray, label: int):
     return single(lambda: correct(model, model_input, label, mnist("train")))
 
 
+def collection_fine_tune_work(model, train_part, held_out, device: str):
+    """Fine-tune ``model`` (a copy) on My Digits' training part (pen data) mixed with MNIST;
+    yields (the new model, held-out accuracy before, after), the accuracies None when
+    nothing is held out."""
+    def work(cancelled):
+        held = list(held_out)
+        before = evaluate_drawings(model, held, device).accuracy if held else None
+        digits = mnist("train", cancelled)
+        subset = Digits(digits.images[:FINE_TUNE_MNIST], digits.labels[:FINE_TUNE_MNIST])
+        mixed, share = mix_pen_sets(None, 0.0, train_part, FINE_TUNE_SHARE)
+        config = TrainConfig(arch=arch_name(model), epochs=1, lr=FINE_TUNE_LR, device=device,
+                             pen_share=share)
+        for event in train(config, subset, None, model=model, cancelled=cancelled, pen_set=mixed):
+            if isinstance(event, DoneEvent):
+                after = evaluate_drawings(event.model, held, device).accuracy if held else None
+                yield event.model, before, after
+    return work
+
+
 class CorrectionPanel(Panel):
     """The current reading, ten "that was a …" buttons, before/after bars and Undo."""
+
+    keep_requested = Signal(int)  # the label chosen: the window keeps the drawing in My Digits
 
     def __init__(self, session: AppSession, parent: QWidget | None = None):
         super().__init__(self.tr("Correct It"), "correction", session, parent)
@@ -99,6 +129,14 @@ class CorrectionPanel(Panel):
             before=BEFORE, after=AFTER), explaining=True))
         self.result = text_label(object_name="correction_result")
         layout.addWidget(self.result)
+
+        self.fine_tune_button = QPushButton(self.tr("Fine-tune on All My Digits"))
+        self.fine_tune_button.setObjectName("fine_tune_my_digits")
+        self.fine_tune_button.setToolTip(self.tr(
+            "Train a short while on the training part of your kept drawings mixed with MNIST, and "
+            "compare the accuracy on their held-out part before and after"))
+        self.fine_tune_button.clicked.connect(self.fine_tune_on_collection)
+        layout.addWidget(self.fine_tune_button)
 
         self.undo_action = QAction(self.tr("&Undo Correction"), self, enabled=False,
                                    statusTip=self.tr("Put back the weights from before the last "
@@ -160,6 +198,7 @@ class CorrectionPanel(Panel):
         if not started:
             self.status.setText(self.tr("Busy with another job; try again when it is done."))
             return False
+        self.keep_requested.emit(label)
         self.status.setText(self.tr("Teaching it that this is a {label}…").format(label=label))
         self.result.clear()
         return True
@@ -189,6 +228,49 @@ class CorrectionPanel(Panel):
             steps=correction.steps, count=GUARD_SIZE, guard_before=100 * guard_before,
             guard_after=100 * guard_after))
 
+    def fine_tune_on_collection(self) -> bool:
+        """Fine-tune the live weights on My Digits (undoable like a correction)."""
+        missing = missing_mnist_message()
+        collection = self.session.collection
+        if missing or collection is None:
+            self.status.setText(missing or self.tr("My Digits is off: {reason}").format(
+                reason=self.session.collection_error))
+            return False
+        try:
+            train_part, _ = pen_digits(collection.drawings(part="train"))
+            held_out = collection.drawings(part="held-out")
+        except CollectionError as exc:
+            self.status.setText(self.tr("Cannot read My Digits: {reason}").format(reason=exc))
+            return False
+        if len(train_part) == 0:
+            self.status.setText(self.tr("My Digits has no drawings with strokes to train on yet."))
+            return False
+        previous = self.session.snapshot()
+        classifier = self.session.classifier
+        work = collection_fine_tune_work(fresh_copy(previous.model), train_part, held_out,
+                                         str(classifier.device))
+        if not self.session.jobs.start(work, lambda result: self._fine_tuned(*result, previous),
+                                       self._finished, self._failed):
+            self.status.setText(self.tr("Busy with another job; try again when it is done."))
+            return False
+        self.status.setText(self.tr("Fine-tuning on {count:,} of your drawings…").format(
+            count=len(train_part)))
+        self.result.clear()
+        return True
+
+    def _fine_tuned(self, model, before: float | None, after: float | None, previous: Snapshot) -> None:
+        self.undo_states.append(previous)
+        self.corrected_model = model
+        self.session.install(model, previous.path, previous.metadata, origin=previous.origin,
+                             modified=True)
+        self.status.setText(self.tr("Fine-tuned on My Digits. The weights are changed but not saved."))
+        if before is None:
+            self.result.setText(self.tr("None of your drawings is held out yet: keep more to see "
+                                        "whether it learnt your handwriting."))
+        else:
+            self.result.setText(self.tr("On your held-out drawings: {before:.1f} % → {after:.1f} % "
+                                        "read right.").format(before=100 * before, after=100 * after))
+
     def undo(self) -> None:
         """Put back the weights from before the last correction, exactly."""
         if not self.undo_states or self.session.jobs.busy:
@@ -214,3 +296,4 @@ class CorrectionPanel(Panel):
         for button in self.digit_buttons:
             button.setEnabled(can_teach)
         self.undo_action.setEnabled(not busy and bool(self.undo_states))
+        self.fine_tune_button.setEnabled(not busy and self.session.collection is not None)

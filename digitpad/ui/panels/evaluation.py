@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...collection import CollectionError, CollectionEvaluation, evaluate_drawings
 from ...data import Digits
 from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
 from ...evaluate import Evaluation, evaluate
@@ -56,7 +57,7 @@ WRONG = QColor(221, 107, 32)  # with an alpha that grows with the count
 NEUTRAL = QColor("#f4f6f9")
 
 
-MNIST_SET, DRAWN_SET = "mnist", "drawn"
+MNIST_SET, DRAWN_SET, MY_SET = "mnist", "drawn", "mine"
 
 
 def evaluation_work(model, device: str, which: str = MNIST_SET):
@@ -71,6 +72,16 @@ def evaluation_work(model, device: str, which: str = MNIST_SET):
         result = evaluate_drawn(model, sets, device=device, prepared=prepared)
         pictures = (denormalise(prepared[4]).clip(0, 1) * 255).round().astype(np.uint8)
         return result, Digits(pictures, result.labels)
+    return single(measure)
+
+
+def my_digits_work(model, device: str, drawings):
+    """Read the user's kept drawings (``digitpad.collection.evaluate_drawings``, what
+    ``digitpad eval --digits`` prints), with the drawings as 28 x 28 pictures."""
+    def measure():
+        result = evaluate_drawings(model, drawings, device)
+        pictures = np.stack([d.pixels for d in drawings])
+        return result, Digits(pictures, np.array([d.label for d in drawings], np.int64))
     return single(measure)
 
 
@@ -100,6 +111,7 @@ class EvaluationPanel(Panel):
         self.set_choice.setObjectName("evaluation_set")
         self.set_choice.addItem(self.tr("MNIST test digits"), MNIST_SET)
         self.set_choice.addItem(self.tr("Drawn digits"), DRAWN_SET)
+        self.set_choice.addItem(self.tr("My digits"), MY_SET)
         self.set_choice.setToolTip(self.tr(
             "Drawn digits: pen digits by writers the networks never saw (UNIPEN) and MNIST's "
             "test digits as strokes, replayed on the pad at every size and brush"))
@@ -190,6 +202,8 @@ class EvaluationPanel(Panel):
     # ------------------------------------------------------------------ running
 
     def start(self) -> bool:
+        if self.set_choice.currentData() == MY_SET:
+            return self.start_my_digits()
         missing = missing_mnist_message()
         if missing:
             self.status.setText(missing)
@@ -212,6 +226,31 @@ class EvaluationPanel(Panel):
                             self.tr("Drawing some 14,000 digits on the pad and reading them…"))
         return True
 
+    def start_my_digits(self) -> bool:
+        """Evaluate on the drawings kept in My Digits (no MNIST needed)."""
+        collection = self.session.collection
+        if collection is None:
+            self.status.setText(self.tr("My Digits is off: {reason}").format(
+                reason=self.session.collection_error))
+            return False
+        try:
+            drawings = collection.drawings()
+        except CollectionError as exc:
+            self.status.setText(self.tr("Cannot read My Digits: {reason}").format(reason=exc))
+            return False
+        if not drawings:
+            self.status.setText(self.tr("My Digits is empty: keep some drawings first."))
+            return False
+        classifier = self.session.classifier
+        model = classifier.model
+        work = my_digits_work(fresh_copy(model), str(classifier.device), drawings)
+        if not self.session.jobs.start(work, lambda result: self._show_result(model, *result),
+                                       self._finished, self._failed):
+            self.status.setText(self.tr("Busy with another job; try again when it is done."))
+            return False
+        self.status.setText(self.tr("Reading your {count:,} drawings…").format(count=len(drawings)))
+        return True
+
     def _finished(self, completed: bool) -> None:
         self._update_controls()
 
@@ -223,9 +262,12 @@ class EvaluationPanel(Panel):
 
     # ------------------------------------------------------------------ results
 
-    def _show_result(self, model, result: Evaluation | DrawnEvaluation, test_set) -> None:
+    def _show_result(self, model, result: Evaluation | DrawnEvaluation | CollectionEvaluation,
+                     test_set) -> None:
         self.result, self.test_set, self.evaluated_model = result, test_set, model
-        if isinstance(result, DrawnEvaluation):
+        if isinstance(result, CollectionEvaluation):
+            self._show_my_digits_summary(model, result)
+        elif isinstance(result, DrawnEvaluation):
             self._show_drawn_summary(model, result)
         else:
             self._show_mnist_summary(model, result)
@@ -249,6 +291,19 @@ class EvaluationPanel(Panel):
             + [self.tr("brush {bucket}: {accuracy:.2f} %").format(bucket=b, accuracy=100 * a)
                for b, a, _ in result.per_brush]))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} drawn digits").format(
+            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
+
+    def _show_my_digits_summary(self, model, result: CollectionEvaluation) -> None:
+        held_out = (self.tr("{accuracy:.1f} % on the {count:,} held out").format(
+            accuracy=100 * result.held_out_accuracy, count=result.held_out_count)
+            if result.held_out_accuracy is not None else self.tr("none held out yet"))
+        self.summary.setText(self.tr(
+            "<span style='font-size:15pt; font-weight:600'>{accuracy:.2f} %</span> right · "
+            "<span style='font-size:11pt'>{held_out}</span>").format(
+            accuracy=100 * result.accuracy, held_out=held_out))
+        self.summary.setToolTip(self.tr("Held out: the part of your drawings training never uses, "
+                                        "so it shows whether the network learnt your handwriting"))
+        self.status.setText(self.tr("{arch} · {weights} · {count:,} of your drawings").format(
             arch=arch_name(model), weights=self.session.source_name(), count=result.count))
 
     def _show_mnist_summary(self, model, result: Evaluation) -> None:
@@ -284,7 +339,11 @@ class EvaluationPanel(Panel):
                     item.setToolTip(self.tr("{count:,} test digits {true} read as {read}").format(
                         count=count, true=true, read=read))
                 self.matrix.setItem(true, read, item)
-            item = QTableWidgetItem(f"{100 * result.per_class[true]:.1f}")
+            share = result.per_class[true]
+            if share is None:  # none of this digit among the user's drawings
+                self.matrix.setItem(true, ACCURACY_COLUMN, QTableWidgetItem("–"))
+                continue
+            item = QTableWidgetItem(f"{100 * share:.1f}")
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setBackground(QBrush(NEUTRAL))
             item.setToolTip(self.tr("{share:.2f} % of the test digits {true} read right").format(

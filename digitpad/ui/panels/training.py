@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 import torch.nn as nn
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QGridLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...augment import Augmentation
 from ...classifier import cuda_unavailable_reason
+from ...collection import CollectionError, mix_pen_sets, pen_digits
 from ...data import Digits, LoadCancelled
 from ...models import ARCHITECTURES, cpu_state_dict, create_model, fresh_copy
 from ...session import Snapshot
@@ -54,6 +56,7 @@ DEFAULT_EPOCHS = 3
 MNIST_TRAIN_IMAGES = 60_000
 MIN_IMAGES = 1000
 PROGRESS_STEPS = 1000
+MY_DIGITS_WEIGHT = 0.1  # share of each batch from My Digits, as `digitpad train --digits`
 LOSS_COLOUR = "#2b6cb0"
 TEST_COLOUR = "#dd6b20"
 
@@ -66,9 +69,11 @@ class TrainingUpdate:
     weights: dict | None = None
 
 
-def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> Work:
+def training_work(config: TrainConfig, images: int, start: nn.Module | None,
+                  pens: dict | None = None) -> Work:
     """The first ``images`` MNIST training digits through ``train``, tested on the test
-    set; ``start``: a model to continue from (None: fresh weights)."""
+    set; ``start``: a model to continue from (None: fresh weights); ``pens``: ``train``'s
+    pen arguments (My Digits mixed in)."""
     def work(cancelled):
         try:
             digits, test_set = mnist("train", cancelled), mnist("test", cancelled)
@@ -76,7 +81,7 @@ def training_work(config: TrainConfig, images: int, start: nn.Module | None) -> 
             return  # closed or cancelled while reading: nothing to train
         subset = Digits(digits.images[:images], digits.labels[:images])
         last_copy = -math.inf
-        for event in train(config, subset, test_set, model=start, cancelled=cancelled):
+        for event in train(config, subset, test_set, model=start, cancelled=cancelled, **(pens or {})):
             weights = None
             # Copied here, in the worker, while the trainer waits for the next request.
             if isinstance(event, StepEvent) and time.monotonic() - last_copy >= SNAPSHOT_SECONDS:
@@ -94,6 +99,7 @@ class TrainingPanel(Panel):
         super().__init__(self.tr("Training"), "training", session, parent)
         self.previous: Snapshot | None = None  # the weights to put back on a cancel
         self.config_used = TrainConfig()
+        self.held_out_note = ""  # My Digits' held-out accuracy after the last epoch
         self.started = 0.0
         self.next_preview = 0.0
         # The curves' points so far (see _clear_curves) and the last step's running sums.
@@ -200,7 +206,13 @@ class TrainingPanel(Panel):
             (self.tr("Learning rate"), self.learning_rate), (self.tr("Augment"), self.augmentation),
             (self.tr("Images"), self.images), (self.tr("Device"), self.device_choice),
         ]
-        self.settings_widgets = [widget for _, widget in fields]
+        self.mix_my_digits = QCheckBox(self.tr("Mix in My Digits"))
+        self.mix_my_digits.setObjectName("mix_my_digits")
+        self.mix_my_digits.setToolTip(self.tr(
+            "About {share:.0%} of each batch from the training part of your own drawings; their "
+            "held-out part is read after every epoch").format(share=MY_DIGITS_WEIGHT))
+        grid.addWidget(self.mix_my_digits, (len(fields) + 1) // 2, 0, 1, 4)
+        self.settings_widgets = [widget for _, widget in fields] + [self.mix_my_digits]
         for index, (label, widget) in enumerate(fields):
             row, column = divmod(index, 2)
             caption = QLabel(label)
@@ -284,7 +296,13 @@ class TrainingPanel(Panel):
         config = self.config()
         start = fresh_copy(self.session.classifier.model) if self.start_choice.currentData() else None
         previous = self.session.snapshot()
-        work = training_work(config, self.images.value(), start)
+        pens = None
+        if self.mix_my_digits.isChecked():
+            pens = self._my_digits_pens()
+            if pens is None:
+                return False
+            config = replace(config, pen_share=pens.pop("share"))
+        work = training_work(config, self.images.value(), start, pens)
         if not self.session.jobs.start(work, self._progress, self._finished, self._failed):
             self._show_status(self.tr("Busy with another job; try again when it is done."))
             return False
@@ -295,10 +313,33 @@ class TrainingPanel(Panel):
         self.accuracy_plot.setXRange(0, config.epochs, padding=0.02)
         self.progress.setValue(0)
         self.result.clear()
+        self.held_out_note = ""
         self.save_button.hide()
         self._show_status(self.tr("Reading the MNIST digits…"))
         self._update_controls()
         return True
+
+    def _my_digits_pens(self) -> dict | None:
+        """``train``'s pen arguments with My Digits mixed in (as ``digitpad train
+        --digits``), or None (and the dock says why)."""
+        collection = self.session.collection
+        if collection is None:
+            self._show_status(self.tr("My Digits is off: {reason}").format(
+                reason=self.session.collection_error))
+            return None
+        try:
+            train_part, _ = pen_digits(collection.drawings(part="train"))
+            held_out, _ = pen_digits(collection.drawings(part="held-out"))
+        except CollectionError as exc:
+            self._show_status(self.tr("Cannot read My Digits: {reason}").format(reason=exc))
+            return None
+        if len(train_part) == 0:
+            self._show_status(self.tr("My Digits has no drawings with strokes to train on yet."))
+            return None
+        mixed, share = mix_pen_sets(None, 0.0, train_part, MY_DIGITS_WEIGHT)
+        return {"pen_set": mixed, "pen_validation": held_out if len(held_out) else None,
+                "pen_record": {"my_digits": {"drawings": len(train_part), "weight": MY_DIGITS_WEIGHT}},
+                "share": share}
 
     def cancel(self) -> None:
         """Stop training and put the previous weights back, at once."""
@@ -361,6 +402,10 @@ class TrainingPanel(Panel):
             speed=event.images_per_second, left=left if done > 0.02 else ""))
 
     def _add_epoch(self, event: EpochEvent) -> None:
+        if event.pen_accuracy is not None and self.mix_my_digits.isChecked():
+            self.held_out_note = self.tr("{accuracy:.1f} % of your held-out drawings read right.").format(
+                accuracy=100 * event.pen_accuracy)
+            self.result.setText(self.held_out_note)
         if event.test_accuracy is not None:
             self._test_x.append(event.epoch)
             self._test_accuracy.append(100 * event.test_accuracy)
@@ -374,7 +419,8 @@ class TrainingPanel(Panel):
         self._show_status(self.tr("Done: {accuracy:.2f} % of the test digits read right after "
                                   "{time} of training.").format(
             accuracy=100 * event.test_accuracy, time=self._duration(event.seconds)))
-        self.result.setText(self.tr("These weights are live now, and in no file yet."))
+        self.result.setText(" ".join(filter(None, (
+            self.tr("These weights are live now, and in no file yet."), self.held_out_note))))
         self.save_button.show()
 
     def _finished(self, completed: bool) -> None:
