@@ -114,3 +114,22 @@ def test_input_rect_puts_the_input_back_on_the_drawing():
     inked = np.argwhere(steps.centred > 0.5)
     assert abs(rows.min() - inked[:, 0].min()) <= 1.5 and abs(rows.max() - inked[:, 0].max()) <= 1.5
     assert abs(cols.min() - inked[:, 1].min()) <= 1.5 and abs(cols.max() - inked[:, 1].max()) <= 1.5
+
+
+def test_one_drawing_in_numpy_is_the_batched_torch_path():
+    rng = np.random.default_rng(3)
+    for trial in range(20):
+        count = int(rng.integers(1, 60))
+        starts = (rng.uniform(3, 25, (count, 2))).astype(np.float32)
+        ends = (starts + rng.normal(0, 0.6 if trial % 2 else 4.0, (count, 2))).astype(np.float32)
+        half = rng.uniform(0.8, 2.0, count).astype(np.float32)
+        half[rng.uniform(size=count) < 0.1] = 0
+        edge = float(rng.uniform(0.8, 1.5))
+        one = rasteriser.drawing_ink(starts, ends, half, edge)
+        batch = segment_ink(torch.from_numpy(starts)[None], torch.from_numpy(ends)[None],
+                            torch.from_numpy(half)[None], torch.tensor([edge]))[0].numpy()
+        assert np.abs(one - batch).max() < 1e-5
+        shifts = rasteriser.centre_shifts(torch.from_numpy(one)[None])
+        assert np.array_equal(rasteriser.centre_shift(one), shifts[0].numpy())
+        assert np.array_equal(rasteriser.shifted(one, shifts[0].numpy()),
+                              rasteriser.shift_images(torch.from_numpy(one)[None], shifts)[0].numpy())
