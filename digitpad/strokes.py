@@ -14,8 +14,8 @@ In the 28x28 field pixel (row, col) has its centre at (x, y) = (col, row).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
