@@ -55,6 +55,9 @@ def shared_options(*names: str) -> argparse.ArgumentParser:
     if "data" in names:
         parent.add_argument("--data", metavar="DIR", help="folder of MNIST IDX files (.gz or "
                             "raw); default: a local copy, else downloaded into the user cache")
+    if "pen-data" in names:
+        parent.add_argument("--pen-data", metavar="DIR", help="folder of the UNIPEN 1a pen "
+                            "digits (default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
     if "device" in names:
         parent.add_argument("--device", type=device_name, default="auto",
                             help=f"{DEVICES} (default auto: CUDA when present)")
@@ -73,7 +76,7 @@ def add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="train a network on MNIST and save its weights",
                            description="Train a network on MNIST (augmented on the fly) and "
                            "write its weights with a record of how they were made.",
-                           parents=[shared_options("data", "device")])
+                           parents=[shared_options("data", "pen-data", "device")])
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
                        help="network to train (default %(default)s)")
     train.add_argument("--epochs", type=in_range(int, 1, 1000), default=defaults.epochs,
@@ -116,8 +119,6 @@ def add_train_parser(sub) -> None:
                        help="share of each batch drawn from pen data (UNIPEN's training writers), "
                        "rendered by the pad's rasteriser with random pen, slant and jitter "
                        "(default %(default)s: MNIST only)")
-    train.add_argument("--pen-data", metavar="DIR", help="folder of the UNIPEN 1a files "
-                       "(default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
     train.add_argument("--digits", metavar="DB", help="mix the training part of this My Digits "
                        "collection into training (its held-out part is measured after each epoch)")
     train.add_argument("--digits-weight", type=share, default=0.1, metavar="W",
@@ -130,12 +131,11 @@ def add_eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure the accuracy of weights on the MNIST test set",
                               description="Accuracy overall and per digit, the confusion "
                               "matrix, and accuracy on a perturbed copy of the test set.",
-                              parents=[shared_options("weights", "data", "device", "json")])
+                              parents=[shared_options("weights", "data", "pen-data", "device",
+                                                      "json")])
     evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
                           "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
                           "through the pad at sizes of 25-90 %% and every brush")
-    evaluate.add_argument("--pen-data", metavar="DIR", help="with --drawn: folder of the UNIPEN "
-                          "1a files (default: $DIGITPAD_UNIPEN or ../shared/data/unipen-1a)")
     evaluate.add_argument("--digits", metavar="DB", help="instead, read the drawings of this My "
                           "Digits collection (strokes rendered again by the pad's rasteriser)")
     evaluate.set_defaults(run=run_eval)

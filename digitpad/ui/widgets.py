@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QTextDocument
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QWidget
 
 from ..models import NUM_CLASSES
 from ..preprocess import INPUT_SIZE, normalise
@@ -101,6 +101,19 @@ def text_label(text: str = "", object_name: str | None = None, *,
     if explaining:
         label.setStyleSheet(f"color: {EXPLAINING};")
     return label
+
+
+def thumbnail_grid(grid: QListWidget, object_name: str, side: int) -> QListWidget:
+    """``grid`` set up as a wrapping grid of ``side``-px digit thumbnails."""
+    grid.setObjectName(object_name)
+    grid.setViewMode(QListView.ViewMode.IconMode)
+    grid.setIconSize(QSize(side, side))
+    grid.setMovement(QListView.Movement.Static)
+    grid.setResizeMode(QListView.ResizeMode.Adjust)
+    grid.setUniformItemSizes(True)
+    grid.setSpacing(2)
+    grid.setMinimumHeight(side + 16)
+    return grid
 
 
 def choice_box(choices: list[tuple[str, object]], tip: str, min_length: int,

@@ -15,14 +15,13 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -40,7 +39,7 @@ from ...pendata import unipen_dir
 from ...preprocess import denormalise
 from ..style import EXPLAINING
 from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
-from ..widgets import text_label
+from ..widgets import text_label, thumbnail_grid
 from ..workers import single
 from . import Panel
 
@@ -134,15 +133,7 @@ class EvaluationPanel(Panel):
 
         self.examples_caption = text_label(object_name="examples_caption")
         layout.addWidget(self.examples_caption)
-        self.examples = QListWidget()
-        self.examples.setObjectName("examples")
-        self.examples.setViewMode(QListView.ViewMode.IconMode)
-        self.examples.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.examples.setMovement(QListView.Movement.Static)
-        self.examples.setResizeMode(QListView.ResizeMode.Adjust)
-        self.examples.setUniformItemSizes(True)
-        self.examples.setSpacing(2)
-        self.examples.setMinimumHeight(THUMBNAIL + 16)
+        self.examples = thumbnail_grid(QListWidget(), "examples", THUMBNAIL)
         self.examples.itemClicked.connect(self._place_example)
         self.examples.itemActivated.connect(self._place_example)
         layout.addWidget(self.examples, 1)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -38,7 +37,7 @@ from ...collection import (
     read_drawings,
 )
 from ...models import NUM_CLASSES
-from ..widgets import text_label
+from ..widgets import text_label, thumbnail_grid
 from ..workers import single
 from . import Panel
 from .evaluation import THUMBNAIL, thumbnail
@@ -177,16 +176,8 @@ class MyDigitsPanel(Panel):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        self.grid = DrawingGrid()
-        self.grid.setObjectName("my_digits_grid")
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setUniformItemSizes(True)
-        self.grid.setSpacing(2)
+        self.grid = thumbnail_grid(DrawingGrid(), "my_digits_grid", THUMBNAIL)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.grid.setMinimumHeight(THUMBNAIL + 16)
         self.grid.itemClicked.connect(self.place)
         self.grid.itemActivated.connect(self.place)
         self.grid.undo_key.connect(self.undo_stack.undo)
