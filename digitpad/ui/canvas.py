@@ -448,7 +448,11 @@ class DrawingCanvas(QWidget):
                     layer.checkpoint(self.strokes[:count])
 
     def _changed(self) -> None:
-        if not self._emit_timer.isActive():
+        """Announce the change soon: within this event-loop turn after an undo, a clear or
+        a finished stroke; while the pen moves, at most once a frame."""
+        if self._active is None:
+            self._emit_timer.start(0)
+        elif not self._emit_timer.isActive():
             since = self._last_emit.elapsed() if self._last_emit.isValid() else FRAME_MS
             self._emit_timer.start(max(0, FRAME_MS - since))
 
