@@ -98,12 +98,12 @@ def test_a_fast_stroke_keeps_every_point_and_reads_as_a_slow_one(busy_window, qt
     assert QGuiApplication.platformName() == "xcb"
     strokes = sample(DIGIT).strokes
     slow_paths = draw_with_x(busy_window, qtbot, strokes, 4.0)
-    slow = busy_window.prediction
+    slow = busy_window.session.prediction
     slow_points = [len(s.points) for s in busy_window.canvas.strokes]
     assert uncovered_share(busy_window, slow_paths) == 0
 
     fast_paths = draw_with_x(busy_window, qtbot, strokes, seconds)
-    fast = busy_window.prediction
+    fast = busy_window.session.prediction
     fast_points = [len(s.points) for s in busy_window.canvas.strokes]
     assert uncovered_share(busy_window, fast_paths) == 0
     # Every position sent arrived (the pad drops only repeats closer than half a pixel).
