@@ -967,6 +967,10 @@ Nothing else was changed.</source>
         <translation>置信度 &lt;b&gt;{confidence:.0f} %&lt;/b&gt;</translation>
     </message>
     <message>
+        <source>&lt;b style=&apos;color:{colour}&apos;&gt;Does not look like a digit&lt;/b&gt;&lt;br&gt;closest class: {digit}</source>
+        <translation>&lt;b style=&apos;color:{colour}&apos;&gt;看起来不像数字&lt;/b&gt;&lt;br&gt;最接近的类别：{digit}</translation>
+    </message>
+    <message>
         <source>Nothing to read yet ({reason}): keep drawing.</source>
         <translation>还没有可识别的内容（{reason}）：请继续画。</translation>
     </message>

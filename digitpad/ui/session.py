@@ -28,6 +28,9 @@ class AppSession(QObject):
     weights_edited = Signal(object)  # frozenset: parameters now unlike those loaded
     weights_saved = Signal(object)  # the Path written
     prediction_changed = Signal(object)  # the latest Prediction
+    # (Prediction, looks_like_digit): the digit check's verdict on a prediction, so every
+    # panel that shows the reading tells the same story as the Certainty dock.
+    digit_check_done = Signal(object, bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -125,6 +128,9 @@ class AppSession(QObject):
             self.prediction = state.classify_image(image)
         self.prediction_changed.emit(self.prediction)
         return self.prediction
+
+    def report_digit_check(self, prediction: Prediction, looks_like_digit: bool) -> None:
+        self.digit_check_done.emit(prediction, looks_like_digit)
 
     # --------------------------------------------------------------- described
 
