@@ -455,6 +455,10 @@ The model keeps its current weights.</source>
         <translation>权重另存为</translation>
     </message>
     <message>
+        <source>{name} is in the folder of the weights shipped with digitpad; choose another folder.</source>
+        <translation>{name} 位于 digitpad 自带权重的文件夹中；请选择其他文件夹。</translation>
+    </message>
+    <message>
         <source>Weights (*.pt *.pth *.safetensors);;All files (*)</source>
         <translation>权重文件 (*.pt *.pth *.safetensors);;所有文件 (*)</translation>
     </message>
@@ -545,6 +549,38 @@ Nothing else was changed.</source>
     <message>
         <source>digitpad shows the language you chose the next time it starts.</source>
         <translation>digitpad 下次启动时将使用你选择的语言。</translation>
+    </message>
+    <message>
+        <source>The weights have changed since they were loaded or saved.</source>
+        <translation>权重在加载或保存之后已经改变。</translation>
+    </message>
+    <message>
+        <source>A job is still training the network.</source>
+        <translation>仍有任务在训练网络。</translation>
+    </message>
+    <message>
+        <source>Save the changed weights?</source>
+        <translation>保存已改变的权重吗？</translation>
+    </message>
+    <message>
+        <source>Save them before quitting?</source>
+        <translation>退出前保存它们吗？</translation>
+    </message>
+    <message>
+        <source>Restore unsaved weights?</source>
+        <translation>恢复未保存的权重吗？</translation>
+    </message>
+    <message>
+        <source>digitpad closed last time with weights that were never saved. Restore them?</source>
+        <translation>digitpad 上次关闭时有从未保存的权重。要恢复它们吗？</translation>
+    </message>
+    <message>
+        <source>Cannot restore the unsaved weights</source>
+        <translation>无法恢复未保存的权重</translation>
+    </message>
+    <message>
+        <source>restored unsaved weights</source>
+        <translation>已恢复的未保存权重</translation>
     </message>
     <message>
         <source>&amp;Undo</source>

@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 import PySide6
 import torch
-from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, qVersion
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
 
 from .. import __version__
@@ -26,8 +26,9 @@ from ..classifier import cuda_unavailable_reason
 from ..export import ExportError, export_reading
 from ..models import DEFAULT_ARCH, MODEL_SPECS
 from ..preprocess import as_ink
-from ..weights import WeightsError, load_model
+from ..weights import WeightsError, load_model, shipped_dir
 from . import style
+from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .menus import edit_menu, file_menu, help_menu, model_menu, view_menu
 from .panels import Panel
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
                 "Ignored unreadable settings: {keys} (defaults used)").format(
                 keys=", ".join(self.ignored_settings)), 3 * STATUS_TIMEOUT_MS)
         self.canvas.image_changed.connect(lambda _image: self.classify())
+        self.autosave = Autosave(session, self)
 
     # ------------------------------------------------------------------ panels
 
@@ -263,9 +265,9 @@ class MainWindow(QMainWindow):
         try:
             self.session.open(path)
         except WeightsError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open weights"),
-                                self.tr("{reason}\n\nThe model keeps its current weights.").format(
-                                    reason=exc))
+            self.warn(self.tr("Cannot open weights"),
+                      self.tr("{reason}\n\nThe model keeps its current weights.").format(reason=exc),
+                      exc.details)
             self._forget_recent(path)
             return False
         self._remember_recent(path)
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
         try:
             saved = self.session.save(path, model)
         except WeightsError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save weights"), str(exc))
+            self.warn(self.tr("Cannot save weights"), str(exc), exc.details)
             return False
         self._remember_recent(saved)
         self.statusBar().showMessage(self.tr("Saved {name}").format(name=Path(saved).name),
@@ -312,19 +314,61 @@ class MainWindow(QMainWindow):
         if path:
             self.load_weights(path)
 
-    def save_weights_dialog(self) -> None:
+    def save_weights_dialog(self) -> bool:
+        """File ▸ Save Weights As…: True when the weights were saved."""
+        return self.save_weights_as()
+
+    def save_weights_as(self, model=None) -> bool:
+        """Ask where to save (``model``: these weights, else the live ones, or those as
+        loaded when the user says so); True when the weights were saved."""
         state = self.session.live()
-        model = state.model
         edited = state.edited()
-        if edited:
+        if model is None and edited:
             model = self._choose_weights_to_save(edited)
             if model is None:
-                return
-        suggestion = str(Path(self._dialog_folder()) / f"{state.arch.lower()}.pt")
+                return False
+        model = state.model if model is None else model
+        # In the user's documents (or the last folder saved to), under a name no shipped
+        # file has: one Enter must never overwrite the weights digitpad ships.
+        folder = self._saved("save_folder", "") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        if self._is_shipped(Path(folder)):
+            folder = str(Path.home())
+        suggestion = str(Path(folder) / f"{state.arch.lower()}-mine.pt")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Weights As"), suggestion,
                                               self._weights_filter())
-        if path:
-            self.save_weights(path, model)
+        if not path:
+            return False
+        if self._is_shipped(Path(path)):
+            self.warn(self.tr("Cannot save weights"), self.tr(
+                "{name} is in the folder of the weights shipped with digitpad; choose "
+                "another folder.").format(name=Path(path).name))
+            return False
+        if not self.save_weights(path, model):
+            return False
+        self._save("save_folder", str(Path(path).parent))
+        return True
+
+    @staticmethod
+    def _is_shipped(path: Path) -> bool:
+        """Inside the shipped weights' folder (models/ in a checkout, digitpad/_shipped
+        when installed)."""
+        shipped = shipped_dir().resolve()
+        try:
+            target = path.resolve()
+        except OSError:
+            return False
+        return target == shipped or shipped in target.parents
+
+    def warn(self, title: str, text: str, details: str = "") -> None:
+        """A warning in plain words; ``details`` (tensor lists, a library's own words)
+        under the box's Show Details."""
+        if not details:
+            QMessageBox.warning(self, title, text)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(details)
+        box.exec()
 
     def _weights_filter(self) -> str:
         return self.tr("Weights (*.pt *.pth *.safetensors);;All files (*)")
@@ -535,7 +579,57 @@ class MainWindow(QMainWindow):
         self._save("architecture", self.session.live().arch)
         self._save("show_steps", self.steps_act.isChecked())
 
+    def may_close(self) -> bool:
+        """With unsaved weights (the title's ``*``) or a job still changing them, ask:
+        Save, Discard or Cancel. False: stay open."""
+        unsaved = self.session.state is not None and self.session.live().modified
+        if not (unsaved or self.session.jobs.busy):
+            return True
+        text = (self.tr("The weights have changed since they were loaded or saved.")
+                if unsaved else self.tr("A job is still training the network."))
+        answer = QMessageBox.question(
+            self, self.tr("Save the changed weights?"),
+            text + " " + self.tr("Save them before quitting?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            self.session.jobs.stop()  # a cancelled job keeps the weights from before it
+            if self.session.live().modified and not self.save_weights_as(self.session.model):
+                return False
+            return True
+        return answer == QMessageBox.StandardButton.Discard
+
+    def offer_unsaved_weights(self) -> bool:
+        """At start: weights left unsaved by a crash are offered back; True if restored."""
+        path = pending_autosave()
+        if path is None:
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("Restore unsaved weights?"),
+            self.tr("digitpad closed last time with weights that were never saved. Restore "
+                    "them?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.autosave.discard()
+            return False
+        try:
+            loaded = load_model(path)
+        except WeightsError as exc:
+            self.warn(self.tr("Cannot restore the unsaved weights"), str(exc), exc.details)
+            self.autosave.discard()
+            return False
+        self.session.install(loaded.model, None, loaded.file.metadata,
+                             origin=self.tr("restored unsaved weights"), modified=True)
+        self.autosave.wrote = True  # the copy is this window's now: kept until saved or discarded
+        return True
+
     def closeEvent(self, event) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        if self.autosave.wrote:
+            self.autosave.discard()  # saved or discarded: nothing left to restore
         self.session.jobs.stop()  # a cancelled training keeps the weights from before it
         for panel in self.panels:
             panel.shut_down()
