@@ -491,8 +491,12 @@ The model keeps its current weights.</source>
         <translation>请先画一个数字：导出保存的是网络对它的识别结果。</translation>
     </message>
     <message>
-        <source>Export Reading To Folder</source>
-        <translation>将识别结果导出到文件夹</translation>
+        <source>Export Reading To a New Folder</source>
+        <translation>把识别结果导出到新文件夹</translation>
+    </message>
+    <message>
+        <source>Folder (*)</source>
+        <translation>文件夹 (*)</translation>
     </message>
     <message>
         <source>Cannot export the reading</source>

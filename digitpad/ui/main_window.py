@@ -130,6 +130,11 @@ class MainWindow(QMainWindow):
         self.correction = self.add_panel(CorrectionPanel(session, self))
         self.evaluation = self.add_panel(EvaluationPanel(session, self))
         self.evaluation.place_digit_requested.connect(canvas.place_image)
+        # The news of a digit placed on the pad goes once the pad changes again (Undo).
+        self._pad_news: tuple[str, int] | None = None
+        self.evaluation.status_message.connect(
+            lambda text: setattr(self, "_pad_news", (text, canvas.undo_stack.index())))
+        canvas.undo_stack.indexChanged.connect(self._clear_stale_pad_news)
         for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation):
             self.tabifyDockWidget(self.network_input, panel)
         for panel in (self.training, self.correction, self.evaluation):
@@ -149,6 +154,13 @@ class MainWindow(QMainWindow):
         if self.session.classifier is not None:
             panel.set_classifier(self.session.classifier)
         return panel
+
+    def _clear_stale_pad_news(self, index: int) -> None:
+        news = self._pad_news
+        if news is not None and index != news[1]:
+            self._pad_news = None
+            if self.statusBar().currentMessage() == news[0]:
+                self.statusBar().clearMessage()
 
     def _panel_shown(self, panel: Panel, visible: bool) -> None:
         if visible and self.session.prediction is not None:
@@ -184,6 +196,10 @@ class MainWindow(QMainWindow):
         self.restore_act.setEnabled(bool(edited) and not self.session.jobs.busy)
         self.edited_badge.setVisible(bool(edited))
         self.edited_badge.setText(self.tr("edited: {names}").format(names=", ".join(sorted(edited))))
+        device = state.classifier.device.type
+        self.model_status.setText(" · ".join(  # no stale accuracy once the weights change
+            part for part in (state.spec.display_name, device.upper(), self.session.provenance())
+            if part))
 
     # ------------------------------------------------------------------ menus and bars
 
@@ -405,8 +421,16 @@ class MainWindow(QMainWindow):
                                     self.tr("Draw a digit first: an export saves what the "
                                             "network made of it."))
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export Reading To Folder"),
-                                                  self._saved("export_folder", str(Path.home())))
+        # A save dialog, not a folder picker: it takes the name of a folder that does not
+        # exist yet, which the export then creates.
+        parent = Path(self._saved("export_folder", str(Path.home()))).parent
+        if not parent.is_dir():
+            parent = Path.home()
+        suggestion = next(parent / f"digitpad-reading-{n}" for n in range(1, 10_000)
+                          if not (parent / f"digitpad-reading-{n}").exists())
+        folder, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Reading To a New Folder"), str(suggestion),
+            self.tr("Folder (*)"), options=QFileDialog.Option.DontConfirmOverwrite)
         if folder:
             self.export_to(folder)
 
@@ -474,9 +498,6 @@ class MainWindow(QMainWindow):
             arch=state.spec.display_name))
         self.warning_banner.setVisible(state.is_random)
         self.revert_act.setEnabled(self._can_revert())
-        self.model_status.setText(" · ".join(
-            part for part in (state.spec.display_name, device.upper(), self.session.provenance())
-            if part))
         self._show_edits()
         self._update_title()
         for panel in self.panels:

@@ -178,6 +178,12 @@ class EvaluationPanel(Panel):
             self.status.setText(self.tr("The weights have changed since this evaluation: "
                                         "Evaluate again to measure the current ones."))
 
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        """A what-if edit changed the weights in place (a save changes none)."""
+        if self.result is not None and edited:
+            self.status.setText(self.tr("The weights have changed since this evaluation: "
+                                        "Evaluate again to measure the current ones."))
+
     def show_prediction(self, prediction) -> None:
         pass  # about the test set, not the drawing
 
