@@ -379,6 +379,18 @@
         <translation>绘图</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>{action}: {what}</source>
+        <translation>{action}：{what}</translation>
+    </message>
+    <message>
         <source> Brush </source>
         <translation> 画笔 </translation>
     </message>
@@ -555,6 +567,14 @@ Nothing else was changed.</source>
         <translation>digitpad 下次启动时将使用你选择的语言。</translation>
     </message>
     <message>
+        <source>Restart Now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
         <source>The weights have changed since they were loaded or saved.</source>
         <translation>权重在加载或保存之后已经改变。</translation>
     </message>
@@ -588,11 +608,19 @@ Nothing else was changed.</source>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation>撤销</translation>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {what}</source>
+        <translation>撤销{what}(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation>重做</translation>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo {what}</source>
+        <translation>重做{what}(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Clear</source>
@@ -708,7 +736,7 @@ Nothing else was changed.</source>
     </message>
     <message>
         <source>&amp;Correct It…</source>
-        <translation>纠正(&amp;C)…</translation>
+        <translation>纠正(&amp;K)…</translation>
     </message>
     <message>
         <source>Read wrong? Tell the network what you drew and it learns from it</source>
@@ -729,6 +757,10 @@ Nothing else was changed.</source>
     <message>
         <source>&amp;Device</source>
         <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture</source>
+        <translation>架构(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Preprocessing Steps</source>

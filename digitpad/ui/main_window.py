@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import html
 import platform
+import sys
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 import PySide6
 import torch
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt, qVersion
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QProcess, QSettings, QStandardPaths, Qt, qVersion
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
 
 from .. import __version__
 from ..classifier import cuda_unavailable_reason
@@ -214,7 +216,19 @@ class MainWindow(QMainWindow):
         bar = self.addToolBar(self.tr("Drawing"))
         bar.setObjectName("drawing_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addActions([self.undo_act, self.redo_act, self.clear_act, self.eraser_act])
+        # Fixed labels: "Undo Place Digit" would shift every button after it sideways.
+        stack = self.canvas.undo_stack
+        self.undo_tool_act = QAction(self.tr("Undo"), self, enabled=stack.canUndo(),
+                                     triggered=stack.undo)
+        self.redo_tool_act = QAction(self.tr("Redo"), self, enabled=stack.canRedo(),
+                                     triggered=stack.redo)
+        for action, can_changed, text_changed, plain in (
+                (self.undo_tool_act, stack.canUndoChanged, stack.undoTextChanged, self.tr("Undo")),
+                (self.redo_tool_act, stack.canRedoChanged, stack.redoTextChanged, self.tr("Redo"))):
+            can_changed.connect(action.setEnabled)
+            text_changed.connect(lambda what, action=action, plain=plain: action.setToolTip(
+                self.tr("{action}: {what}").format(action=plain, what=what) if what else plain))
+        bar.addActions([self.undo_tool_act, self.redo_tool_act, self.clear_act, self.eraser_act])
         bar.addSeparator()
         bar.addWidget(QLabel(self.tr(" Brush ")))
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
@@ -551,9 +565,27 @@ class MainWindow(QMainWindow):
         if language == chosen_language(self.settings):
             return
         self._save(LANGUAGE_KEY, language)
-        QMessageBox.information(self, self.tr("Language"),
-                                self.tr("digitpad shows the language you chose the next time "
-                                        "it starts."))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("digitpad shows the language you chose the next time "
+                                  "it starts."), parent=self)
+        restart = box.addButton(self.tr("Restart Now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restart)
+        box.exec()
+        if box.clickedButton() is restart:
+            self.restart()
+
+    def restart(self) -> bool:
+        """Quit (asking about unsaved weights as any quit does) and start again with the
+        same command line; False when the user chose to stay."""
+        if self.settings is not None:
+            self.settings.sync()  # the new process reads what this one just chose
+        if not self.close():
+            return False
+        arguments = list(getattr(sys, "orig_argv", sys.argv))[1:]  # as typed: python -m digitpad …
+        QProcess.startDetached(sys.executable, arguments)
+        QApplication.quit()
+        return True
 
     # ------------------------------------------------------------------ settings
 
