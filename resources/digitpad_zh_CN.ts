@@ -122,6 +122,10 @@
         <translation>用当前权重识别 10,000 个 MNIST 测试数字</translation>
     </message>
     <message>
+        <source>rows: &lt;b&gt;true&lt;/b&gt; digit ↓ · columns: &lt;b&gt;read as&lt;/b&gt; →</source>
+        <translation>行：&lt;b&gt;真实&lt;/b&gt;数字 ↓ · 列：&lt;b&gt;认作&lt;/b&gt; →</translation>
+    </message>
+    <message>
         <source>% right</source>
         <translation>正确率 %</translation>
     </message>

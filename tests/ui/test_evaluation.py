@@ -157,3 +157,11 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
     assert isinstance(window.canvas.strokes[-1], PlacedImage)
     qtbot.waitUntil(lambda: window.session.prediction.has_digit, timeout=5000)
     assert window.session.prediction.digit == true
+
+
+def test_the_matrix_has_axis_titles(window):
+    panel = window.evaluation
+    axes = panel.matrix_axes.text()
+    assert "true" in axes and "read as" in axes
+    layout = panel.matrix.parentWidget().layout()
+    assert layout.indexOf(panel.matrix_axes) == layout.indexOf(panel.matrix) - 1  # right above it

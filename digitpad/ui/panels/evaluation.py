@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
@@ -118,6 +119,10 @@ class EvaluationPanel(Panel):
         layout.addWidget(self.status)
 
         self.matrix = self._build_matrix()
+        # Axis titles: the rows are the true digits, the columns what the network read.
+        self.matrix_axes = QLabel(self.tr("rows: <b>true</b> digit ↓ · columns: <b>read as</b> →"))
+        self.matrix_axes.setObjectName("matrix_axes")
+        layout.addWidget(self.matrix_axes)
         layout.addWidget(self.matrix)
 
         self.examples_caption = text_label(object_name="examples_caption")
