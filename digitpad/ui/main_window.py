@@ -20,7 +20,6 @@ import pyqtgraph as pg
 import PySide6
 import torch
 from PySide6.QtCore import QByteArray, QProcess, QSettings, QStandardPaths, Qt, qVersion
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
 
 from .. import __version__
@@ -33,6 +32,7 @@ from . import style
 from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .menus import edit_menu, file_menu, help_menu, model_menu, view_menu
+from .menus.edit_menu import UndoStackAction
 from .panels import Panel
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
@@ -218,16 +218,14 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         # Fixed labels: "Undo Place Digit" would shift every button after it sideways.
         stack = self.canvas.undo_stack
-        self.undo_tool_act = QAction(self.tr("Undo"), self, enabled=stack.canUndo(),
-                                     triggered=stack.undo)
-        self.redo_tool_act = QAction(self.tr("Redo"), self, enabled=stack.canRedo(),
-                                     triggered=stack.redo)
-        for action, can_changed, text_changed, plain in (
-                (self.undo_tool_act, stack.canUndoChanged, stack.undoTextChanged, self.tr("Undo")),
-                (self.redo_tool_act, stack.canRedoChanged, stack.redoTextChanged, self.tr("Redo"))):
-            can_changed.connect(action.setEnabled)
-            text_changed.connect(lambda what, action=action, plain=plain: action.setToolTip(
-                self.tr("{action}: {what}").format(action=plain, what=what) if what else plain))
+        self.undo_tool_act = UndoStackAction(
+            self, self.tr("Undo"), self.tr("{action}: {what}").format(action=self.tr("Undo"), what="{what}"),
+            stack.undo, stack.canUndoChanged, stack.undoTextChanged, stack.canUndo(), stack.undoText(),
+            fixed=True)
+        self.redo_tool_act = UndoStackAction(
+            self, self.tr("Redo"), self.tr("{action}: {what}").format(action=self.tr("Redo"), what="{what}"),
+            stack.redo, stack.canRedoChanged, stack.redoTextChanged, stack.canRedo(), stack.redoText(),
+            fixed=True)
         bar.addActions([self.undo_tool_act, self.redo_tool_act, self.clear_act, self.eraser_act])
         bar.addSeparator()
         bar.addWidget(QLabel(self.tr(" Brush ")))

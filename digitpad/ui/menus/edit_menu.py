@@ -43,18 +43,32 @@ class EditMenu(QObject):
             window.clear_act, window.eraser_act, window.smaller_act, window.larger_act])
 
 
+class UndoStackAction(QAction):
+    """An Undo or Redo action that follows the stack: its text ("&Undo Stroke", or
+    "&Undo" alone), or with ``fixed`` its tooltip only, so a toolbar button keeps its
+    width. Its own slots: the connections go with the action."""
+
+    def __init__(self, parent, plain: str, template: str, trigger, can_changed, text_changed,
+                 can: bool, text: str, *, fixed: bool = False):
+        super().__init__(plain, parent)
+        self.plain, self.template, self.fixed = plain, template, fixed
+        self.setEnabled(can)
+        self.triggered.connect(trigger)
+        can_changed.connect(self.setEnabled)
+        text_changed.connect(self.follow)
+        self.follow(text)
+
+    def follow(self, what: str) -> None:
+        text = self.template.format(what=what) if what else self.plain
+        if self.fixed:
+            self.setToolTip(text)
+        else:
+            self.setText(text)
+
+
 def undo_redo_action(window, plain: str, template: str, trigger, can_changed, text_changed,
                      can: bool, text: str) -> QAction:
-    """An Undo or Redo action that follows the stack: "&Undo Stroke", or "&Undo" alone."""
-    action = QAction(plain, window, enabled=can, triggered=trigger)
-
-    def follow(what: str) -> None:
-        action.setText(template.format(what=what) if what else plain)
-
-    can_changed.connect(action.setEnabled)
-    text_changed.connect(follow)
-    follow(text)
-    return action
+    return UndoStackAction(window, plain, template, trigger, can_changed, text_changed, can, text)
 
 
 def create(window) -> QMenu:
