@@ -110,8 +110,7 @@ def test_undo_redo_and_clear_from_the_edit_menu(window, qtbot):
     assert window.canvas.is_empty() and not window.session.prediction.has_digit
     window.redo_act.trigger()
     window.redo_act.trigger()
-    QApplication.processEvents()
-    assert shown_digit(window) == "4"
+    qtbot.waitUntil(lambda: shown_digit(window) == "4", timeout=2000)
     window.clear_act.trigger()
     QApplication.processEvents()
     assert window.canvas.is_empty()
@@ -129,8 +128,7 @@ def test_standard_keys_reach_the_actions(window, qtbot):
     QApplication.processEvents()
     assert window.canvas.is_empty()
     QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Redo))
-    QApplication.processEvents()
-    assert shown_digit(window) == "7"
+    qtbot.waitUntil(lambda: shown_digit(window) == "7", timeout=2000)
     QTest.keyClick(window, Qt.Key.Key_Escape)
     QApplication.processEvents()
     assert window.canvas.is_empty()
