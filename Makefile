@@ -12,8 +12,9 @@ UI_SOURCES := $(shell find digitpad/ui -name '*.py' | sort)
 # Real X11 windows for the tests that need one (fast strokes under a real X server): Xvfb,
 # xdotool and the libraries Qt's xcb platform plugin loads. Installed when missing and
 # this is a Debian-like machine where we are root; otherwise those tests skip.
-X11_PACKAGES := xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
+X11_PACKAGES := xvfb xdotool $(XCB_PACKAGES)
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
 .PHONY: run test test-fast lint fuzz bench translations clean x11-deps
@@ -23,7 +24,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,dev]'
 	touch $(STAMP)
 
+# Before launching: Qt's xcb plugin must load; if not, the one apt-get line that fixes it.
 run: $(STAMP)
+	@$(PY) -m digitpad.ui.xcb_check $(XCB_PACKAGES)
 	$(VENV)/bin/digitpad
 
 test: $(STAMP) x11-deps

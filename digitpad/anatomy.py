@@ -26,6 +26,10 @@ class ModelAnatomy:
     linear_source: str | None  # the module whose output that head reads, when logits = s(Wh+b)
     last_conv: str | None  # the last nn.Conv2d, for Grad-CAM
     last_map: str | None  # the last leaf module with a (C, H, W) output: its deepest map
+    # The rectified map after the last conv (its activation, else the deepest map after it),
+    # for Grad-CAM: weighing the raw conv output, before BatchNorm's shift and the ReLU,
+    # flips the map's sign (Selvaraju et al. and Captum's LayerGradCam use rectified maps).
+    grad_cam_layer: str | None = None
 
 
 def probe_outputs(model: nn.Module) -> dict[str, torch.Tensor]:
@@ -57,8 +61,26 @@ def anatomy(model: nn.Module) -> ModelAnatomy:
                if t.dim() == 4 and not list(modules[name].children())]
     head = heads[-1] if heads else None
     source = _linear_source(modules, outputs, logits, head) if head else None
-    return ModelAnatomy(head=head, linear_source=source, last_conv=convs[-1] if convs else None,
-                        last_map=spatial[-1] if spatial else None)
+    last_conv = convs[-1] if convs else None
+    last_map = spatial[-1] if spatial else None
+    return ModelAnatomy(head=head, linear_source=source, last_conv=last_conv, last_map=last_map,
+                        grad_cam_layer=_rectified_after(modules, spatial, last_conv, last_map))
+
+
+ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Softplus)
+
+
+def _rectified_after(modules, spatial, last_conv, last_map) -> str | None:
+    """The first activation module with a spatial output after ``last_conv``, else the
+    deepest map when it comes after that conv (a pool of a functional ReLU), else the conv."""
+    if last_conv is None:
+        return None
+    names = list(modules)
+    after = names[names.index(last_conv) + 1:]
+    for name in after:
+        if name in spatial and isinstance(modules[name], ACTIVATIONS):
+            return name
+    return last_map if last_map in after else last_conv
 
 
 def _linear_source(modules, outputs, logits, head: str) -> str | None:

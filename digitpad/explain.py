@@ -4,7 +4,7 @@ When a model's logits are a scaled linear layer of a captured map ``h`` (SimpleC
 ``logit_c = scale * (W_c . h) + scale * b_c``), the logit splits exactly into one term per
 position: ``scale * sum_channels(W_c * h)``, and those terms add up to
 ``logit_c - scale * b_c``. That split comes from the classifier's own forward pass, so it
-costs a dot product. Other models get Grad-CAM on their last Conv2d (one forward and
+costs a dot product. Other models get Grad-CAM on the rectified map after their last Conv2d (one forward and
 backward pass) or gradient saliency. Every result says which method made it.
 """
 
@@ -182,9 +182,12 @@ class Explainer:
 
     def _gradients(self, prediction: Prediction, target: int, found: ModelAnatomy,
                    method: str) -> Evidence:
-        """Grad-CAM on the last conv, or saliency, from one forward and backward pass."""
+        """Grad-CAM on the rectified map after the last conv, or saliency, from one forward
+        and backward pass. Grad-CAM's map is ``sum_k alpha_k A_k`` with ``alpha_k`` the mean
+        gradient over channel k's positions, left signed (no final ReLU) so the legend can
+        show what lowers the logit too."""
         model = self.classifier.model
-        layer = found.last_conv if method == GRAD_CAM else None
+        layer = found.grad_cam_layer if method == GRAD_CAM else None
         if method == GRAD_CAM and layer is None:
             method = SALIENCY  # no conv layer to weigh
         x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)

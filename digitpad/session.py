@@ -197,8 +197,12 @@ class Session:
         return self.source.origin or random
 
     def provenance(self, **wording) -> str:
-        """Where the weights come from, in a line: their metadata in words."""
-        return describe_metadata(self.source.metadata, **wording)
+        """Where the weights come from, in a line: their metadata in words. A measured
+        accuracy is left out once the weights changed: it was measured on others."""
+        metadata = self.source.metadata
+        if self.modified:
+            metadata = {key: value for key, value in metadata.items() if key != "test_accuracy"}
+        return describe_metadata(metadata, **wording)
 
     # --------------------------------------------------------------- reading
 

@@ -34,7 +34,13 @@ SAFETENSORS_SUFFIX = ".safetensors"
 
 
 class WeightsError(ValueError):
-    """A weights file that cannot be saved, read or used; the message says why."""
+    """A weights file that cannot be saved, read or used; the message says why in one
+    plain line, and ``details`` (maybe empty) holds the rest: tensor lists, what the
+    reader library said."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass
@@ -175,7 +181,8 @@ def _read_safetensors(path: Path) -> WeightsFile:
         with safe_open(path, framework="pt") as handle:
             header = handle.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-        raise WeightsError(f"{path.name}: not a readable safetensors file ({exc})") from None
+        raise WeightsError(f"{path.name}: not a readable safetensors file",
+                           f"safetensors could not read it: {exc}") from None
     try:
         metadata = json.loads(header.get("metadata", "{}"))
     except json.JSONDecodeError:
@@ -198,14 +205,16 @@ def _read_torch(path: Path) -> WeightsFile:
                 f"{path.name}: refused: the file asks to run or build {found.group(1)}, which a "
                 "weights file never needs (nothing in it was run)"
             ) from None
-        raise WeightsError(f"{path.name}: not a PyTorch weights file (unreadable pickle data)") from None
+        raise WeightsError(f"{path.name}: not a weights file, or a damaged one",
+                          "unreadable pickle data") from None
     except Exception as exc:  # torch raises many kinds for damaged input; all mean "unreadable"
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         with open(path, "rb") as handle:
             is_zip = handle.read(4) == b"PK\x03\x04"  # torch.save's container
+        said = f"PyTorch could not read it: {message}"
         if is_zip or isinstance(exc, EOFError):
-            raise WeightsError(f"{path.name}: the file is truncated or damaged ({message})") from None
-        raise WeightsError(f"{path.name}: not a PyTorch weights file ({message})") from None
+            raise WeightsError(f"{path.name}: the file is truncated or damaged", said) from None
+        raise WeightsError(f"{path.name}: not a weights file, or a damaged one", said) from None
     return _interpret(path, payload)
 
 
@@ -285,7 +294,14 @@ def check_fits(model: nn.Module, state_dict: dict, arch: str | None = None) -> N
             problems.append(f"{key} holds {state_dict[key].dtype}, not floating point values")
     if problems:
         name = arch or arch_name(model)
-        raise WeightsError(f"the weights do not fit {name}: " + "; ".join(problems))
+        counts = [f"{len(missing)} tensor{'s' * (len(missing) > 1)} missing" if missing else "",
+                  f"{len(unexpected)} unexpected" if unexpected else "",
+                  f"{len(problems) - bool(missing) - bool(unexpected)} of other shapes or types"
+                  if len(problems) > bool(missing) + bool(unexpected) else ""]
+        made_for = guess_arch(state_dict)
+        what = (f"made for {made_for}, not {name}" if made_for and made_for != name
+                else f"the weights do not fit {name}")
+        raise WeightsError(f"{what}: " + ", ".join(c for c in counts if c), "\n".join(problems))
 
 
 def load_model(path, arch: str | None = None) -> LoadedModel:
@@ -308,7 +324,7 @@ def load_model(path, arch: str | None = None) -> LoadedModel:
     try:
         check_fits(model, weights.state_dict, chosen)
     except WeightsError as exc:
-        raise WeightsError(f"{Path(path).name}: {exc}") from None
+        raise WeightsError(f"{Path(path).name}: {exc}", exc.details) from None
     model.load_state_dict(weights.state_dict, strict=True)
     model.eval()
     return LoadedModel(model=model, arch=chosen, file=weights)

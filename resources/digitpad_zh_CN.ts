@@ -181,6 +181,10 @@
         <translation>用当前权重识别 10,000 个 MNIST 测试数字</translation>
     </message>
     <message>
+        <source>rows: &lt;b&gt;true&lt;/b&gt; digit ↓ · columns: &lt;b&gt;read as&lt;/b&gt; →</source>
+        <translation>行：&lt;b&gt;真实&lt;/b&gt;数字 ↓ · 列：&lt;b&gt;认作&lt;/b&gt; →</translation>
+    </message>
+    <message>
         <source>% right</source>
         <translation>正确率 %</translation>
     </message>
@@ -478,6 +482,18 @@
         <translation>绘图</translation>
     </message>
     <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>{action}: {what}</source>
+        <translation>{action}：{what}</translation>
+    </message>
+    <message>
         <source> Brush </source>
         <translation> 画笔 </translation>
     </message>
@@ -562,6 +578,10 @@ The model keeps its current weights.</source>
         <translation>权重另存为</translation>
     </message>
     <message>
+        <source>{name} is in the folder of the weights shipped with digitpad; choose another folder.</source>
+        <translation>{name} 位于 digitpad 自带权重的文件夹中；请选择其他文件夹。</translation>
+    </message>
+    <message>
         <source>Weights (*.pt *.pth *.safetensors);;All files (*)</source>
         <translation>权重文件 (*.pt *.pth *.safetensors);;所有文件 (*)</translation>
     </message>
@@ -594,8 +614,12 @@ The model keeps its current weights.</source>
         <translation>请先画一个数字：导出保存的是网络对它的识别结果。</translation>
     </message>
     <message>
-        <source>Export Reading To Folder</source>
-        <translation>将识别结果导出到文件夹</translation>
+        <source>Export Reading To a New Folder</source>
+        <translation>把识别结果导出到新文件夹</translation>
+    </message>
+    <message>
+        <source>Folder (*)</source>
+        <translation>文件夹 (*)</translation>
     </message>
     <message>
         <source>Cannot export the reading</source>
@@ -682,12 +706,60 @@ Nothing else was changed.</source>
         <translation>digitpad 下次启动时将使用你选择的语言。</translation>
     </message>
     <message>
+        <source>Restart Now</source>
+        <translation>立即重启</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>The weights have changed since they were loaded or saved.</source>
+        <translation>权重在加载或保存之后已经改变。</translation>
+    </message>
+    <message>
+        <source>A job is still training the network.</source>
+        <translation>仍有任务在训练网络。</translation>
+    </message>
+    <message>
+        <source>Save the changed weights?</source>
+        <translation>保存已改变的权重吗？</translation>
+    </message>
+    <message>
+        <source>Save them before quitting?</source>
+        <translation>退出前保存它们吗？</translation>
+    </message>
+    <message>
+        <source>Restore unsaved weights?</source>
+        <translation>恢复未保存的权重吗？</translation>
+    </message>
+    <message>
+        <source>digitpad closed last time with weights that were never saved. Restore them?</source>
+        <translation>digitpad 上次关闭时有从未保存的权重。要恢复它们吗？</translation>
+    </message>
+    <message>
+        <source>Cannot restore the unsaved weights</source>
+        <translation>无法恢复未保存的权重</translation>
+    </message>
+    <message>
+        <source>restored unsaved weights</source>
+        <translation>已恢复的未保存权重</translation>
+    </message>
+    <message>
         <source>&amp;Undo</source>
-        <translation>撤销</translation>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo {what}</source>
+        <translation>撤销{what}(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation>重做</translation>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo {what}</source>
+        <translation>重做{what}(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Clear</source>
@@ -803,7 +875,7 @@ Nothing else was changed.</source>
     </message>
     <message>
         <source>&amp;Correct It…</source>
-        <translation>纠正(&amp;C)…</translation>
+        <translation>纠正(&amp;K)…</translation>
     </message>
     <message>
         <source>Read wrong? Tell the network what you drew and it learns from it</source>
@@ -824,6 +896,10 @@ Nothing else was changed.</source>
     <message>
         <source>&amp;Device</source>
         <translation>设备(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture</source>
+        <translation>架构(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Preprocessing Steps</source>
@@ -1327,6 +1403,10 @@ Nothing else was changed.</source>
     <message>
         <source>&lt;b&gt;{confidence:.0f} %&lt;/b&gt; sure</source>
         <translation>置信度 &lt;b&gt;{confidence:.0f} %&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:{colour}&apos;&gt;Does not look like a digit&lt;/b&gt;&lt;br&gt;closest class: {digit}</source>
+        <translation>&lt;b style=&apos;color:{colour}&apos;&gt;看起来不像数字&lt;/b&gt;&lt;br&gt;最接近的类别：{digit}</translation>
     </message>
     <message>
         <source>Nothing to read yet ({reason}): keep drawing.</source>

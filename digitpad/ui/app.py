@@ -140,6 +140,7 @@ def main(screenshot=None, digit=None, weights=None) -> int:
     report_unexpected_error.starting = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C quits (see excepthook)
+    QTimer.singleShot(0, window.offer_unsaved_weights)  # left by a crash
     if window.startup_error:
         QTimer.singleShot(0, lambda: QMessageBox.warning(
             window, QCoreApplication.translate("app", "Cannot open weights"),

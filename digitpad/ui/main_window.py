@@ -12,14 +12,25 @@ from __future__ import annotations
 
 import html
 import platform
+import sys
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 import PySide6
 import torch
-from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QByteArray, QProcess, QSettings, QStandardPaths, Qt, qVersion
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
 from ..classifier import cuda_unavailable_reason
@@ -27,11 +38,13 @@ from ..collection import CollectionError
 from ..export import ExportError, export_reading
 from ..models import DEFAULT_ARCH, MODEL_SPECS
 from ..preprocess import as_ink
-from ..weights import WeightsError, load_model
+from ..weights import WeightsError, load_model, shipped_dir
 from . import style
+from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .collect import CollectBar
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
+from .menus.edit_menu import UndoStackAction
 from .panels import Panel
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
@@ -111,6 +124,7 @@ class MainWindow(QMainWindow):
                 "My Digits is off: {reason}. Everything else works.").format(
                 reason=self.session.collection_error), 3 * STATUS_TIMEOUT_MS)
         self.canvas.image_changed.connect(lambda _image: self.classify())
+        self.autosave = Autosave(session, self)
 
     # ------------------------------------------------------------------ panels
 
@@ -144,6 +158,11 @@ class MainWindow(QMainWindow):
         self.my_digits.place_digit_requested.connect(canvas.place_image)
         self.my_digits.collect_requested.connect(self.collect_dialog)
         self.correction.keep_requested.connect(self.keep_drawing)
+        # The news of a digit placed on the pad goes once the pad changes again (Undo).
+        self._pad_news: tuple[str, int] | None = None
+        self.evaluation.status_message.connect(
+            lambda text: setattr(self, "_pad_news", (text, canvas.undo_stack.index())))
+        canvas.undo_stack.indexChanged.connect(self._clear_stale_pad_news)
         for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation,
                       self.my_digits):
             self.tabifyDockWidget(self.network_input, panel)
@@ -164,6 +183,13 @@ class MainWindow(QMainWindow):
         if self.session.classifier is not None:
             panel.set_classifier(self.session.classifier)
         return panel
+
+    def _clear_stale_pad_news(self, index: int) -> None:
+        news = self._pad_news
+        if news is not None and index != news[1]:
+            self._pad_news = None
+            if self.statusBar().currentMessage() == news[0]:
+                self.statusBar().clearMessage()
 
     def _panel_shown(self, panel: Panel, visible: bool) -> None:
         if visible and self.session.prediction is not None:
@@ -199,6 +225,10 @@ class MainWindow(QMainWindow):
         self.restore_act.setEnabled(bool(edited) and not self.session.jobs.busy)
         self.edited_badge.setVisible(bool(edited))
         self.edited_badge.setText(self.tr("edited: {names}").format(names=", ".join(sorted(edited))))
+        device = state.classifier.device.type
+        self.model_status.setText(" · ".join(  # no stale accuracy once the weights change
+            part for part in (state.spec.display_name, device.upper(), self.session.provenance())
+            if part))
 
     # ------------------------------------------------------------------ menus and bars
 
@@ -214,7 +244,17 @@ class MainWindow(QMainWindow):
         bar = self.addToolBar(self.tr("Drawing"))
         bar.setObjectName("drawing_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addActions([self.undo_act, self.redo_act, self.clear_act, self.eraser_act])
+        # Fixed labels: "Undo Place Digit" would shift every button after it sideways.
+        stack = self.canvas.undo_stack
+        self.undo_tool_act = UndoStackAction(
+            self, self.tr("Undo"), self.tr("{action}: {what}").format(action=self.tr("Undo"), what="{what}"),
+            stack.undo, stack.canUndoChanged, stack.undoTextChanged, stack.canUndo(), stack.undoText(),
+            fixed=True)
+        self.redo_tool_act = UndoStackAction(
+            self, self.tr("Redo"), self.tr("{action}: {what}").format(action=self.tr("Redo"), what="{what}"),
+            stack.redo, stack.canRedoChanged, stack.redoTextChanged, stack.canRedo(), stack.redoText(),
+            fixed=True)
+        bar.addActions([self.undo_tool_act, self.redo_tool_act, self.clear_act, self.eraser_act])
         bar.addSeparator()
         bar.addWidget(QLabel(self.tr(" Brush ")))
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
@@ -288,9 +328,9 @@ class MainWindow(QMainWindow):
         try:
             self.session.open(path)
         except WeightsError as exc:
-            QMessageBox.warning(self, self.tr("Cannot open weights"),
-                                self.tr("{reason}\n\nThe model keeps its current weights.").format(
-                                    reason=exc))
+            self.warn(self.tr("Cannot open weights"),
+                      self.tr("{reason}\n\nThe model keeps its current weights.").format(reason=exc),
+                      exc.details)
             self._forget_recent(path)
             return False
         self._remember_recent(path)
@@ -304,7 +344,7 @@ class MainWindow(QMainWindow):
         try:
             saved = self.session.save(path, model)
         except WeightsError as exc:
-            QMessageBox.warning(self, self.tr("Cannot save weights"), str(exc))
+            self.warn(self.tr("Cannot save weights"), str(exc), exc.details)
             return False
         self._remember_recent(saved)
         self.statusBar().showMessage(self.tr("Saved {name}").format(name=Path(saved).name),
@@ -337,19 +377,61 @@ class MainWindow(QMainWindow):
         if path:
             self.load_weights(path)
 
-    def save_weights_dialog(self) -> None:
+    def save_weights_dialog(self) -> bool:
+        """File ▸ Save Weights As…: True when the weights were saved."""
+        return self.save_weights_as()
+
+    def save_weights_as(self, model=None) -> bool:
+        """Ask where to save (``model``: these weights, else the live ones, or those as
+        loaded when the user says so); True when the weights were saved."""
         state = self.session.live()
-        model = state.model
         edited = state.edited()
-        if edited:
+        if model is None and edited:
             model = self._choose_weights_to_save(edited)
             if model is None:
-                return
-        suggestion = str(Path(self._dialog_folder()) / f"{state.arch.lower()}.pt")
+                return False
+        model = state.model if model is None else model
+        # In the user's documents (or the last folder saved to), under a name no shipped
+        # file has: one Enter must never overwrite the weights digitpad ships.
+        folder = self._saved("save_folder", "") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        if self._is_shipped(Path(folder)):
+            folder = str(Path.home())
+        suggestion = str(Path(folder) / f"{state.arch.lower()}-mine.pt")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Weights As"), suggestion,
                                               self._weights_filter())
-        if path:
-            self.save_weights(path, model)
+        if not path:
+            return False
+        if self._is_shipped(Path(path)):
+            self.warn(self.tr("Cannot save weights"), self.tr(
+                "{name} is in the folder of the weights shipped with digitpad; choose "
+                "another folder.").format(name=Path(path).name))
+            return False
+        if not self.save_weights(path, model):
+            return False
+        self._save("save_folder", str(Path(path).parent))
+        return True
+
+    @staticmethod
+    def _is_shipped(path: Path) -> bool:
+        """Inside the shipped weights' folder (models/ in a checkout, digitpad/_shipped
+        when installed)."""
+        shipped = shipped_dir().resolve()
+        try:
+            target = path.resolve()
+        except OSError:
+            return False
+        return target == shipped or shipped in target.parents
+
+    def warn(self, title: str, text: str, details: str = "") -> None:
+        """A warning in plain words; ``details`` (tensor lists, a library's own words)
+        under the box's Show Details."""
+        if not details:
+            QMessageBox.warning(self, title, text)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setDetailedText(details)
+        box.exec()
 
     def _weights_filter(self) -> str:
         return self.tr("Weights (*.pt *.pth *.safetensors);;All files (*)")
@@ -386,8 +468,16 @@ class MainWindow(QMainWindow):
                                     self.tr("Draw a digit first: an export saves what the "
                                             "network made of it."))
             return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export Reading To Folder"),
-                                                  self._saved("export_folder", str(Path.home())))
+        # A save dialog, not a folder picker: it takes the name of a folder that does not
+        # exist yet, which the export then creates.
+        parent = Path(self._saved("export_folder", str(Path.home()))).parent
+        if not parent.is_dir():
+            parent = Path.home()
+        suggestion = next(parent / f"digitpad-reading-{n}" for n in range(1, 10_000)
+                          if not (parent / f"digitpad-reading-{n}").exists())
+        folder, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Reading To a New Folder"), str(suggestion),
+            self.tr("Folder (*)"), options=QFileDialog.Option.DontConfirmOverwrite)
         if folder:
             self.export_to(folder)
 
@@ -500,9 +590,6 @@ class MainWindow(QMainWindow):
             arch=state.spec.display_name))
         self.warning_banner.setVisible(state.is_random)
         self.revert_act.setEnabled(self._can_revert())
-        self.model_status.setText(" · ".join(
-            part for part in (state.spec.display_name, device.upper(), self.session.provenance())
-            if part))
         self._show_edits()
         self._update_title()
         for panel in self.panels:
@@ -556,9 +643,27 @@ class MainWindow(QMainWindow):
         if language == chosen_language(self.settings):
             return
         self._save(LANGUAGE_KEY, language)
-        QMessageBox.information(self, self.tr("Language"),
-                                self.tr("digitpad shows the language you chose the next time "
-                                        "it starts."))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("digitpad shows the language you chose the next time "
+                                  "it starts."), parent=self)
+        restart = box.addButton(self.tr("Restart Now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restart)
+        box.exec()
+        if box.clickedButton() is restart:
+            self.restart()
+
+    def restart(self) -> bool:
+        """Quit (asking about unsaved weights as any quit does) and start again with the
+        same command line; False when the user chose to stay."""
+        if self.settings is not None:
+            self.settings.sync()  # the new process reads what this one just chose
+        if not self.close():
+            return False
+        arguments = list(getattr(sys, "orig_argv", sys.argv))[1:]  # as typed: python -m digitpad …
+        QProcess.startDetached(sys.executable, arguments)
+        QApplication.quit()
+        return True
 
     # ------------------------------------------------------------------ settings
 
@@ -605,7 +710,57 @@ class MainWindow(QMainWindow):
         self._save("architecture", self.session.live().arch)
         self._save("show_steps", self.steps_act.isChecked())
 
+    def may_close(self) -> bool:
+        """With unsaved weights (the title's ``*``) or a job still changing them, ask:
+        Save, Discard or Cancel. False: stay open."""
+        unsaved = self.session.state is not None and self.session.live().modified
+        if not (unsaved or self.session.jobs.busy):
+            return True
+        text = (self.tr("The weights have changed since they were loaded or saved.")
+                if unsaved else self.tr("A job is still training the network."))
+        answer = QMessageBox.question(
+            self, self.tr("Save the changed weights?"),
+            text + " " + self.tr("Save them before quitting?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            self.session.jobs.stop()  # a cancelled job keeps the weights from before it
+            if self.session.live().modified and not self.save_weights_as(self.session.model):
+                return False
+            return True
+        return answer == QMessageBox.StandardButton.Discard
+
+    def offer_unsaved_weights(self) -> bool:
+        """At start: weights left unsaved by a crash are offered back; True if restored."""
+        path = pending_autosave()
+        if path is None:
+            return False
+        answer = QMessageBox.question(
+            self, self.tr("Restore unsaved weights?"),
+            self.tr("digitpad closed last time with weights that were never saved. Restore "
+                    "them?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.autosave.discard()
+            return False
+        try:
+            loaded = load_model(path)
+        except WeightsError as exc:
+            self.warn(self.tr("Cannot restore the unsaved weights"), str(exc), exc.details)
+            self.autosave.discard()
+            return False
+        self.session.install(loaded.model, None, loaded.file.metadata,
+                             origin=self.tr("restored unsaved weights"), modified=True)
+        self.autosave.wrote = True  # the copy is this window's now: kept until saved or discarded
+        return True
+
     def closeEvent(self, event) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        if self.autosave.wrote:
+            self.autosave.discard()  # saved or discarded: nothing left to restore
         self.session.jobs.stop()  # a cancelled training keeps the weights from before it
         for panel in self.panels:
             panel.shut_down()

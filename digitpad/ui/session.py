@@ -31,6 +31,9 @@ class AppSession(QObject):
     prediction_changed = Signal(object)  # the latest Prediction
     collection_changed = Signal()  # drawings kept, relabelled, deleted or imported
 
+    # (Prediction, looks_like_digit): the digit check's verdict on a prediction, so every
+    # panel that shows the reading tells the same story as the Certainty dock.
+    digit_check_done = Signal(object, bool)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -173,6 +176,8 @@ class AppSession(QObject):
                                                 model_input=prediction.model_input, **named)
         self.collection_changed.emit()
         return drawing
+    def report_digit_check(self, prediction: Prediction, looks_like_digit: bool) -> None:
+        self.digit_check_done.emit(prediction, looks_like_digit)
 
     # --------------------------------------------------------------- described
 

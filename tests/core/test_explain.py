@@ -35,7 +35,8 @@ def test_anatomy_finds_the_linear_head_only_where_there_is_one():
         "fc", "pool", "conv1", "pool")
     deep = anatomy(create_model("DeepCNN"))
     assert deep.linear_source is None  # ReLU and dropout sit between the maps and the head
-    assert (deep.head, deep.last_conv, deep.last_map) == ("classifier.4", "block2.0", "block2.3")
+    assert (deep.head, deep.last_conv, deep.last_map, deep.grad_cam_layer) == (
+        "classifier.4", "block2.0", "block2.3", "block2.2")
 
 
 def test_exact_split_sums_to_each_logit_minus_the_scaled_bias(simple, seven):
@@ -128,14 +129,14 @@ def test_grad_cam_matches_a_hand_computation_and_leaves_nothing_behind(seven):
     with torch.no_grad():
         evidence = explainer.explain(prediction, 4)
         assert not torch.is_grad_enabled()
-    assert evidence.method == GRAD_CAM and evidence.layer == "block2.0"
+    assert evidence.method == GRAD_CAM and evidence.layer == "block2.2"
     assert evidence.grid.shape == (14, 14)
     assert hook_count(model) == hooks
     assert all(p.grad is None for p in model.parameters())
 
     x = torch.from_numpy(prediction.model_input).view(1, 1, 28, 28)
-    activation = model.block2[0](model.block1(x)).detach().requires_grad_(True)
-    logit = model.classifier(model.block2[1:](activation))[0, 4]
+    activation = model.block2[:3](model.block1(x)).detach().requires_grad_(True)
+    logit = model.classifier(model.block2[3:](activation))[0, 4]
     grad, = torch.autograd.grad(logit, activation)
     by_hand = (grad[0].mean(dim=(1, 2))[:, None, None] * activation[0]).sum(0).detach().numpy()
     np.testing.assert_allclose(evidence.grid, by_hand, rtol=1e-4, atol=1e-6)
@@ -167,3 +168,39 @@ def test_bad_requests_are_refused_clearly(simple, seven):
         explainer.explain(prediction, method="lime")
     with pytest.raises(ValueError, match="no class 10"):
         explainer.explain(prediction, 10)
+
+
+def test_grad_cam_is_not_sign_inverted():
+    """Hiding the drawing where Grad-CAM is most positive must lower the read digit's
+    logit more than hiding it where the map is most negative. Weighing the conv output
+    before BatchNorm and ReLU turned the shipped DeepCNN's maps blue for a clear 8."""
+    from digitpad.preprocess import BLANK_INPUT
+    from digitpad.weights import load_model, shipped_weights_path
+
+    model = load_model(shipped_weights_path("DeepCNN")).model.eval()
+    classifier = Classifier(model)
+    explainer = Explainer(classifier)
+    drawings = {
+        8: [[(140, 40), (90, 70), (140, 130), (190, 190), (140, 240), (90, 190), (140, 130),
+             (190, 70), (140, 40)]],
+        7: [[(60, 50), (170, 50), (100, 200)], [(90, 125), (150, 125)]],
+        1: [[(140, 40), (140, 240)]],
+        4: [[(100, 40), (80, 150), (200, 150)], [(170, 60), (170, 240)]],
+    }
+
+    def logit_without(model_input, digit, centre):
+        row, col = divmod(int(centre), 28)
+        masked = model_input.copy()
+        masked[max(0, row - 3):row + 4, max(0, col - 3):col + 4] = BLANK_INPUT
+        with torch.no_grad():
+            return float(model(torch.from_numpy(masked).view(1, 1, 28, 28))[0, digit])
+
+    assert explainer.anatomy().grad_cam_layer == "block2.2"  # the ReLU after the last conv
+    for digit, strokes in drawings.items():
+        prediction = classifier.classify(render_strokes(strokes))
+        assert prediction.digit == digit
+        evidence = explainer.explain(prediction)
+        assert evidence.method == GRAD_CAM and evidence.layer == "block2.2"
+        most_positive = logit_without(prediction.model_input, digit, np.argmax(evidence.input_map))
+        most_negative = logit_without(prediction.model_input, digit, np.argmin(evidence.input_map))
+        assert most_positive < most_negative, digit

@@ -63,7 +63,9 @@ def test_mismatch_names_every_key_and_shape_in_one_message(tmp_path, model):
                 "state_dict": state}, tmp_path / "bad.pt")
     with pytest.raises(WeightsError) as info:
         load_model(tmp_path / "bad.pt")
-    message = str(info.value)
+    assert str(info.value) == ("bad.pt: the weights do not fit SimpleCNN: 1 tensor missing, "
+                               "1 unexpected, 1 of other shapes or types")
+    message = info.value.details
     assert "missing conv1.bias [16]" in message
     assert "unexpected conv2.weight [32, 16, 3, 3]" in message
     assert "fc.weight has shape [10, 100] in the file but [10, 2704] in the model" in message
@@ -89,7 +91,7 @@ def test_malicious_pickle_is_refused_and_runs_nothing(tmp_path, monkeypatch):
     with open(tmp_path / "evil.pkl", "wb") as handle:
         pickle.dump(Exploit(), handle)
     for name in ("evil.pt", "evil.pkl"):
-        refused = "refused: the file asks to run or build posix.system|not a PyTorch weights file"
+        refused = "refused: the file asks to run or build posix.system|not a weights file"
         with pytest.raises(WeightsError, match=refused):
             load_model(tmp_path / name)
     assert not (tmp_path / "pwned").exists()
@@ -97,8 +99,8 @@ def test_malicious_pickle_is_refused_and_runs_nothing(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "the file is empty"),
-    (os.urandom(4096), "not a PyTorch weights file|truncated or damaged"),
-    (b"PK\x03\x04" + b"\x00" * 100, "truncated or damaged|not a PyTorch weights file"),
+    (os.urandom(4096), "not a weights file|truncated or damaged"),
+    (b"PK\x03\x04" + b"\x00" * 100, "truncated or damaged|not a weights file"),
     (b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\": broken", "safetensors"),
 ])
 def test_junk_files_give_a_clear_error(tmp_path, content, message):
@@ -192,3 +194,26 @@ def test_describe_metadata_in_english_or_in_the_words_given():
     assert describe_metadata(metadata, accuracy="测试准确率 {:.2f} %", epochs="{} 轮",
                              separator="，") == "测试准确率 98.74 %，20 轮，2026-11-26"
     assert describe_metadata({"test_accuracy": float("nan")}) == ""
+
+
+def test_errors_start_with_one_plain_line_and_keep_the_details_apart(tmp_path):
+    """No Python exception text in the summary; the lists go to ``details``."""
+    from digitpad.models import create_model
+    from digitpad.weights import load_model, save_weights
+
+    corrupt = tmp_path / "bad.pt"
+    corrupt.write_bytes(b"\x80\x02]q\x00." * 3 + b"\x00" * 50)
+    with pytest.raises(WeightsError) as caught:
+        load_model(corrupt)
+    assert str(caught.value).startswith("bad.pt: ") and "(" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+    deep = tmp_path / "deep.pt"
+    save_weights(deep, create_model("DeepCNN"), arch="SimpleCNN")  # a file that claims the wrong model
+    with pytest.raises(WeightsError) as caught:
+        load_model(deep)
+    summary = str(caught.value)
+    assert summary.startswith("deep.pt: made for DeepCNN, not SimpleCNN: ")
+    assert "tensors missing" in summary and "block1.0.weight" not in summary
+    assert "\n" not in summary
+    assert "block1.0.weight" in caught.value.details and "conv1.weight" in caught.value.details

@@ -79,6 +79,17 @@ def private_digits(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def private_data_and_quiet_quit(tmp_path, monkeypatch):
+    """Autosaves go to the test's own folder, and closing a window with changed weights
+    discards them instead of waiting for an answer (tests that ask override this)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setenv("DIGITPAD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+
+
 @pytest.fixture
 def settings(private_settings):
     return QSettings(str(private_settings), QSettings.Format.IniFormat)

@@ -11,6 +11,7 @@ from digitpad.ui.panels.uncertainty import CHECK_INTERVAL_MS, reference_digits
 from digitpad.uncertainty import assess
 
 from .insight_support import SCRIBBLE, draw_each, fitted
+from .window_support import shown_digit
 
 
 def checked(window, qtbot):
@@ -44,6 +45,16 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
     assert reading == assess(window.session.prediction, panel.check)
     assert reading.looks_like_digit is False and reading.distance > reading.threshold
     assert "This does not look like a digit" in panel.verdict.text()
+    # One verdict: the prediction dock shows no confident digit for it either.
+    assert shown_digit(window) == "?"
+    assert "Does not look like a digit" in window.probabilities.confidence_label.text()
+    assert "sure" not in window.probabilities.confidence_label.text()
+
+    window.canvas.clear()
+    draw_each(window, sample(5).strokes, qtbot)
+    panel.latest = None
+    assert checked(window, qtbot).looks_like_digit
+    assert shown_digit(window) == str(window.session.prediction.digit)
 
 
 def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):

@@ -79,6 +79,7 @@ def test_a_cell_lists_its_digits_and_a_digit_goes_on_the_pad(window, evaluated, 
 
     window.undo_act.trigger()  # the pad was empty before
     assert window.canvas.is_empty()
+    assert f"#{indices[0]}" not in window.statusBar().currentMessage()  # no stale news
 
 
 def test_the_accuracy_column_lists_the_digits_read_wrong(evaluated):
@@ -93,6 +94,16 @@ def test_the_accuracy_column_lists_the_digits_read_wrong(evaluated):
 def test_changed_weights_make_the_result_stale(window, evaluated):
     window.set_architecture("DeepCNN")
     assert "changed" in evaluated.status.text()
+
+
+def test_a_what_if_edit_makes_the_result_stale_and_drops_the_accuracy(window, evaluated):
+    assert "changed" not in evaluated.status.text()
+    window.parameters.select("scale")
+    window.parameters.scalar_spin.setValue(0.5)
+    assert "changed" in evaluated.status.text()
+    assert "accuracy" not in window.model_status.text()
+    window.restore_loaded_weights()
+    assert "accuracy" in window.model_status.text()
 
 
 def test_without_mnist_it_says_what_to_do(window, monkeypatch):
@@ -146,3 +157,11 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
     assert isinstance(window.canvas.strokes[-1], PlacedImage)
     qtbot.waitUntil(lambda: window.session.prediction.has_digit, timeout=5000)
     assert window.session.prediction.digit == true
+
+
+def test_the_matrix_has_axis_titles(window):
+    panel = window.evaluation
+    axes = panel.matrix_axes.text()
+    assert "true" in axes and "read as" in axes
+    layout = panel.matrix.parentWidget().layout()
+    assert layout.indexOf(panel.matrix_axes) == layout.indexOf(panel.matrix) - 1  # right above it

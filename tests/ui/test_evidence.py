@@ -57,7 +57,7 @@ def test_any_digit_and_any_method(window, qtbot):
     np.testing.assert_array_equal(panel.evidence_item.image, evidence.on_source())
     assert "logit(1) = " in panel.caption.text()
 
-    for method, label in ((GRAD_CAM, "<b>Grad-CAM</b> on <i>conv1</i>"),
+    for method, label in ((GRAD_CAM, "<b>Grad-CAM</b> on <i>pool</i>"),
                           (SALIENCY, "<b>saliency</b>")):
         panel.choose(target=1, method=method)
         evidence = expected(window, 1, method)
@@ -75,9 +75,9 @@ def test_without_an_exact_split_it_says_which_method(window, qtbot):
     exact_item = panel.method_choice.model().item(panel.method_choice.findData(EXACT))
     assert not exact_item.isEnabled()
     draw_each(window, sample(5).strokes, qtbot)
-    assert panel.evidence.method == GRAD_CAM and panel.evidence.layer == "block2.0"
+    assert panel.evidence.method == GRAD_CAM and panel.evidence.layer == "block2.2"
     np.testing.assert_allclose(panel.evidence_item.image, expected(window).on_source(), atol=1e-6)
-    assert "<b>Grad-CAM</b> on <i>block2.0</i>" in panel.caption.text()
+    assert "<b>Grad-CAM</b> on <i>block2.2</i>" in panel.caption.text()
 
 
 def test_the_map_on_the_pad_lies_under_the_strokes(window, qtbot):

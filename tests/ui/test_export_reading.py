@@ -2,6 +2,7 @@
 problems are shown in a dialog, success in the status bar."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +21,13 @@ def dialogs(monkeypatch):
     """The folder the dialog answers with, and the messages shown instead of dialogs."""
     answer = {"folder": ""}
     shown = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: answer["folder"])
+    answer["suggested"] = []
+
+    def get_save_file_name(parent, caption, suggestion, *rest, **kwargs):
+        answer["suggested"].append(suggestion)
+        return answer["folder"], ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
     for kind in ("warning", "information"):
         monkeypatch.setattr(QMessageBox, kind,
                             lambda parent, title, text, *a, kind=kind: shown.append((kind, title, text)))
@@ -42,6 +49,11 @@ def test_export_writes_the_files_with_the_reading(window, qtbot, tmp_path, dialo
     names = {"canvas.png", "input.png", "features_conv1.png", "features_pool.png",
              "evidence.png", "evidence_canvas.png", "probabilities.json"}
     assert {p.name for p in folder.iterdir()} == names
+    # The dialog takes a new folder's name, and suggests one that does not exist yet.
+    assert not Path(answer["suggested"][-1]).exists()
+    window.export_act.trigger()
+    assert Path(answer["suggested"][-1]).parent == tmp_path  # beside the last export
+    assert Path(answer["suggested"][-1]).name == "digitpad-reading-1"
     assert window.statusBar().currentMessage() == f"Exported {len(names)} files to {folder}"
 
     prediction = window.session.prediction

@@ -86,3 +86,21 @@ def test_new_weights_read_every_entry_again(window, qtbot):
     np.testing.assert_allclose(panel.timeline.probabilities(), expected, rtol=1e-6)
     np.testing.assert_allclose(panel.timeline.probabilities()[-1], window.session.prediction.probabilities,
                                rtol=1e-5, atol=1e-7)
+
+
+def test_every_digit_line_that_rises_is_labelled_at_its_peak(window, qtbot):
+    from digitpad.ui.panels.timeline import LABELLED_ABOVE
+
+    panel = window.timeline
+    panel.raise_()
+    qtbot.waitUntil(panel.on_screen)
+    draw_each(window, sample(4).strokes + sample(1).strokes, qtbot)
+    rows = chart(panel)
+    risen = [digit for digit in range(10) if np.nanmax(rows[:, digit]) >= LABELLED_ABOVE]
+    final_top = int(np.nanargmax(rows[-1]))
+    assert len(risen) > 1 and final_top in risen  # more than the final top digit
+    for digit, label in enumerate(panel.labels):
+        assert label.isVisible() == (digit in risen), digit
+        if digit in risen:
+            peak = int(np.nanargmax(rows[:, digit]))
+            assert (label.pos().x(), label.pos().y()) == (peak + 1, rows[peak, digit])

@@ -107,6 +107,7 @@ def test_cancel_keeps_the_previous_weights_and_writes_nothing(window, training, 
     assert same_state(state_of(window), before_state)
     assert window.session.state.source.path == before_path and window.windowTitle() == before_title
     assert not window.isWindowModified() and "Cancelled" in training.status.text()
+    assert training.progress.value() == 0
     assert window.session.prediction.digit == before_digit
     wait_until_idle(window, qtbot)
     assert window.session.classifier.model is before_model and same_state(state_of(window), before_state)

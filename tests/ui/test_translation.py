@@ -123,8 +123,13 @@ def test_the_system_language_follows_the_locale(lang, expected):
 
 def test_the_language_menu_saves_the_choice_for_the_next_start(window, settings, monkeypatch):
     told = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda parent, title, text: told.append(text))
+
+    def shown(box):  # the box offers Restart Now or Later; the test answers Later
+        told.append(box.text())
+        assert [b.text() for b in box.buttons()] == ["Restart Now", "Later"]
+        box.buttons()[1].click()
+
+    monkeypatch.setattr(QMessageBox, "exec", shown)
     actions = {action.data(): action for action in window.language_group.actions()}
     assert [action.text() for action in actions.values()] == ["System", "English", "中文"]
     assert window.language_menu.menuAction() in window.view_menu.actions()
@@ -137,6 +142,21 @@ def test_the_language_menu_saves_the_choice_for_the_next_start(window, settings,
 
     actions[SYSTEM_LANGUAGE].trigger()
     assert settings.value(LANGUAGE_KEY) == SYSTEM_LANGUAGE and len(told) == 2
+
+
+def test_restart_now_starts_the_same_command_again(window, monkeypatch):
+    from PySide6.QtCore import QProcess
+    from PySide6.QtWidgets import QApplication
+
+    started = []
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, arguments: started.append(
+        [program, *arguments]) or True)
+    monkeypatch.setattr(QApplication, "quit", lambda: None)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: box.buttons()[0].click())  # Restart Now
+    actions = {action.data(): action for action in window.language_group.actions()}
+    actions["zh_CN"].trigger()
+    assert started == [[sys.executable, *sys.orig_argv[1:]]]
+    assert not window.isVisible()
 
 
 def test_an_unknown_language_setting_means_the_system_language(settings):
@@ -192,3 +212,17 @@ def test_the_compiled_translation_is_made_from_the_catalogue(tmp_path):
     assert result.returncode == 0, result.stderr
     assert compiled.read_bytes() == COMPILED.read_bytes(), "run `make translations`"
     assert translations_folder().resolve() == COMPILED.parent.resolve()
+
+
+def test_chinese_undo_texts_and_mnemonics(chinese_window, qtbot):
+    window = chinese_window
+    draw_strokes(window.canvas, sample(1).strokes[:1])
+    qtbot.waitUntil(lambda: window.canvas.undo_stack.canUndo())
+    assert window.undo_act.text() == "撤销笔画(&U)"  # no stray space
+    assert window.undo_tool_act.text() == "撤销"
+
+    def mnemonic(action):
+        text = action.text()
+        return text[text.index("&") + 1].upper() if "&" in text else None
+
+    assert mnemonic(window.clear_act) != mnemonic(window.correct_act)

@@ -23,6 +23,9 @@ def dialogs(monkeypatch):
     for kind in ("warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *rest, kind=kind:
                             shown.append((kind, title, text)))
+    # A warning with details (under Show Details) is a built box: its text and details.
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(
+        ("warning", box.windowTitle(), f"{box.text()}\n{box.detailedText()}")))
     return shown
 
 

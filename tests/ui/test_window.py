@@ -190,3 +190,32 @@ def test_the_window_lays_out_at_common_sizes(window, qtbot, size):
     pad = window.canvas.pad_rect()
     assert pad.width() >= 300
     assert window.probabilities.width() >= 250
+
+
+def test_the_toolbar_undo_and_redo_keep_their_labels_and_tell_details_in_tooltips(window, qtbot):
+    from PySide6.QtWidgets import QToolBar
+
+    from digitpad.samples import sample
+
+    from .window_support import draw
+
+    bar = window.findChild(QToolBar, "drawing_toolbar")
+    undo, redo = bar.widgetForAction(window.undo_tool_act), bar.widgetForAction(window.redo_tool_act)
+    clear = bar.widgetForAction(window.clear_act)
+    widths, clear_x = (undo.width(), redo.width()), clear.x()
+    draw(window, sample(3).strokes, qtbot)
+    window.canvas.clear()
+    window.undo_act.trigger()
+    assert undo.text() == "Undo" and redo.text() == "Redo"
+    assert "Stroke" in window.undo_tool_act.toolTip() and "Clear" in window.redo_tool_act.toolTip()
+    assert window.undo_act.text() == "&Undo Stroke"  # the menu keeps the details
+    assert (undo.width(), redo.width()) == widths and clear.x() == clear_x
+    window.undo_tool_act.trigger()
+    assert window.redo_act.text() == "&Redo Stroke"
+
+
+def test_the_architectures_are_a_named_submenu(window):
+    assert window.arch_menu.title() == "&Architecture"
+    assert window.arch_menu.menuAction() in window.menuBar().actions()[3].menu().actions()
+    assert [a.text() for a in window.arch_menu.actions()] == [
+        a.text() for a in window.arch_group.actions()]

@@ -53,7 +53,10 @@ class ModelMenu(QObject):
         device_menu = QMenu(QCoreApplication.translate("MainWindow", "&Device"), menu)
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
         device_menu.addActions(window.device_group.actions())
-        return fill(menu, [*window.arch_group.actions(), None, window.restore_act, None,
+        # Named, as the README says: Model ▸ Architecture, not loose radio items.
+        window.arch_menu = QMenu(QCoreApplication.translate("MainWindow", "&Architecture"), menu)
+        window.arch_menu.addActions(window.arch_group.actions())
+        return fill(menu, [window.arch_menu, None, window.restore_act, None,
                            device_menu, None, window.train_act, window.correct_act,
                            window.undo_correction_act, window.evaluate_act])
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -129,6 +130,10 @@ class EvaluationPanel(Panel):
         layout.addWidget(self.status)
 
         self.matrix = self._build_matrix()
+        # Axis titles: the rows are the true digits, the columns what the network read.
+        self.matrix_axes = QLabel(self.tr("rows: <b>true</b> digit ↓ · columns: <b>read as</b> →"))
+        self.matrix_axes.setObjectName("matrix_axes")
+        layout.addWidget(self.matrix_axes)
         layout.addWidget(self.matrix)
 
         self.examples_caption = text_label(object_name="examples_caption")
@@ -178,6 +183,12 @@ class EvaluationPanel(Panel):
 
     def set_classifier(self, classifier) -> None:
         if self.result is not None and classifier.model is not self.evaluated_model:
+            self.status.setText(self.tr("The weights have changed since this evaluation: "
+                                        "Evaluate again to measure the current ones."))
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        """A what-if edit changed the weights in place (a save changes none)."""
+        if self.result is not None and edited:
             self.status.setText(self.tr("The weights have changed since this evaluation: "
                                         "Evaluate again to measure the current ones."))
 

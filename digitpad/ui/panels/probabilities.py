@@ -62,11 +62,14 @@ class ProbabilitiesPanel(Panel):
         self._colour = None
         self._value_anchor = (0.5, 1.0)
         self.show_prediction(None)
+        if session is not None:
+            session.digit_check_done.connect(self._digit_checked)
 
     def set_classifier(self, classifier) -> None:
         pass  # ten classes whatever the model: nothing to rebuild
 
     def show_prediction(self, prediction) -> None:
+        self.prediction = prediction
         if prediction is None or not prediction.has_digit:
             self._show_no_digit(prediction)
             return
@@ -88,6 +91,18 @@ class ProbabilitiesPanel(Panel):
         else:
             self.confidence_label.setText(self.tr("<b>{confidence:.0f} %</b> sure").format(
                 confidence=100 * prediction.confidence))
+
+    def _digit_checked(self, prediction, looks_like_digit: bool) -> None:
+        """The Certainty dock found the drawing far from every training digit: no big,
+        confident digit here then, the same verdict in both places."""
+        if looks_like_digit or prediction is not self.prediction or not prediction.has_digit:
+            return
+        self.bars.setOpts(height=prediction.probabilities, brushes=[IDLE] * NUM_CLASSES)
+        self.top_value.setText("")
+        self._set_digit("?", UNSURE)
+        self.confidence_label.setText(self.tr(
+            "<b style='color:{colour}'>Does not look like a digit</b><br>"
+            "closest class: {digit}").format(colour=UNSURE, digit=prediction.digit))
 
     def _place_top_value(self, digit: int, height: float) -> None:
         """Above a short bar; beside the top of a tall one, where a small chart has no

@@ -136,11 +136,14 @@ class TimelinePanel(Panel):
         for digit, (line, label) in enumerate(zip(self.lines, self.labels)):
             values = rows[:, digit]
             line.setData(strokes, values, connect="finite")
-            last = current - 1 if current else None
-            show = last is not None and np.isfinite(values[last]) and values[last] >= LABELLED_ABOVE
+            # Every line that rises anywhere gets its digit, at its highest point: a 4 that
+            # led after the first stroke and then fell is as much part of the story.
+            shown = np.where(np.isfinite(values[:current]), values[:current], -np.inf)
+            peak = int(np.argmax(shown)) if current else None
+            show = peak is not None and shown[peak] >= LABELLED_ABOVE
             label.setVisible(bool(show))
             if show:
-                label.setPos(current, float(values[last]))
+                label.setPos(peak + 1, float(shown[peak]))
         self.plot.setXRange(0.5, max(len(rows), 4) + 0.7, padding=0)
         self.plot.getAxis("bottom").setTicks([[(int(s), str(s)) for s in strokes]])
         self.cursor.setVisible(current > 0)

@@ -346,6 +346,7 @@ class TrainingPanel(Panel):
         if self.previous is None:
             return
         self.session.jobs.cancel()
+        self.progress.setValue(0)  # nothing of it is kept: no part-filled bar either
         self._restore_previous()
         self._show_status(self.tr("Cancelled: the weights from before training are back."))
 

@@ -173,6 +173,8 @@ class UncertaintyPanel(Panel):
         self.latest = reading = self.assess(prediction)
         if reading.looks_like_digit is None:  # the map it needs is not captured
             return
+        if self.session is not None:
+            self.session.report_digit_check(prediction, reading.looks_like_digit)
         if reading.looks_like_digit:
             text = self.tr("Looks like a digit: the nearest training digit (right) is a "
                            "{label} (distance {distance:.2f}, limit {threshold:.2f})")
