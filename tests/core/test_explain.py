@@ -188,19 +188,28 @@ def test_grad_cam_is_not_sign_inverted():
         4: [[(100, 40), (80, 150), (200, 150)], [(170, 60), (170, 240)]],
     }
 
-    def logit_without(model_input, digit, centre):
-        row, col = divmod(int(centre), 28)
-        masked = model_input.copy()
-        masked[max(0, row - 3):row + 4, max(0, col - 3):col + 4] = BLANK_INPUT
-        with torch.no_grad():
-            return float(model(torch.from_numpy(masked).view(1, 1, 28, 28))[0, digit])
+    def deletion_score(model_input, digit, order):
+        """The logit summed over the input with ever more pixels blanked, in ``order``
+        (the deletion measure of saliency maps): low when ``order`` starts with what matters."""
+        masked, total = model_input.copy().reshape(-1), 0.0
+        for start in range(0, 196, 28):
+            masked[order[start:start + 28]] = BLANK_INPUT
+            with torch.no_grad():
+                total += float(model(torch.from_numpy(masked).view(1, 1, 28, 28))[0, digit])
+        return total
 
     assert explainer.anatomy().grad_cam_layer == "block2.2"  # the ReLU after the last conv
+    agreeing = []
     for digit, strokes in drawings.items():
         prediction = classifier.classify(render_strokes(strokes))
         assert prediction.digit == digit
         evidence = explainer.explain(prediction)
         assert evidence.method == GRAD_CAM and evidence.layer == "block2.2"
-        most_positive = logit_without(prediction.model_input, digit, np.argmax(evidence.input_map))
-        most_negative = logit_without(prediction.model_input, digit, np.argmin(evidence.input_map))
-        assert most_positive < most_negative, digit
+        inked = prediction.model_input.reshape(-1) > BLANK_INPUT + 0.5  # on the strokes only
+        values = np.where(inked, evidence.input_map.reshape(-1), np.nan)
+        positive_first = np.argsort(-np.nan_to_num(values, nan=-np.inf))
+        negative_first = np.argsort(np.nan_to_num(values, nan=np.inf))
+        agreeing.append(deletion_score(prediction.model_input, digit, positive_first)
+                        < deletion_score(prediction.model_input, digit, negative_first))
+    # Grad-CAM is coarse (one 7x7 map), so one drawing may disagree; an inverted map fails most.
+    assert sum(agreeing) >= 3, agreeing  # the same maps negated give the opposite answers
