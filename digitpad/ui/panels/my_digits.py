@@ -386,8 +386,7 @@ class MyDigitsPanel(Panel):
                                                   str(Path.home() / "my-digits.json"),
                                                   self.tr("JSON (*.json)"))
         else:
-            path = QFileDialog.getExistingDirectory(self, self.tr("Export My Digits To Folder"),
-                                                    str(Path.home()))
+            path = self._folder(self.tr("Export My Digits To Folder"))
         if path:
             self.export_to(path, format)
 
@@ -396,10 +395,12 @@ class MyDigitsPanel(Panel):
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Import Drawings"), str(Path.home()),
                                                   self.tr("JSON (*.json)"))
         else:
-            path = QFileDialog.getExistingDirectory(self, self.tr("Import Drawings From Folder"),
-                                                    str(Path.home()))
+            path = self._folder(self.tr("Import Drawings From Folder"))
         if path:
             self.import_from(path, format)
+
+    def _folder(self, title: str) -> str:
+        return QFileDialog.getExistingDirectory(self, title, str(Path.home()))
 
     def export_to(self, path, format: str) -> bool:
         """Write the drawings shown (the filters apply) to ``path``, in a worker thread."""
