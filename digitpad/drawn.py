@@ -195,8 +195,8 @@ def evaluate_drawn(model: nn.Module, sets: list[DrawnSet], *, path: str = "strok
         per_class=per_class,
         confusion=confusion,
         per_set={s.name: float(right[names == s.name].mean()) for s in sets},
-        per_size=_buckets(sizes, right, SIZES, "{:.0%}-{:.0%}", 1.0),
-        per_brush=_buckets(brushes, right, BRUSHES, "{:.0f}-{:.0f} px", 1.0),
+        per_size=_buckets(sizes, right, SIZES, "{:.0%}-{:.0%}"),
+        per_brush=_buckets(brushes, right, BRUSHES, "{:.0f}-{:.0f} px"),
         path=path,
         labels=labels,
         predictions=predictions,
@@ -218,11 +218,11 @@ def prepare(sets: list[DrawnSet], path: str = "strokes"):
             np.array(names), inputs, found)
 
 
-def _buckets(values, right, bounds, label, unit) -> list[tuple[str, float, int]]:
+def _buckets(values, right, bounds, label) -> list[tuple[str, float, int]]:
     edges = np.linspace(bounds[0], bounds[1], BUCKETS + 1)
     out = []
     for low, high in zip(edges[:-1], edges[1:]):
         chosen = (values >= low) & (values <= high if high == edges[-1] else values < high)
-        out.append((label.format(low * unit, high * unit), float(right[chosen].mean()) if chosen.any() else 0.0,
+        out.append((label.format(low, high), float(right[chosen].mean()) if chosen.any() else 0.0,
                     int(chosen.sum())))
     return out
