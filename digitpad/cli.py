@@ -119,6 +119,10 @@ def add_train_parser(sub) -> None:
                        help="share of each batch drawn from pen data (UNIPEN's training writers), "
                        "rendered by the pad's rasteriser with random pen, slant and jitter "
                        "(default %(default)s: MNIST only)")
+    train.add_argument("--stroke-share", type=share, default=defaults.stroke_share, metavar="P",
+                       help="share of each batch drawn from MNIST's training digits turned into "
+                       "strokes (traced once, then cached), rendered like the pen data (default: "
+                       "%(default)s)")
     train.add_argument("--digits", metavar="DB", help="mix the training part of this My Digits "
                        "collection into training (its held-out part is measured after each epoch)")
     train.add_argument("--digits-weight", type=share, default=0.1, metavar="W",
@@ -330,6 +334,25 @@ def pen_split_or_exit(folder: str | None):
     return train_set, validation, {"source": UNIPEN_CITATION, "split": record}
 
 
+def mnist_as_strokes(train_set):
+    """MNIST's training digits as traced strokes, from the user cache after the first time."""
+    from .data import cache_dir
+    from .pendata import mnist_pen_digits
+
+    shown = []
+
+    def report(done: int, total: int) -> None:
+        shown.append(done)
+        print(f"\rdigitpad: turning MNIST's digits into strokes (once): {done}/{total}", end="",
+              file=sys.stderr, flush=True)
+
+    digits = mnist_pen_digits(train_set.images, train_set.labels,
+                              cache_folder=cache_dir().parent / "strokes", progress=report)
+    if shown:
+        print(file=sys.stderr)
+    return digits
+
+
 def run_train(args) -> int:
     from .augment import Augmentation
     from .fileio import check_writable
@@ -345,7 +368,8 @@ def run_train(args) -> int:
                          augment_share=args.augment_share,
                          teacher=args.teacher, temperature=args.temperature,
                          distill_weight=args.distill_weight, average=not args.no_average,
-                         bfloat16=args.bf16, pen_share=args.pen_share)
+                         bfloat16=args.bf16, pen_share=args.pen_share,
+                         stroke_share=args.stroke_share)
     out = Path(args.out or f"{args.arch.lower()}.pt")
     try:
         check_writable(out, error=WeightsError)  # before the training, not after it
@@ -354,6 +378,10 @@ def run_train(args) -> int:
     folder = mnist_folder_or_exit(args.data)
     train_set, test_set = load_split_or_exit(folder, "train"), load_split_or_exit(folder, "test")
     pens = pen_split_or_exit(args.pen_data) if args.pen_share > 0 else None
+    if args.pen_share + args.stroke_share >= 1:
+        raise SystemExit(f"digitpad: --pen-share {args.pen_share} and --stroke-share "
+                         f"{args.stroke_share} leave no room for MNIST's digits")
+    strokes = mnist_as_strokes(train_set) if args.stroke_share > 0 else None
     mine = my_digits_for_training(args.digits) if args.digits else None
     if mine is not None:
         pens, share_ = mix_my_digits(pens, mine, args.pen_share, args.digits_weight)
@@ -365,10 +393,14 @@ def run_train(args) -> int:
                                      f"{len(pens[0])} pen drawings")
     if mine is not None:
         mixed += f" ({args.digits_weight:.0%} from {len(mine[0])} of your drawings)"
+    if strokes is not None:
+        mixed += f", {config.stroke_share:.0%} from MNIST's digits as strokes"
     print(f"digitpad: training {args.arch} on {device}, {len(train_set)} images, "
           f"augmentation {distorted}{mixed}", file=sys.stderr)
     pen_kwargs = {} if pens is None else {"pen_set": pens[0], "pen_validation": pens[1],
                                           "pen_record": pens[2]}
+    if strokes is not None:
+        pen_kwargs["stroke_set"] = strokes
     try:
         for event in train(config, train_set, test_set, out=out, command=command, **pen_kwargs):
             if isinstance(event, StepEvent):

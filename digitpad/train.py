@@ -73,6 +73,10 @@ class TrainConfig:
     # by the pad's rasteriser with random variations; the rest is MNIST.
     pen_share: float = 0.0
     pen_variation: PenVariation = field(default_factory=PenVariation)
+    # Share of each batch drawn from MNIST's training digits turned into strokes
+    # (``train``'s ``stroke_set``), rendered like the pen data: MNIST's writers drawn
+    # with a pen, the way the pad and the drawn-digit evaluation see them.
+    stroke_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,8 @@ Event = StepEvent | EpochEvent | DoneEvent
 def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None, *,
           out=None, model: nn.Module | None = None, cancelled: Callable[[], bool] | None = None,
           command: str | None = None, pen_set: PenDigits | None = None,
-          pen_validation: PenDigits | None = None, pen_record: dict | None = None) -> Iterator[Event]:
+          pen_validation: PenDigits | None = None, pen_record: dict | None = None,
+          stroke_set: PenDigits | None = None) -> Iterator[Event]:
     """Train, yielding progress; the last event is a DoneEvent unless cancelled.
 
     ``model`` continues training from that model's weights (it is not changed itself);
@@ -125,7 +130,9 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     the end, with ``command`` (the command line, if any) among its metadata.
     ``pen_set``: drawings mixed into every batch (``config.pen_share`` of it);
     ``pen_validation``: drawings read after every epoch; ``pen_record``: what the
-    metadata says of the pen data (source, citation, split).
+    metadata says of the pen data (source, citation, split); ``stroke_set``: MNIST's
+    training digits as strokes (``pendata.mnist_pen_digits``), ``config.stroke_share`` of
+    every batch.
     """
     out = None if out is None else Path(out)
     if out is not None:
@@ -144,9 +151,14 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     labels = torch.from_numpy(np.array(train_set.labels, np.int64)).to(device)
     pens = PenBank(pen_set, device) if pen_set is not None and config.pen_share > 0 else None
     pen_batch = round(config.batch_size * config.pen_share) if pens is not None else 0
-    batch_size = min(config.batch_size - pen_batch, len(labels))  # of MNIST digits
+    drawn = PenBank(stroke_set, device) if stroke_set is not None and config.stroke_share > 0 else None
+    stroke_batch = round(config.batch_size * config.stroke_share) if drawn is not None else 0
+    batch_size = min(config.batch_size - pen_batch - stroke_batch, len(labels))  # of MNIST digits
+    if batch_size < 1:
+        raise TrainingError("the pen and stroke shares leave no room for MNIST's digits in a batch")
     steps = len(labels) // batch_size  # the remainder changes every epoch
     pen_order = _Cycle(len(pens), generator, device) if pens is not None else None
+    stroke_order = _Cycle(len(drawn), generator, device) if drawn is not None else None
     pen_check = PenBank(pen_validation, device) if pen_validation is not None else None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
                                   fused=device.type == "cuda" or None)  # one kernel on CUDA
@@ -166,10 +178,11 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             index = order[(step - 1) * batch_size : step * batch_size]
             inputs = model_inputs(images[index], config.augmentation, generator, config.augment_share)
             targets = labels[index]
-            if pens is not None:
-                drawn = pen_order.take(pen_batch)
-                inputs = torch.cat([inputs, pen_inputs(pens.render(drawn, config.pen_variation, generator))])
-                targets = torch.cat([targets, pens.labels[drawn]])
+            for bank, cycle, count in ((pens, pen_order, pen_batch), (drawn, stroke_order, stroke_batch)):
+                if bank is not None and cycle is not None:
+                    chosen = cycle.take(count)
+                    inputs = torch.cat([inputs, pen_inputs(bank.render(chosen, config.pen_variation, generator))])
+                    targets = torch.cat([targets, bank.labels[chosen]])
             with torch.autocast(device.type, torch.bfloat16, enabled=config.bfloat16):
                 logits = student(inputs)
                 loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
@@ -189,7 +202,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
             if cancelled is not None and cancelled():
                 return
             if step % config.report_every == 0 or step == steps:
-                seen = step * (batch_size + pen_batch)
+                seen = step * (batch_size + pen_batch + stroke_batch)
                 _check_finite(loss_sum.item(), epoch, step)  # synced here anyway, not every step
                 event = StepEvent(epoch, config.epochs, step, steps, loss_sum.item() / seen,
                                   correct.item() / seen, seen / _seconds_since(start, device), student)
@@ -201,7 +214,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         if test_images is not None:
             test_accuracy = accuracy(trained, test_images, test_labels)
         pen_accuracy = pen_bank_accuracy(trained, pen_check) if pen_check is not None else None
-        seen = steps * (batch_size + pen_batch)
+        seen = steps * (batch_size + pen_batch + stroke_batch)
         yield EpochEvent(epoch, config.epochs, loss_sum.item() / seen, correct.item() / seen,
                          test_accuracy, seconds, seen / seconds, pen_accuracy)
 
@@ -215,6 +228,11 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         metadata["pen_data"] = {**(pen_record or {}), "drawings": len(pens), "share": config.pen_share,
                                 "variation": asdict(config.pen_variation),
                                 "validation_accuracy": pen_accuracy}
+    if drawn is not None:
+        metadata["mnist_strokes"] = {
+            "source": "MNIST's training digits, skeletons traced into strokes (digitpad.pendata."
+                      "skeleton_polylines), rendered with the pen data's variations",
+            "drawings": len(drawn), "share": config.stroke_share}
     if out is not None:
         save_weights(out, trained, metadata=metadata)
     yield DoneEvent(trained, test_accuracy, metadata, out, total_seconds)

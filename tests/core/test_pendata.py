@@ -11,7 +11,9 @@ from digitpad.pendata import (
     PenDigits,
     PenVariation,
     load_unipen,
+    mnist_pen_digits,
     mnist_strokes,
+    skeleton_polylines,
     skeleton_strokes,
     unipen_dir,
     writer_split,
@@ -93,3 +95,38 @@ def test_mnist_digits_become_stroke_digits(mnist_test):
     original = torch.from_numpy(mnist_test.images[:20] / 255.0).float()
     overlap = ((rendered > 0.5) & (original > 0.5)).sum((1, 2)) / (original > 0.5).sum((1, 2))
     assert overlap.median() > 0.5  # the same digit, redrawn with the pad's pen
+
+
+def test_a_traced_skeleton_draws_the_same_ink_with_fewer_strokes(mnist_test):
+    for image in mnist_test.images[:30]:
+        segments, lines = skeleton_strokes(image), skeleton_polylines(image)
+        assert len(lines) < len(segments)
+        # Every pixel pair the segments join is a step of some traced line, or a diagonal
+        # shortcut beside a corner pixel that the lines pass through instead.
+        ink_segments = rasterise(segments).centred
+        ink_lines = rasterise(lines).centred
+        assert np.abs(ink_segments - ink_lines).mean() < 0.02
+
+
+def test_a_closed_loop_and_a_dot_are_traced():
+    image = np.zeros((28, 28), np.uint8)
+    image[5:20, 5] = image[5:20, 15] = 255
+    image[5, 5:16] = image[19, 5:16] = 255  # a square ring, one pixel wide
+    image[25, 25] = 255  # a lone dot
+    lines = skeleton_polylines(image)
+    loop = max(lines, key=len)
+    assert len(loop) >= 40 and np.array_equal(loop[0], loop[-1])  # once round, closed
+    assert any(len(line) == 1 and tuple(line[0]) == (25, 25) for line in lines)
+
+
+def test_mnist_strokes_for_training_are_cached(mnist_test, tmp_path, monkeypatch):
+    made = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+    assert len(made) == 40 and len(list(tmp_path.glob("*.npz"))) == 1
+    monkeypatch.setattr("digitpad.pendata.skeleton_polylines", lambda image: pytest.fail("traced again"))
+    again = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+    assert np.array_equal(again.labels, made.labels)
+    assert all(np.array_equal(a, b) for x, y in zip(made.strokes, again.strokes) for a, b in zip(x, y))
+    next(tmp_path.glob("*.npz")).write_bytes(b"damaged")
+    monkeypatch.undo()
+    rebuilt = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+    assert len(rebuilt) == 40

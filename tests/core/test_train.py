@@ -125,6 +125,19 @@ def test_distillation_from_a_teacher(small_mnist, tmp_path):
     assert recorded["test_accuracy"] == pytest.approx(teacher.test_accuracy)
 
 
+def test_mnist_strokes_take_their_share_of_each_batch(small_mnist, tmp_path):
+    from digitpad.pendata import mnist_pen_digits
+
+    train_set = small_mnist[0]
+    strokes = mnist_pen_digits(train_set.images[:300], train_set.labels[:300])
+    out = tmp_path / "strokes.pt"
+    events = run(quick_config(epochs=1, stroke_share=0.25), small_mnist, out=out, stroke_set=strokes)
+    step = next(e for e in events if isinstance(e, StepEvent))
+    assert step.steps == TRAIN_IMAGES // 48  # 64 per batch: 16 of them drawn strokes
+    assert events[-1].test_accuracy > 0.8
+    assert read_weights(out).metadata["mnist_strokes"]["drawings"] == 300
+
+
 def test_a_bfloat16_run_learns_and_keeps_float32_weights(small_mnist):
     done = run(quick_config(epochs=1, bfloat16=True), small_mnist)[-1]
     assert done.test_accuracy > 0.8
