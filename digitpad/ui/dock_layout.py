@@ -13,34 +13,102 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QStyle, QTabBar, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QTabBar,
+    QWidget,
+)
 
 # The least a dock asks for, whatever its contents need (they scroll below that): small
 # enough that every dock fits a window of 800 x 600, large enough to stay usable.
-DOCK_FLOOR = QSize(180, 96)
+DOCK_FLOOR = QSize(180, 72)
 SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 END_AREAS = (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea)
 
 
 class DockScroller(QScrollArea):
-    """A dock's contents, scrolled when the dock is smaller than their minimum."""
+    """A dock's contents, scrolled when the dock is smaller than their minimum.
+
+    It sizes the contents itself: to the view, but never below their minimum size, or
+    below the least height their wrapped texts need at that width (QScrollArea's own
+    resizing would insist on their preferred height for the width, and scroll sooner)."""
+
+    needs_changed = Signal()  # the contents' least height changed
 
     def __init__(self, contents: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("dock_scroller")
+        self._needed = -1
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setWidgetResizable(True)
+        # Not Expanding (a scroll area's default): the dock layout ignores the sizes asked
+        # for an expanding dock (resizeDocks, the user's separators) and shares by hints.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setWidget(contents)
+        self._minimum = self.minimumSizeHint()
 
     def _bars(self) -> QSize:
         extent = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
         return QSize(extent, extent)
 
-    def minimumSizeHint(self) -> QSize:
+    def contents_minimum(self) -> QSize:
         contents = self.widget()
-        need = contents.minimumSizeHint().expandedTo(contents.minimumSize())
-        return need.boundedTo(DOCK_FLOOR + self._bars())
+        return contents.minimumSizeHint().expandedTo(contents.minimumSize())
+
+    def least_height(self, width: int) -> int:
+        """The least height of the contents at ``width``."""
+        contents = self.widget()
+        height = self.contents_minimum().height()
+        layout = contents.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            height = max(height, layout.minimumHeightForWidth(width))
+        elif contents.sizePolicy().hasHeightForWidth():
+            height = max(height, contents.heightForWidth(width))
+        return height
+
+    def needed_height(self) -> int:
+        """The least height of the contents at the width they have now."""
+        return self.least_height(self.widget().width())
+
+    def fit_contents(self) -> None:
+        contents = self.widget()
+        view, bars = self.maximumViewportSize(), self._bars()
+        least_width = self.contents_minimum().width()
+        width = max(view.width(), least_width)
+        if self.least_height(width) > view.height():  # a vertical bar takes some width
+            width = max(view.width() - bars.width(), least_width)
+        room = view.height() - (bars.height() if width > view.width() else 0)
+        size = QSize(width, max(room, self.least_height(width))).boundedTo(contents.maximumSize())
+        if size != contents.size():
+            contents.resize(size)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_contents()
+
+    def eventFilter(self, watched, event) -> bool:
+        handled = super().eventFilter(watched, event)
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_contents()
+            needed = self.needed_height()
+            if needed != self._needed:
+                self._needed = needed
+                self.needs_changed.emit()
+            # Contents that need more room (a text grew a line) tell the window's
+            # layout, as a dock without a scroll area would, when the minimum changes.
+            minimum = self.minimumSizeHint()
+            if minimum != self._minimum:
+                self._minimum = minimum
+                self.updateGeometry()
+        return handled
+
+    def minimumSizeHint(self) -> QSize:
+        return self.contents_minimum().boundedTo(DOCK_FLOOR + self._bars())
 
     def sizeHint(self) -> QSize:
         # The contents' own wish (QScrollArea caps it at a few dozen lines of text).
@@ -122,6 +190,10 @@ class DockSharing(QObject):
         self.shares = dict(shares)
         self.measure_at_show = False
         self._applying = False
+        self._balance_queued = False
+        self._watched: set[QDockWidget] = set()
+        for dock in window.findChildren(QDockWidget):
+            self.watch(dock)
         for bar in window.findChildren(QTabBar):
             if bar.parent() is window:
                 fit_tab_bar(bar)
@@ -132,14 +204,53 @@ class DockSharing(QObject):
             kind = event.type()
             if kind == QEvent.Type.Resize:
                 self.apply()  # the layout has already given the new size to the centre
+                self.balance_soon()
             elif kind == QEvent.Type.MouseButtonRelease:
                 QTimer.singleShot(0, self.remember)  # the end of a separator's drag
             elif kind == QEvent.Type.ChildPolished and isinstance(event.child(), QTabBar):
                 fit_tab_bar(event.child())  # the dock layout makes one per tab group
+            elif kind == QEvent.Type.ChildPolished and isinstance(event.child(), QDockWidget):
+                self.watch(event.child())
             elif kind == QEvent.Type.Show and self.measure_at_show:
                 self.measure_at_show = False
                 QTimer.singleShot(0, self.remember)
         return False
+
+    def watch(self, dock: QDockWidget) -> None:
+        """Balance the docks again when ``dock`` is shown, closed or brought forward."""
+        if dock not in self._watched:
+            self._watched.add(dock)
+            dock.visibilityChanged.connect(self.balance_soon)
+            if isinstance(dock.widget(), DockScroller):
+                dock.widget().needs_changed.connect(self.balance_soon)
+
+    def balance_soon(self, *_) -> None:
+        """Balance once the layout has settled (after the events queued now)."""
+        if not self._balance_queued:
+            self._balance_queued = True
+            QTimer.singleShot(0, self.balance)
+
+    def balance(self) -> None:
+        """Within each column of docks, give height from docks with room to spare to
+        docks whose contents would scroll: Qt only knows their floors (DOCK_FLOOR)."""
+        self._balance_queued = False
+        for area in SIDE_AREAS:
+            for line in lines_of(docks_in(self.window, area), side=True):
+                line = [dock for dock in line if isinstance(dock.widget(), DockScroller)]
+                needs = [dock.height() - dock.widget().viewport().height()
+                         + dock.widget().needed_height() for dock in line]
+                short = sum(max(0, need - dock.height()) for dock, need in zip(line, needs))
+                spare = sum(max(0, dock.height() - need) for dock, need in zip(line, needs))
+                if short <= 0 or spare <= 0:
+                    continue
+                given = min(short, spare)
+                heights = []
+                for dock, need in zip(line, needs):
+                    if dock.height() < need:
+                        heights.append(dock.height() + round((need - dock.height()) * given / short))
+                    else:
+                        heights.append(dock.height() - round((dock.height() - need) * given / spare))
+                self.window.resizeDocks(line, heights, Qt.Orientation.Vertical)
 
     def remember(self) -> None:
         """Take the shares from the window as it is now."""

@@ -10,7 +10,7 @@ header section less its margins, a dock's title bar less its buttons.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -100,7 +100,13 @@ def button_problem(button: QAbstractButton) -> str | None:
         need = metrics.horizontalAdvance(text)
         if not button.icon().isNull():
             need += button.iconSize().width() + 4
-    elif isinstance(button, (QCheckBox, QRadioButton, QToolButton)):
+    elif isinstance(button, QToolButton):  # the text in the middle, inside the frame
+        frame = button.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, button)
+        space = button.width() - 2 * frame
+        need = metrics.horizontalAdvance(text)
+        if button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonTextOnly and not button.icon().isNull():
+            need += button.iconSize().width()
+    elif isinstance(button, (QCheckBox, QRadioButton)):
         space, need = button.width(), button.sizeHint().width()
     else:
         space, need = button.width(), metrics.horizontalAdvance(text)
