@@ -14,16 +14,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFrame,
-    QMainWindow,
-    QScrollArea,
-    QSizePolicy,
-    QStyle,
-    QTabBar,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QSizePolicy, QStyle, QTabBar, QWidget
 
 # The least a dock asks for, whatever its contents need (they scroll below that): small
 # enough that every dock fits a window of 800 x 600, large enough to stay usable.
