@@ -10,11 +10,12 @@ TRANSLATIONS := $(wildcard resources/digitpad_*.ts)
 UI_SOURCES := $(shell find digitpad/ui -name '*.py' | sort)
 
 # Real X11 windows for the tests that need one (fast strokes under a real X server): Xvfb,
-# xdotool and the libraries Qt's xcb platform plugin loads. Installed when missing and
-# this is a Debian-like machine where we are root; otherwise those tests skip.
+# xdotool and the libraries Qt's xcb platform plugin loads; and a CJK font, so that the
+# layout tests measure Chinese text in its real metrics. Installed when missing and this
+# is a Debian-like machine where we are root; otherwise those tests skip.
 XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1
-X11_PACKAGES := xvfb xdotool $(XCB_PACKAGES)
+X11_PACKAGES := xvfb xdotool fonts-noto-cjk $(XCB_PACKAGES)
 XVFB := xvfb-run -a -s "-screen 0 1920x1080x24"
 
 .PHONY: run test test-fast lint fuzz bench translations clean x11-deps
@@ -36,10 +37,11 @@ test: $(STAMP) x11-deps
 	else echo "xvfb-run or xdotool missing: the X11 tests did not run"; fi
 
 x11-deps:
-	@if ! command -v xvfb-run >/dev/null || ! command -v xdotool >/dev/null; then \
+	@if ! command -v xvfb-run >/dev/null || ! command -v xdotool >/dev/null \
+			|| ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(X11_PACKAGES) >/dev/null; \
-		else echo "to run the X11 tests: sudo apt-get install $(X11_PACKAGES)"; fi; \
+		else echo "to run the X11 tests and measure Chinese text: sudo apt-get install $(X11_PACKAGES)"; fi; \
 	fi
 
 # The hostile-input property tests with a long budget (thousands of examples each):

@@ -22,12 +22,14 @@ import torch
 from PySide6.QtCore import QByteArray, QProcess, QSettings, QStandardPaths, Qt, qVersion
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSlider,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +45,7 @@ from . import style
 from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .collect import CollectBar
+from .dock_layout import DockSharing, make_scrollable
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .menus.edit_menu import UndoStackAction
 from .panels import Panel
@@ -63,6 +66,9 @@ from .translation import LANGUAGE_KEY, LANGUAGE_NAMES, SYSTEM_LANGUAGE, chosen_l
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_DOCK_WIDTH = 420
+# Saved dock layouts of another version are not restored (the default is used): bump it
+# when the default layout changes. 1: the teaching docks tabbed with the parameters.
+WINDOW_STATE_VERSION = 1
 MIN_PAD_SIDE = 300
 MAX_RECENT_FILES = 8
 STATUS_TIMEOUT_MS = 8000
@@ -163,15 +169,22 @@ class MainWindow(QMainWindow):
         self.evaluation.status_message.connect(
             lambda text: setattr(self, "_pad_news", (text, canvas.undo_stack.index())))
         canvas.undo_stack.indexChanged.connect(self._clear_stale_pad_news)
-        for panel in (self.evidence, self.timeline, self.training, self.correction, self.evaluation,
-                      self.my_digits):
+        # Tab groups of a few docks each, tabs along the window's outer edges: every title
+        # shown whole, one click away, even in a window of 800 x 600.
+        self.setTabPosition(left, QTabWidget.TabPosition.West)
+        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
+        for panel in (self.evidence, self.timeline):
             self.tabifyDockWidget(self.network_input, panel)
         for panel in (self.training, self.correction, self.evaluation, self.my_digits):
-            panel.hide()
+            panel.hide()  # before joining the group: a tab bar made for it would be left on screen
+            self.tabifyDockWidget(self.parameters, panel)
         self.evidence.raise_()
+        for dock in self.findChildren(QDockWidget):  # any dock, however it was added
+            make_scrollable(dock)
 
     def add_panel(self, panel: Panel, area=Qt.DockWidgetArea.RightDockWidgetArea) -> Panel:
         """Dock ``panel`` (see digitpad.ui.panels for what a panel provides)."""
+        make_scrollable(panel)  # a full dock scrolls rather than widen the window
         self.addDockWidget(area, panel)
         self.panels.append(panel)
         if self.view_menu is not None:
@@ -687,7 +700,13 @@ class MainWindow(QMainWindow):
             room = self.screen().availableGeometry().size() * 0.9
             self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
         state = self._saved("window_state", QByteArray())
-        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+        # The side columns keep their share of the window as it grows and shrinks.
+        self.dock_sharing = DockSharing(self, {
+            area: DEFAULT_DOCK_WIDTH / DEFAULT_SIZE[0] for area in (
+                Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)})
+        if isinstance(state, QByteArray) and self.restoreState(state, WINDOW_STATE_VERSION):
+            self.dock_sharing.measure_at_show = True  # the shares the user left
+        else:
             beside = [panel for panel in self.panels if self.dockWidgetArea(panel) in (
                 Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
             self.resizeDocks(beside, [DEFAULT_DOCK_WIDTH] * len(beside), Qt.Orientation.Horizontal)
@@ -703,7 +722,7 @@ class MainWindow(QMainWindow):
 
     def write_settings(self) -> None:
         self._save("geometry", self.saveGeometry())
-        self._save("window_state", self.saveState())
+        self._save("window_state", self.saveState(WINDOW_STATE_VERSION))
         self._save("brush_size", self.canvas.brush_size)
         self._save("recent_files", self.recent_files)
         self._save("device", self.session.live().classifier.device.type)

@@ -3,6 +3,7 @@ of the ten probabilities and square image views."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -26,6 +27,7 @@ class Caption(QWidget):
 
     def __init__(self, height: int, parent=None):
         super().__init__(parent)
+        self.base_height = height  # the lines it was made for
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the dock needs no repaint
@@ -39,7 +41,26 @@ class Caption(QWidget):
         if html != self._html:
             self._html = html
             self._document.setHtml(html)
+            self._fit(grow_only=True)
             self.update()
+
+    def _needed_height(self) -> int:
+        self._document.setDefaultFont(self.font())
+        self._document.setTextWidth(self.width())
+        return math.ceil(self._document.size().height())
+
+    def _fit(self, grow_only: bool) -> None:
+        """Tall enough for the text at this width (a narrow dock, a language whose
+        script is taller). Between changes of width it only grows, and seldom: a new text
+        rarely asks for a new layout."""
+        height = max(self.base_height, self._needed_height())
+        if height > self.height() or (not grow_only and height != self.height()):
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit(grow_only=False)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -89,6 +110,29 @@ class Meter(QWidget):
         painter.setPen(self.palette().text().color())
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
         painter.end()
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks for the height of its lines at its width, also
+    where the layout around it does not ask (a splitter's pane, a tab)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _fit(self) -> None:
+        height = self.heightForWidth(self.width())
+        if height > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(height)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
 
 def text_label(text: str = "", object_name: str | None = None, *,
                explaining: bool = False) -> QLabel:

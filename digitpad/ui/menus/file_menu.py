@@ -19,7 +19,7 @@ class FileMenu(QObject):
                                      shortcut=QKeySequence.StandardKey.SaveAs,
                                      statusTip=QCoreApplication.translate("MainWindow", "Save the model's current weights to a file"),
                                      triggered=window.save_weights_dialog)
-        window.revert_act = QAction(QCoreApplication.translate("MainWindow", "&Revert to Shipped Weights"), window,
+        window.revert_act = QAction(QCoreApplication.translate("MainWindow", "Re&vert to Shipped Weights"), window,
                                     statusTip=QCoreApplication.translate("MainWindow", "Load the weights that came with digitpad"),
                                     triggered=window.revert_to_shipped)
         window.export_act = QAction(QCoreApplication.translate("MainWindow", "&Export Reading…"), window, shortcut="Ctrl+Shift+E",

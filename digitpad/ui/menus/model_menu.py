@@ -39,12 +39,12 @@ class ModelMenu(QObject):
         window.train_act = QAction(QCoreApplication.translate("MainWindow", "&Train…"), window, shortcut="Ctrl+T",
                                    statusTip=QCoreApplication.translate("MainWindow", "Train a network on MNIST and watch it learn"),
                                    triggered=window.training.present)
-        window.correct_act = QAction(QCoreApplication.translate("MainWindow", "&Correct It…"), window, shortcut="Ctrl+K",
+        window.correct_act = QAction(QCoreApplication.translate("MainWindow", "C&orrect It…"), window, shortcut="Ctrl+K",
                                      statusTip=QCoreApplication.translate("MainWindow", "Read wrong? Tell the network what you drew "
                                                   "and it learns from it"),
                                      triggered=window.correction.present)
         window.undo_correction_act = window.correction.undo_action
-        window.evaluate_act = QAction(QCoreApplication.translate("MainWindow", "&Evaluate…"), window, shortcut="Ctrl+E",
+        window.evaluate_act = QAction(QCoreApplication.translate("MainWindow", "E&valuate…"), window, shortcut="Ctrl+E",
                                       statusTip=QCoreApplication.translate("MainWindow", "Measure the current weights on the MNIST "
                                                    "test set: accuracy, confusions, examples"),
                                       triggered=window.evaluation.present)

@@ -30,7 +30,7 @@ PREDICTED = NUM_CLASSES  # the id of the class button that follows the predictio
 MAX_ALPHA = 0.85  # the strongest evidence still lets the strokes show through
 INK_COLOUR = (29, 35, 48)  # the pad's ink
 TOP_CHANNELS = 3
-MIN_BUTTON_WIDTH = 14
+BUTTON_PADDING = 6  # px beside a class button's text, at the least
 RED, BLUE = ("#{:02x}{:02x}{:02x}".format(*(int(v) for v in c)) for c in (POSITIVE, NEGATIVE))
 LUT_SIZE = 256
 
@@ -88,7 +88,6 @@ class EvidencePanel(Panel):
             button = QtWidgets.QToolButton()
             button.setCheckable(True)
             button.setAutoRaise(True)
-            button.setMinimumWidth(MIN_BUTTON_WIDTH)  # the row may get narrow with the dock
             button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred,
                                  QtWidgets.QSizePolicy.Policy.Fixed)
             if target == PREDICTED:
@@ -97,6 +96,9 @@ class EvidencePanel(Panel):
             else:
                 button.setText(str(target))
                 button.setToolTip(self.tr("Explain the score of {digit}").format(digit=target))
+            # The row may get narrow with the dock: down to the text and its frame.
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text())
+                                   + BUTTON_PADDING)
             self.class_buttons.addButton(button, target)
             classes.addWidget(button)
         classes.addStretch(1)
@@ -109,7 +111,9 @@ class EvidencePanel(Panel):
         self.method_choice = choice_box(
             [(self.tr("Best available"), None), (self.tr("Exact split"), EXACT),
              (self.tr("Grad-CAM"), GRAD_CAM), (self.tr("Saliency"), SALIENCY)],
-            self.tr("How the evidence is computed"), 3, self._choice_changed)
+            self.tr("How the evidence is computed"), 0, self._choice_changed)
+        # As narrow as its longest choice, no narrower: a choice is never cut.
+        self.method_choice.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         options.addWidget(self.method_choice, 1)
         self.on_pad = QtWidgets.QCheckBox(self.tr("On the pad"))
         self.on_pad.setToolTip(self.tr("Also colour the pad itself, under your strokes"))

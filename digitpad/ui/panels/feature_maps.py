@@ -70,9 +70,7 @@ class FeatureMapsPanel(Panel):
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.readout = QtWidgets.QLabel(self._hint())
-        # A long reading is cut at the dock's edge rather than widening the dock.
-        self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
-                                   QtWidgets.QSizePolicy.Policy.Preferred)
+        self.readout.setWordWrap(True)  # a long reading takes lines rather than widen the dock
         self.readout.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.plots = pg.GraphicsLayoutWidget()

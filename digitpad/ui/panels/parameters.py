@@ -23,14 +23,17 @@ from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
 from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
 from ..mosaic import Mosaic, MosaicImage, Spot, diverging_lut, outline, picture_box, show_in
+from ..widgets import WrappedLabel
 from . import Panel, pop_up, zero_channel_action
 from .parameter_views import TileView, input_shape_of, tile_view, view_options
 
 if TYPE_CHECKING:
     from ..session import AppSession
 
-# The numbers first: dtype, device and requires_grad rarely differ between rows.
-COLUMNS = ("name", "shape", "numel", "mean", "std", "min", "max", "dtype", "device", "requires_grad")
+# The numbers first, the range (what an edit can stay within) before the spread, so that
+# a dock of the default width shows it whole; dtype, device and requires_grad rarely
+# differ between rows.
+COLUMNS = ("name", "shape", "numel", "min", "max", "mean", "std", "dtype", "device", "requires_grad")
 # The headers over them, translated when shown (the columns are ParameterSummary's fields).
 COLUMN_TITLES = {
     "name": QT_TRANSLATE_NOOP("ParametersPanel", "name"),
@@ -97,17 +100,14 @@ class ParametersPanel(Panel):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.itemSelectionChanged.connect(self._row_selected)
 
-        self.caption = QtWidgets.QLabel()
-        self.caption.setWordWrap(True)
+        self.caption = WrappedLabel()  # in a splitter's pane, which ignores its lines
         self.view_choice = QtWidgets.QComboBox()
         self.view_choice.currentIndexChanged.connect(self._draw_picture)
         self.picture = pg.GraphicsLayoutWidget()
         self.picture.setBackground(self.palette().window().color())
         self.picture.scene().sigMouseMoved.connect(self._hover_bars)
         self.readout = QtWidgets.QLabel(" ")
-        # A long reading is cut at the dock's edge rather than widening the dock.
-        self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
-                                   QtWidgets.QSizePolicy.Policy.Preferred)
+        self.readout.setWordWrap(True)  # a long reading takes lines rather than widen the dock
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.picture)
         self.stack.addWidget(self._build_scalar_editor())

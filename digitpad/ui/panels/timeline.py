@@ -85,8 +85,7 @@ class TimelinePanel(Panel):
 
         self.summary = QtWidgets.QLabel()
         self.summary.setObjectName("timeline_summary")
-        self.summary.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
-                                   QtWidgets.QSizePolicy.Policy.Preferred)
+        self.summary.setWordWrap(True)  # a long summary takes lines rather than widen the dock
         body = QtWidgets.QWidget()
         column = QtWidgets.QVBoxLayout(body)
         column.setContentsMargins(6, 4, 6, 4)
