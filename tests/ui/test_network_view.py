@@ -395,3 +395,12 @@ def test_blocks_of_one_group_share_columns_and_respect_their_minimum_sizes():
     tall = arrange([kernels, maps, pool], 401, 3000, 16, 10)
     assert short.height > 100 and short.magnify == 1.0
     assert tall.height <= 3000 and tall.placements[1].scale > short.placements[1].scale
+
+
+def test_the_layer_list_scrolls_a_deep_network_to_the_chosen_layer(qtbot):
+    panel, _ = panel_with(qtbot, make_classifier("DeepCNN"), 420, 600)
+    choices = [panel.jump_choice.itemData(i) for i in range(panel.jump_choice.count())]
+    assert choices == [block.key for block in panel.blocks]
+    assert not panel.canvas.viewport().rect().contains(panel.tile_rect("maps:block2.3", 0))
+    panel.scroll_to("maps:block2.3")
+    assert panel.canvas.viewport().rect().contains(panel.tile_rect("maps:block2.3", 0))

@@ -32,8 +32,18 @@ from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
-from ..mosaic import (GAP_COLOR, Mosaic, MosaicImage, Spot, diverging_lut, grey_lut, lut_for, outline,
-                      sequential_lut, symmetric_levels)
+from ..mosaic import (
+    GAP_COLOR,
+    Mosaic,
+    MosaicImage,
+    Spot,
+    diverging_lut,
+    grey_lut,
+    lut_for,
+    outline,
+    sequential_lut,
+    symmetric_levels,
+)
 from . import Panel, pop_up, zero_channel_action
 from .network_layout import Arrangement, Block, arrange
 
@@ -273,6 +283,7 @@ class NetworkViewPanel(Panel):
         self.cell: tuple[_Block, tuple[int, ...], Spot] | None = None  # kernel element edited
         self.cell_marker = outline()
         self.channel_marker = outline("#00c8ff")
+        self.hover_marker = outline("#00e070")  # the value under the pointer
         self.frames_drawn = 0  # predictions drawn (hidden ones are not)
         self._hovered: tuple[_Block, Spot] | None = None
         self.channel_block: _Block | None = None  # whose clicked map picks kernels' input channel
@@ -312,7 +323,16 @@ class NetworkViewPanel(Panel):
         bar.addWidget(self.zoom_label)
         bar.addWidget(self._button(self.zoom_in_action))
         bar.addWidget(self._button(self.fit_action))
-        bar.addStretch(1)
+        self.jump_choice = QtWidgets.QComboBox()
+        self.jump_choice.setObjectName("network_jump")
+        self.jump_choice.setToolTip(self.tr("Scroll to a layer"))
+        self.jump_choice.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.jump_choice.setMinimumContentsLength(8)
+        self.jump_choice.activated.connect(
+            lambda index: self.scroll_to(self.jump_choice.itemData(index)))
+        bar.addWidget(self.jump_choice, 1)
+        bar.addStretch(0)
         bar.addWidget(self._button(self.full_window_action))
 
         self.colour_bar = ColourBar()
@@ -464,6 +484,11 @@ class NetworkViewPanel(Panel):
             block.size = 10
             blocks.append(block)
         self.blocks = blocks
+        self.jump_choice.clear()
+        for block in blocks:
+            label = {INPUT: self.tr("input"), KERNELS: self.tr("{name} kernels").format(
+                name=block.layer)}.get(block.kind, block.layer)
+            self.jump_choice.addItem(label, block.key)
         self.built_for = model
         self.stale = False
         self.pinned = next((b for b in blocks if b.kind == MAPS), blocks[0])
@@ -501,7 +526,7 @@ class NetworkViewPanel(Panel):
         return self.classifier.model.get_submodule(block.layer).weight
 
     def _clear_scene(self) -> None:
-        for marker in (self.cell_marker, self.channel_marker):
+        for marker in (self.cell_marker, self.channel_marker, self.hover_marker):
             if marker.scene() is not None:
                 marker.scene().removeItem(marker)
             marker.setParentItem(None)
@@ -560,7 +585,7 @@ class NetworkViewPanel(Panel):
 
     def _make_image(self, block: _Block, columns: int) -> None:
         scene = self.canvas.scene()
-        for marker in (self.cell_marker, self.channel_marker):
+        for marker in (self.cell_marker, self.channel_marker, self.hover_marker):
             if block.image is not None and marker.parentItem() is block.image:
                 marker.setParentItem(None)
                 scene.removeItem(marker)
@@ -588,6 +613,14 @@ class NetworkViewPanel(Panel):
             image.show_tiles(block.values)
         self._mark_cell()
         self._mark_channel()
+
+    def scroll_to(self, key: str) -> None:
+        """Scroll until block ``key`` (its title) is at the top of the view."""
+        block = self.block(key)
+        top = self.canvas.mapFromScene(block.title_item.scenePos())
+        bar = self.canvas.verticalScrollBar()
+        bar.setValue(bar.value() + top.y() - round(MARGIN))
+        self.jump_choice.setCurrentIndex(self.jump_choice.findData(key))
 
     def fit(self) -> None:
         """Back to the whole width of the view, from the top."""
@@ -657,12 +690,18 @@ class NetworkViewPanel(Panel):
             if self._hovered is not None and self._hovered[0] is block:
                 self._hovered = None
                 self.reading = None
+                self.hover_marker.hide()
                 self.colour_bar.set_marker(None)
                 self._show_colour_bar(self.pinned)
                 self._show_hint()
             return
         self._hovered = (block, spot)
         self._show_colour_bar(block)
+        y, x = block.image.mosaic.tile_origin(spot.index)
+        self.hover_marker.setRect(QtCore.QRectF(x + spot.x, y + spot.y, 1, 1))
+        if self.hover_marker.parentItem() is not block.image:
+            self.hover_marker.setParentItem(block.image)
+        self.hover_marker.show()
         self._refresh_reading()
 
     def _refresh_reading(self) -> None:
