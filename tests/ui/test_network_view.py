@@ -143,6 +143,9 @@ def test_hidden_behind_a_tab_it_draws_nothing_and_catches_up_when_shown(window, 
     prediction = window.session.prediction
     np.testing.assert_array_equal(pixels_of_tile(panel.block("maps:block2.3").image, 9),
                                   prediction.feature_maps["block2.3"][9])
+    # The hidden linear layer was watched from the switch on, so it shows at once too.
+    np.testing.assert_array_equal(panel.block("vector:classifier.1").values.reshape(-1)[:128],
+                                  prediction.feature_maps["classifier.1"])
 
 
 def test_drawing_runs_no_forward_pass_of_its_own(qtbot):

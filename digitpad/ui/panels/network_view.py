@@ -200,8 +200,8 @@ class NetworkCanvas(QtWidgets.QGraphicsView):
     sigDeviceTransformChanged = QtCore.Signal(object)
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
-        self._scene = pg.GraphicsScene()
-        super().__init__(self._scene, parent)
+        super().__init__(parent)
+        self.setScene(pg.GraphicsScene(parent=self))
         self.setObjectName("network_canvas")
         self.zoom = 1.0
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
@@ -405,6 +405,11 @@ class NetworkViewPanel(Panel):
             self._show_kernels()
             return
         self.stale = True
+        # The hidden linear layers' outputs from the next pass on, even while hidden (a
+        # few hundred numbers), so the view has them as soon as it is shown.
+        modules = classifier.model.named_modules()
+        linears = [name for name, m in modules if isinstance(m, nn.Linear)]
+        classifier.watch(linears[:-1])  # the last one's output is (a multiple of) the logits
         if self.isVisible() and self.on_screen():
             self._rebuild()
 
@@ -437,8 +442,6 @@ class NetworkViewPanel(Panel):
         classifier = self.classifier
         model = classifier.model
         modules = dict(model.named_modules())
-        linears = [name for name, m in modules.items() if isinstance(m, nn.Linear)]
-        classifier.watch(linears[:-1])  # the hidden layers' outputs; the last one's are the logits
         inputs = calibration_inputs()
         ranges = classifier.feature_ranges(inputs)
         logit_levels = display_range(torch.from_numpy(classifier.logits_batch(inputs)))
