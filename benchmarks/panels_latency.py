@@ -1,5 +1,7 @@
 """The feature-map and parameters docks' share of a pointer move: one classification with
-hooks, both docks' show_prediction, and the repaint it causes (Qt offscreen).
+hooks, both docks' show_prediction, and the repaint it causes (Qt offscreen). Then the
+same for the network view dock alone, at its default size, on screen and hidden behind
+another dock's tab (where it should cost nothing).
 
 The docks sit in a bare QMainWindow at the size the app gives them; the images are
 sample digits as they are being drawn. Prints one JSON line per architecture and feature-map
@@ -29,6 +31,7 @@ from digitpad.classifier import Classifier  # noqa: E402
 from digitpad.models import create_model  # noqa: E402
 from digitpad.samples import sample  # noqa: E402
 from digitpad.ui.panels.feature_maps import ALL_STAGES, CONVOLUTIONS, FeatureMapsPanel  # noqa: E402
+from digitpad.ui.panels.network_view import NetworkViewPanel  # noqa: E402
 from digitpad.ui.panels.parameters import ParametersPanel  # noqa: E402
 
 GOAL_P95_MS = 16.0
@@ -92,6 +95,47 @@ def bench(app, arch: str, stages: str, moves: int, images) -> dict:
             "qpa": os.environ["QT_QPA_PLATFORM"]}
 
 
+def bench_network_view(app, arch: str, moves: int, images) -> dict:
+    """The network view's show_prediction and repaint per move, as the app docks it (the
+    left column of a 1280x800 window), then behind another dock's tab."""
+    torch.manual_seed(0)
+    classifier = Classifier(create_model(arch), capture_types=FEATURE_MAP_TYPES, record_shapes=True)
+    window = QtWidgets.QMainWindow()
+    window.setCentralWidget(QtWidgets.QLabel("canvas"))
+    view, other = NetworkViewPanel(None, window), ParametersPanel(None, window)
+    for panel in (view, other):
+        window.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, panel)
+        panel.set_classifier(classifier)
+    window.tabifyDockWidget(view, other)
+    window.resize(1280, 800)
+    window.show()
+    view.raise_()
+    app.processEvents()
+    result = {}
+    for case in ("shown", "hidden"):
+        if case == "hidden":
+            other.raise_()
+            app.processEvents()
+        timings = {"show": [], "paint": [], "total": []}
+        for i in range(moves + 20):
+            prediction = classifier.classify(images[i % len(images)])
+            start = time.perf_counter()
+            view.show_prediction(prediction)
+            shown = time.perf_counter()
+            app.processEvents()
+            painted = time.perf_counter()
+            if i >= 20:
+                for key, value in (("show", shown - start), ("paint", painted - shown),
+                                   ("total", painted - start)):
+                    timings[key].append(value)
+        result[case] = {key: summary(values) for key, values in timings.items()}
+    window.close()
+    classifier.close()
+    return {"benchmark": "network_view_latency", "arch": arch, "moves": moves,
+            "blocks": len(view.blocks), **result, "cpu": platform.processor() or platform.machine(),
+            "threads": torch.get_num_threads(), "qpa": os.environ["QT_QPA_PLATFORM"]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=300)
@@ -104,6 +148,8 @@ def main():
     for arch in ("SimpleCNN", "DeepCNN"):
         for stages in (CONVOLUTIONS, ALL_STAGES):
             print(json.dumps(bench(app, arch, stages, args.moves, images)), flush=True)
+    for arch in ("SimpleCNN", "DeepCNN"):
+        print(json.dumps(bench_network_view(app, arch, args.moves, images)), flush=True)
 
 
 if __name__ == "__main__":

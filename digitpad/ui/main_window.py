@@ -45,6 +45,7 @@ from . import style
 from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .collect import CollectBar
+from .dock_focus import DockFocus
 from .dock_layout import DockSharing, make_scrollable
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .menus.edit_menu import UndoStackAction
@@ -55,6 +56,7 @@ from .panels.evidence import EvidencePanel
 from .panels.feature_maps import FeatureMapsPanel
 from .panels.my_digits import MyDigitsPanel, collection_path
 from .panels.network_input import NetworkInputPanel
+from .panels.network_view import NetworkViewPanel
 from .panels.parameters import ParametersPanel
 from .panels.probabilities import ProbabilitiesPanel
 from .panels.timeline import TimelinePanel
@@ -138,10 +140,15 @@ class MainWindow(QMainWindow):
         session, canvas = self.session, self.canvas
         self.probabilities = self.add_panel(ProbabilitiesPanel(session, self))
         self.network_input = self.add_panel(NetworkInputPanel(session, self))
-        # On the left, the inside of the network: its feature maps and its parameters.
+        # On the left, the inside of the network: the whole network layer by layer in
+        # front, its feature maps and its parameters in tabs behind it.
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         self.feature_maps = self.add_panel(FeatureMapsPanel(session, self), left)
         self.parameters = self.add_panel(ParametersPanel(session, self), left)
+        self.network_view = self.add_panel(NetworkViewPanel(session, self), left)
+        self.network_focus = DockFocus(self, self.network_view, MIN_PAD_SIDE + 2 * PAD_MARGIN)
+        self.network_view.full_window_requested.connect(self.network_focus.set_active)
+        self.network_focus.active_changed.connect(self.network_view.full_window_action.setChecked)
         # Why it says what it says: how sure it is, right under the pad; in tabs beside
         # the input, the evidence on the strokes and the reading stroke by stroke.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
@@ -175,10 +182,13 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
         for panel in (self.evidence, self.timeline):
             self.tabifyDockWidget(self.network_input, panel)
+        self.tabifyDockWidget(self.network_view, self.feature_maps)
+        self.tabifyDockWidget(self.network_view, self.parameters)
         for panel in (self.training, self.correction, self.evaluation, self.my_digits):
             panel.hide()  # before joining the group: a tab bar made for it would be left on screen
             self.tabifyDockWidget(self.parameters, panel)
         self.evidence.raise_()
+        self.network_view.raise_()
         for dock in self.findChildren(QDockWidget):  # any dock, however it was added
             make_scrollable(dock)
 
@@ -781,6 +791,7 @@ class MainWindow(QMainWindow):
         if self.autosave.wrote:
             self.autosave.discard()  # saved or discarded: nothing left to restore
         self.session.jobs.stop()  # a cancelled training keeps the weights from before it
+        self.network_focus.set_active(False)  # the docks as they were are what is saved
         for panel in self.panels:
             panel.shut_down()
         self.session.close_collection()

@@ -136,7 +136,8 @@ class MosaicImage(pg.ImageItem):
     clicked = QtCore.Signal(object)  # Spot
     context_requested = QtCore.Signal(object, object)  # Spot, QPoint on the screen
 
-    def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None):
+    def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None,
+                 gap_color: str = GAP_COLOR):
         super().__init__(axisOrder="row-major")
         self.mosaic = mosaic
         self.levels_fixed = (float(levels[0]), float(levels[1]))
@@ -150,7 +151,7 @@ class MosaicImage(pg.ImageItem):
             blank_tiles.addRect(x, y, mosaic.tile_w, mosaic.tile_h)
         whole = QtGui.QPainterPath()
         whole.addRect(0, 0, width, height)
-        for path, color in ((whole, GAP_COLOR), (blank_tiles, BLANK_TILE_COLOR)):
+        for path, color in ((whole, gap_color), (blank_tiles, BLANK_TILE_COLOR)):
             backdrop = QtWidgets.QGraphicsPathItem(path, self)
             backdrop.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
             backdrop.setBrush(pg.mkBrush(color))

@@ -15,6 +15,14 @@ from digitpad.ui.panels.parameters import COLUMNS
 from digitpad.weights import save_weights
 
 from .panel_support import pixels_of_tile
+from .window_support import show_maps_and_parameters
+
+
+@pytest.fixture
+def window(window):
+    """The window with its feature maps and parameters docks both on screen."""
+    show_maps_and_parameters(window)
+    return window
 
 
 def draw(window, strokes, qtbot):

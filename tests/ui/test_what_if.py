@@ -14,6 +14,14 @@ from digitpad.weights import load_model, read_weights
 
 from .insight_support import draw_each
 from .panel_support import pixels_of_tile
+from .window_support import show_maps_and_parameters
+
+
+@pytest.fixture
+def window(window):
+    """The window with its feature maps and parameters docks both on screen."""
+    show_maps_and_parameters(window)
+    return window
 
 
 def reading_of(model, prediction):

@@ -24,8 +24,8 @@ def test_the_window_has_its_named_parts(window):
         assert window.findChild(QWidget, name) is not None, name
     assert window.centralWidget().isAncestorOf(window.canvas)
     assert [panel.objectName() for panel in window.panels] == [
-        "probabilities", "network_input", "feature_maps", "parameters", "uncertainty",
-        "evidence", "timeline", "training", "correction", "evaluation", "my_digits"]
+        "probabilities", "network_input", "feature_maps", "parameters", "network_view",
+        "uncertainty", "evidence", "timeline", "training", "correction", "evaluation", "my_digits"]
 
 
 def test_reads_most_sample_digits_drawn_with_the_mouse(window, qtbot):

@@ -24,3 +24,16 @@ def state_of(window):
 
 def same_state(a, b):
     return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def show_maps_and_parameters(window) -> None:
+    """The feature maps above the parameters, both on screen (by default both are tabs
+    behind the network view, and a dock behind a tab draws no prediction)."""
+    from PySide6.QtCore import Qt
+
+    window.removeDockWidget(window.parameters)  # out of the tab group, under it
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.parameters,
+                         Qt.Orientation.Vertical)
+    window.parameters.show()
+    window.feature_maps.raise_()
+    QApplication.processEvents()

@@ -1,4 +1,5 @@
-"""View: a toggle per dock, the toolbars, the preprocessing steps and the language."""
+"""View: a toggle per dock, the toolbars, the preprocessing steps, the network view's full
+window mode and the language."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ class ViewMenu(QObject):
         fill(menu, [panel.toggleViewAction() for panel in window.panels])
         # Docks added later go here; the toolbars' toggles go before the steps.
         window.view_panels_end = menu.addSeparator()
-        return fill(menu, [window.steps_act, None, self.language_menu(window, menu)])
+        return fill(menu, [window.steps_act, window.network_view.full_window_action, None,
+                           self.language_menu(window, menu)])
 
     def language_menu(self, window, parent: QMenu) -> QMenu:
         """System, then each language under its own name; checked: the one chosen."""
