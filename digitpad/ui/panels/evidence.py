@@ -148,7 +148,7 @@ class EvidencePanel(Panel):
         self.caption = Caption(height=3 * self.fontMetrics().lineSpacing() + 6)
         self.caption.setObjectName("evidence_caption")
         layout.addWidget(self.caption)
-        self.second_caption = Caption(height=self.fontMetrics().lineSpacing() + 6)
+        self.second_caption = Caption(height=2 * self.fontMetrics().lineSpacing() + 6)
         self.second_caption.setObjectName("second_evidence_caption")
         self.second_caption.hide()
         layout.addWidget(self.second_caption)

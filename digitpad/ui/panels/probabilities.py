@@ -185,8 +185,9 @@ class ProbabilitiesPanel(Panel):
         if second is None or not second.has_digit:
             self.second_bars.setOpts(height=np.zeros(NUM_CLASSES))
             self.second_reading.setText(self.tr(
+                "<span style='color:{live}'>■</span> live · "
                 "<span style='color:{colour}'>■</span> <b>{name}</b> reads the drawing too").format(
-                colour=SECOND, name=name))
+                live=SURE, colour=SECOND, name=name))
             self.disagreement.hide()
             return
         if self.overlaid():
@@ -196,9 +197,11 @@ class ProbabilitiesPanel(Panel):
             brushes[second.digit] = SECOND
             self.second_bars.setOpts(height=second.probabilities, brushes=brushes)
         self.second_reading.setText(self.tr(
+            "<span style='color:{live}'>■</span> live · "
             "<span style='color:{colour}'>■</span> <b>{name}</b> reads "
             "<b style='color:{colour}'>{digit}</b> ({confidence:.0f} %)").format(
-            colour=SECOND, name=name, digit=second.digit, confidence=100 * second.confidence))
+            live=SURE, colour=SECOND, name=name, digit=second.digit,
+            confidence=100 * second.confidence))
         first = prediction.digit if prediction is not None else None
         if first is not None and first != second.digit:
             self.disagreement.setText(self.tr(
