@@ -16,6 +16,7 @@ differently, each of which goes on the pad with a click.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -182,19 +184,30 @@ class EvaluationPanel(Panel):
         layout.addWidget(self.progress)
         self._build_comparison(layout)
 
+        # The live network's confusions; beside them, in a tab while two networks were
+        # measured, the digits the two read differently.
+        self.pages = QTabWidget()
+        self.pages.setObjectName("evaluation_pages")
+        self.pages.setDocumentMode(True)
+        confusions = QWidget()
+        layout.addWidget(self.pages, 1)
+        page = QVBoxLayout(confusions)
+        page.setContentsMargins(0, 4, 0, 0)
+        self.pages.addTab(confusions, self.tr("Confusions"))
+        self.pages.tabBar().hide()  # one page until two networks are measured
         self.matrix = self._build_matrix()
         # Axis titles: the rows are the true digits, the columns what the network read.
         self.matrix_axes = QLabel(self.tr("rows: <b>true</b> digit ↓ · columns: <b>read as</b> →"))
         self.matrix_axes.setObjectName("matrix_axes")
-        layout.addWidget(self.matrix_axes)
-        layout.addWidget(self.matrix)
+        page.addWidget(self.matrix_axes)
+        page.addWidget(self.matrix)
 
         self.examples_caption = text_label(object_name="examples_caption")
-        layout.addWidget(self.examples_caption)
+        page.addWidget(self.examples_caption)
         self.examples = thumbnail_grid(QListWidget(), "examples", THUMBNAIL)
         self.examples.itemClicked.connect(self._place_example)
         self.examples.itemActivated.connect(self._place_example)
-        layout.addWidget(self.examples, 1)
+        page.addWidget(self.examples, 1)
 
         session.jobs.busy_changed.connect(self._update_controls)
         self._show_nothing_yet()
@@ -211,15 +224,18 @@ class EvaluationPanel(Panel):
         box.addWidget(self.second_summary)
         self.mcnemar_line = text_label(object_name="mcnemar")
         box.addWidget(self.mcnemar_line)
-        self.disagreements_caption = text_label(object_name="disagreements_caption")
-        box.addWidget(self.disagreements_caption)
-        self.disagreements = thumbnail_grid(QListWidget(), "disagreements", THUMBNAIL)
-        self.disagreements.setFixedHeight(2 * (THUMBNAIL + 10) + 8)  # two rows; it scrolls
-        self.disagreements.itemClicked.connect(self._place_disagreement)
-        self.disagreements.itemActivated.connect(self._place_disagreement)
-        box.addWidget(self.disagreements)
         self.comparison_box.hide()
         layout.addWidget(self.comparison_box)
+        page = QWidget()
+        disagreeing = QVBoxLayout(page)
+        disagreeing.setContentsMargins(0, 4, 0, 0)
+        self.disagreements_caption = text_label(object_name="disagreements_caption")
+        disagreeing.addWidget(self.disagreements_caption)
+        self.disagreements = thumbnail_grid(QListWidget(), "disagreements", THUMBNAIL)
+        self.disagreements.itemClicked.connect(self._place_disagreement)
+        self.disagreements.itemActivated.connect(self._place_disagreement)
+        disagreeing.addWidget(self.disagreements, 1)
+        self.disagreements_page = page
 
     def _build_matrix(self) -> QTableWidget:
         table = QTableWidget(NUM_CLASSES, NUM_CLASSES + 1)
@@ -276,7 +292,7 @@ class EvaluationPanel(Panel):
                                         "again to measure it alone."))
         else:
             self.status.setText(self.tr("Evaluate again to compare with {name}.").format(
-                name=second.name))
+                name=html.escape(second.name)))
 
     def show_prediction(self, prediction) -> None:
         pass  # about the test set, not the drawing
@@ -512,20 +528,28 @@ class EvaluationPanel(Panel):
         comparison, second = self.comparison, self.evaluated_second
         self.comparison_box.setVisible(comparison is not None)
         self.disagreements.clear()
+        page = self.pages.indexOf(self.disagreements_page)
         if comparison is None:
+            if page >= 0:
+                self.pages.removeTab(page)
+            self.pages.tabBar().hide()
             return
+        if page < 0:
+            self.pages.addTab(self.disagreements_page, self.tr("Where they disagree"))
+        self.pages.tabBar().show()
+        self.pages.setCurrentWidget(self.disagreements_page)  # what a comparison is for
         pairs = comparison.pairs
         self.second_summary.setText(self.tr(
             "<span style='color:{colour}'>■</span> <b>{name}</b>: "
             "<span style='font-size:13pt; font-weight:600'>{second:.2f} %</span> right, "
             "the live network {first:.2f} %").format(
-            colour=SECOND, name=second.name, second=100 * pairs.second_accuracy,
+            colour=SECOND, name=html.escape(second.name), second=100 * pairs.second_accuracy,
             first=100 * pairs.first_accuracy))
         self.mcnemar_line.setText(self.describe_test(pairs.test, second.name))
         self.mcnemar_line.setToolTip(self.tr(
             "McNemar's test on the paired results: b = {b:,} digits only the live network "
             "reads right, c = {c:,} only {name} reads right ({method})").format(
-            b=pairs.b, c=pairs.c, name=second.name, method=self.method_words(pairs.test)))
+            b=pairs.b, c=pairs.c, name=html.escape(second.name), method=self.method_words(pairs.test)))
         indices = pairs.disagreements
         for index in indices[:MAX_DISAGREEMENTS]:
             item = QListWidgetItem(thumbnail(self.test_set.images[index]), "")
@@ -549,12 +573,12 @@ class EvaluationPanel(Panel):
         if test.b + test.c == 0:
             return self.tr("Every digit one network reads right the other does too: no "
                            "difference to test.")
+        p = html.escape(p_value_text(test.p_value))  # "p < 0.001" in rich text
         if test.more_than_chance:
-            better = self.tr("the live network") if test.b > test.c else name
+            better = self.tr("the live network") if test.b > test.c else html.escape(name)
             return self.tr("The difference is likely more than chance ({p}): {better} "
-                           "reads better here.").format(p=p_value_text(test.p_value), better=better)
-        return self.tr("The difference could well be chance ({p}).").format(
-            p=p_value_text(test.p_value))
+                           "reads better here.").format(p=p, better=better)
+        return self.tr("The difference could well be chance ({p}).").format(p=p)
 
     def disagreement_words(self, index: int) -> str:
         pairs = self.comparison.pairs

@@ -11,6 +11,7 @@ is beside the live one's, made only while the dock is on screen.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -208,7 +209,7 @@ class EvidencePanel(Panel):
             widget.setVisible(comparing)
         if comparing:
             self.titles[1].setText(self.tr("<b style='color:{colour}'>{name}</b>").format(
-                colour=SECOND, name=second.name))
+                colour=SECOND, name=html.escape(second.name)))
         self._show_live_title()
 
     def _show_live_title(self) -> None:
@@ -261,7 +262,7 @@ class EvidencePanel(Panel):
             self.second_evidence_item.setImage(np.zeros_like(prediction.steps.image),
                                                levels=(-1.0, 1.0))
             self.second_caption.setText(self.tr("{name} finds no digit here").format(
-                name=self.second.name))
+                name=html.escape(self.second.name)))
             return
         values = evidence.on_source()
         peak = peak_of(values)
@@ -273,7 +274,7 @@ class EvidencePanel(Panel):
         self.second_caption.setText(self.tr(
             "<span style='color:{colour}'>{name}</span>: <b>{method}</b>, logit({digit}) = "
             "<b>{logit:.2f}</b> · each map on its own scale").format(
-            colour=SECOND, name=self.second.name, method=method_name(self, evidence.method),
+            colour=SECOND, name=html.escape(self.second.name), method=method_name(self, evidence.method),
             digit=evidence.target, logit=evidence.logit))
 
     # ------------------------------------------------------------------ choices

@@ -5,6 +5,7 @@ flagged in a banner."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -87,6 +88,7 @@ class ProbabilitiesPanel(Panel):
         self.disagreement = QLabel()
         self.disagreement.setObjectName("disagreement")
         self.disagreement.setWordWrap(True)
+        self.disagreement.setTextFormat(Qt.TextFormat.RichText)
         self.disagreement.setStyleSheet(WARNING_BANNER)
         self.disagreement.hide()
         layout.insertWidget(1, self.disagreement)
@@ -181,7 +183,7 @@ class ProbabilitiesPanel(Panel):
         if self.second is None:
             return
         second = self.second_prediction(prediction)
-        name = self.second.name
+        name = html.escape(self.second.name)  # a file's name, in rich text
         if second is None or not second.has_digit:
             self.second_bars.setOpts(height=np.zeros(NUM_CLASSES))
             self.second_reading.setText(self.tr(
