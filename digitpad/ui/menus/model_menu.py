@@ -51,7 +51,7 @@ class ModelMenu(QObject):
 
         window.compare_menu = self.compare_menu(window)
         window.stop_comparing_act = QAction(
-            QCoreApplication.translate("MainWindow", "Stop C&omparing"), window, enabled=False,
+            QCoreApplication.translate("MainWindow", "&Stop Comparing"), window, enabled=False,
             statusTip=QCoreApplication.translate("MainWindow", "Back to one network reading the "
                                                  "drawing"),
             triggered=window.stop_comparing)

@@ -252,6 +252,10 @@ class EvidencePanel(Panel):
             method = None
         return self.second_explainer.explain(reading, self.target(), method)
 
+    def method_name(self, method: str) -> str:
+        return {EXACT: self.tr("exact"), GRAD_CAM: self.tr("Grad-CAM"),
+                SALIENCY: self.tr("saliency")}[method]
+
     def _show_second(self, prediction: Prediction) -> None:
         """Only on screen: the second network's map costs nothing while the dock is hidden."""
         if self.second is None:
@@ -274,7 +278,7 @@ class EvidencePanel(Panel):
         self.second_caption.setText(self.tr(
             "<span style='color:{colour}'>{name}</span>: <b>{method}</b>, logit({digit}) = "
             "<b>{logit:.2f}</b> · each map on its own scale").format(
-            colour=SECOND, name=html.escape(self.second.name), method=method_name(self, evidence.method),
+            colour=SECOND, name=html.escape(self.second.name), method=self.method_name(evidence.method),
             digit=evidence.target, logit=evidence.logit))
 
     # ------------------------------------------------------------------ choices
@@ -352,9 +356,3 @@ class EvidencePanel(Panel):
                           "approximation")
         return self.tr("{how}<br>logit({digit}) = <b>{logit:.2f}</b><br>{colours}").format(
             how=how, colours=colours, digit=digit, logit=evidence.logit)
-
-
-def method_name(panel: EvidencePanel, method: str) -> str:
-    """A method's name as the dock's chooser says it."""
-    return {EXACT: panel.tr("exact"), GRAD_CAM: panel.tr("Grad-CAM"),
-            SALIENCY: panel.tr("saliency")}[method]
