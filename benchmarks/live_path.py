@@ -5,9 +5,11 @@ Prints JSON lines: p50/p99 of the whole path and of the bare batch-1 model forwa
 in the same run, on the CPU and (where present) on CUDA. ``live_path`` is a digit as it is
 drawn, one call per pointer move; ``long_drawing`` the same with 300 earlier strokes on the
 pad (what they rendered is reused); ``pixel_path`` a 280x280 picture through the pixel
-recipe, as a dropped image or a placed test digit is read.
+recipe, as a dropped image or a placed test digit is read. ``--compare ARCH`` adds
+``compared_path``: the live path with a second network of ARCH reading the same input
+(``digitpad.compare.SecondNetwork``), as the app does while comparing.
 
-    python benchmarks/live_path.py [--calls 3000] [--arch SimpleCNN]
+    python benchmarks/live_path.py [--calls 3000] [--arch SimpleCNN] [--compare DeepCNN]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from digitpad.classifier import Classifier, cuda_unavailable_reason
+from digitpad.compare import SecondNetwork
 from digitpad.models import create_model
 from digitpad.strokes import PenStroke
 
@@ -71,7 +74,7 @@ def time_calls(fn, inputs, calls, warmup=50):
     return samples
 
 
-def bench_device(arch, device, calls, images):
+def bench_device(arch, device, calls, images, compare=None):
     classifier = Classifier(create_model(arch))
     status = classifier.set_device(device)
     if status.message:
@@ -94,9 +97,19 @@ def bench_device(arch, device, calls, images):
     live_samples = time_calls(strokes, growing_drawing(), calls)
     long_samples = time_calls(strokes, growing_drawing(earlier=EARLIER_STROKES), calls)
     pixel_samples = time_calls(classifier.classify, images, calls)
-    return {"bare_forward": percentiles(bare_samples), "live_path": percentiles(live_samples),
-            "long_drawing": {**percentiles(long_samples), "earlier_strokes": EARLIER_STROKES},
-            "pixel_path": percentiles(pixel_samples)}
+    result = {"bare_forward": percentiles(bare_samples), "live_path": percentiles(live_samples),
+              "long_drawing": {**percentiles(long_samples), "earlier_strokes": EARLIER_STROKES},
+              "pixel_path": percentiles(pixel_samples)}
+    if compare:
+        second = SecondNetwork(create_model(compare), compare, device=device)
+
+        def both(drawing):
+            return second.read(strokes(drawing))
+
+        result["compared_path"] = {**percentiles(time_calls(both, growing_drawing(), calls)),
+                                   "second": compare}
+        second.close()
+    return result
 
 
 def main():
@@ -104,13 +117,15 @@ def main():
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--arch", default="SimpleCNN")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument("--compare", metavar="ARCH", help="also time the path with a second "
+                        "network of ARCH reading the same input")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     images = growing_stroke()
     devices = ["cpu"] + (["cuda"] if cuda_unavailable_reason() is None else [])
     for device in devices:
-        result = bench_device(args.arch, device, args.calls, images)
+        result = bench_device(args.arch, device, args.calls, images, args.compare)
         name = torch.cuda.get_device_name() if device == "cuda" else platform.processor() or platform.machine()
         print(json.dumps({"benchmark": "live_path", "arch": args.arch, "device": device,
                           "device_name": name, "torch": torch.__version__,

@@ -11,7 +11,7 @@ is the latency. Qt runs offscreen, so the paints are real raster paints into the
 backing store.
 
     python benchmarks/ui_latency.py [--weights W] [--steps] [--all-stages] [--all-docks]
-                                    [--on-pad] [--digits 80352]
+                                    [--on-pad] [--compare ARCH] [--digits 80352]
 
 By default the docks are as the app lays them out (the evidence in front of its tab
 group, the certainty dock under the pad). ``--all-docks`` takes the input and the stroke
@@ -98,6 +98,8 @@ def main() -> None:
     parser.add_argument("--all-docks", action="store_true",
                         help="every dock on screen at once, none behind a tab")
     parser.add_argument("--on-pad", action="store_true", help="the evidence map on the pad too")
+    parser.add_argument("--compare", metavar="ARCH", help="a second network (this architecture's "
+                        "shipped weights) reads every move too, its evidence map beside the live one")
     args = parser.parse_args()
 
     create_app()
@@ -114,6 +116,8 @@ def main() -> None:
     if args.all_stages:
         stages = window.feature_maps.stage_choice
         stages.setCurrentIndex(stages.findData(ALL_STAGES))
+    if args.compare:
+        window.compare_with_shipped(args.compare)
     window.show()
     QApplication.processEvents()
     while window.uncertainty.fitting():  # the digit check is fitted in a worker thread first
@@ -160,6 +164,7 @@ def main() -> None:
         "panels": [p.objectName() for p in visible], "painted": list(groups),
         "steps_shown": args.steps, "feature_maps": window.feature_maps.shown_layers(),
         "evidence_on_pad": args.on_pad,
+        "compared_with": window.session.second.name if window.session.second else None,
         "device": str(window.session.classifier.device), "arch": window.session.classifier.arch,
         "weights": str(window.session.state.source.path or "random"), "platform": QApplication.platformName(),
         "window": [window.width(), window.height()], "cpu_count": os.cpu_count(),

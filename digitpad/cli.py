@@ -142,6 +142,9 @@ def add_eval_parser(sub) -> None:
                           "through the pad at sizes of 25-90 %% and every brush")
     evaluate.add_argument("--digits", metavar="DB", help="instead, read the drawings of this My "
                           "Digits collection (strokes rendered again by the pad's rasteriser)")
+    evaluate.add_argument("--compare", metavar="W2", help="also evaluate these weights (a file, or "
+                          "an architecture name for its shipped weights) on the same digits: "
+                          "both accuracies and McNemar's test on the paired results")
     evaluate.set_defaults(run=run_eval)
 
 
@@ -464,6 +467,8 @@ def run_eval(args) -> int:
 
     loaded = load_weights_or_exit(args.weights)
     device = chosen_device(args.device)
+    if args.compare:
+        return run_eval_compare(args, loaded, device)
     if args.digits:
         return run_eval_digits(args, loaded, device)
     test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
@@ -530,6 +535,80 @@ def run_eval_digits(args, loaded, device) -> int:
     print("     " + "".join(f"{d:>5}" for d in range(10)))
     for digit, row in enumerate(result.confusion):
         print(f"{digit:>5}" + "".join(f"{n:>5}" for n in row))
+    return 0
+
+
+def compared_weights_or_exit(name: str):
+    """``--compare``'s weights: a file, else an architecture's shipped weights."""
+    from .models import MODEL_SPECS
+
+    if not Path(name).exists():
+        arch = next((a for a in MODEL_SPECS if a.lower() == name.lower()), None)
+        if arch is not None:
+            return load_weights_or_exit(None, arch)
+    from .weights import WeightsError, load_model
+
+    try:
+        return load_model(name)
+    except WeightsError as exc:
+        raise SystemExit(f"digitpad: cannot load the weights to compare with: {exc}")
+
+
+def run_eval_compare(args, loaded, device) -> int:
+    """Both networks on the same digits: both accuracies, the discordant counts b and c,
+    and McNemar's test."""
+    from .compare import CHANCE_LEVEL, Comparison, compare_drawn, compare_mnist
+
+    other = compared_weights_or_exit(args.compare)
+    if args.digits:
+        from .collection import evaluate_drawings
+
+        with open_collection_or_exit(args.digits, readonly=True) as collection:
+            drawings = collection.drawings()
+        if not drawings:
+            raise SystemExit(f"digitpad: {args.digits}: no drawings to evaluate on")
+        labels = [d.label for d in drawings]
+        comparison = Comparison.of(evaluate_drawings(loaded.model, drawings, device),
+                                   evaluate_drawings(other.model, drawings, device), labels)
+        what = f"{comparison.pairs.count} of your drawings ({args.digits})"
+    else:
+        test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
+        if args.drawn:
+            from .data import DataError
+            from .drawn import drawn_sets
+
+            try:
+                sets = drawn_sets(args.pen_data, test_set)
+            except DataError as exc:
+                raise SystemExit(f"digitpad: {exc}")
+            comparison = compare_drawn(loaded.model, other.model, sets, device)
+            what = f"{comparison.pairs.count} drawn digits"
+        else:
+            comparison = compare_mnist(loaded.model, other.model, test_set, device)
+            what = f"{comparison.pairs.count} MNIST test images"
+    pairs, test = comparison.pairs, comparison.pairs.test
+    if args.json:
+        print(json.dumps({
+            "first": {"weights": str(loaded.file.path), "arch": loaded.arch,
+                      **comparison.first.as_dict()},
+            "second": {"weights": str(other.file.path), "arch": other.arch,
+                       **comparison.second.as_dict()},
+            "paired": pairs.as_dict()}))
+        return 0
+    width = max(len(str(loaded.file.path)), len(str(other.file.path)))
+    print(f"both networks on {what}")
+    print(f"first:  {str(loaded.file.path):<{width}} ({loaded.arch}) {100 * pairs.first_accuracy:6.2f} %")
+    print(f"second: {str(other.file.path):<{width}} ({other.arch}) {100 * pairs.second_accuracy:6.2f} %")
+    print(f"b (first right, second wrong): {pairs.b}")
+    print(f"c (first wrong, second right): {pairs.c}")
+    statistic = "" if test.statistic is None else f", chi2 = {test.statistic:.3f}"
+    print(f"McNemar's test ({test.method}{statistic}): p = {test.p_value:.4g}")
+    if pairs.b + pairs.c == 0:
+        print("the two read every digit alike: no difference to test")
+    elif test.more_than_chance:
+        print(f"the difference is likely more than chance (p < {CHANCE_LEVEL})")
+    else:
+        print(f"the difference could well be chance (p >= {CHANCE_LEVEL})")
     return 0
 
 

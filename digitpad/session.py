@@ -19,6 +19,7 @@ import numpy as np
 import torch.nn as nn
 
 from .classifier import Classifier, Prediction
+from .compare import SecondNetwork
 from .edits import LoadedWeights
 from .models import DEFAULT_ARCH, ModelSpec, create_model, spec_of
 from .strokes import PenStroke
@@ -58,6 +59,9 @@ class Session:
         self.loaded = LoadedWeights(model)  # the parameters as loaded, to restore
         # Changed before ``loaded`` was taken, say corrected: modified even without edits.
         self.changed_since_loaded = False
+        # A network that reads every drawing beside the live one; it stays through any
+        # change of the live weights until ``stop_comparing``.
+        self.second: SecondNetwork | None = None
 
     # --------------------------------------------------------------- opening
 
@@ -215,7 +219,27 @@ class Session:
         """Read a drawing given as a picture (any size, ink high)."""
         return self.classifier.classify(image)
 
+    # --------------------------------------------------------------- a second network
+
+    def compare_with(self, second: SecondNetwork) -> None:
+        """Have ``second`` (already validated) read every drawing beside the live network;
+        a second network compared before is closed, its hooks removed."""
+        if self.second is not None and self.second is not second:
+            self.second.close()
+        self.second = second
+
+    def stop_comparing(self) -> None:
+        if self.second is not None:
+            self.second.close()
+            self.second = None
+
+    def read_second(self, prediction: Prediction) -> Prediction | None:
+        """The second network's reading of the input the live one read (None when there
+        is no second network)."""
+        return None if self.second is None else self.second.read(prediction)
+
     def close(self) -> None:
+        self.stop_comparing()
         self.classifier.close()
 
 

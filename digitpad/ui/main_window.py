@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..classifier import cuda_unavailable_reason
 from ..collection import CollectionError
+from ..compare import SecondNetwork
 from ..export import ExportError, export_reading
 from ..models import DEFAULT_ARCH, MODEL_SPECS
 from ..preprocess import as_ink
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         session.weights_edited.connect(self._weights_edited)
         session.weights_saved.connect(self._update_title)
         session.prediction_changed.connect(self._show_prediction)
+        session.comparison_changed.connect(self._comparison_changed)
         session.jobs.busy_changed.connect(self._set_busy)
         self.startup_error = self.open_initial_weights(weights)
         if self.ignored_settings:
@@ -481,6 +483,66 @@ class MainWindow(QMainWindow):
         if restored:
             self.statusBar().showMessage(self.tr("Restored the loaded weights of {names}").format(
                 names=", ".join(sorted(restored))), STATUS_TIMEOUT_MS)
+
+    # ------------------------------------------------------------------ comparing
+
+    def compare_with(self, second: SecondNetwork) -> None:
+        """Have ``second`` (a network already loaded and validated, from any source) read
+        every drawing beside the live one."""
+        self.session.compare_with(second)
+        self.statusBar().showMessage(self.tr(
+            "Comparing with {name}: both networks read every drawing (Model ▸ Stop "
+            "Comparing)").format(name=second.name), STATUS_TIMEOUT_MS)
+
+    def compare_with_shipped(self, arch: str) -> bool:
+        try:
+            second = SecondNetwork.shipped(arch, device=str(self.session.classifier.device))
+        except WeightsError as exc:
+            self.warn(self.tr("Cannot compare"), self.tr(
+                "{reason}\n\nNothing was changed.").format(reason=exc), exc.details)
+            return False
+        self.compare_with(second)
+        return True
+
+    def compare_with_loaded(self) -> None:
+        """The live weights as they were loaded: what edits and corrections changed."""
+        state = self.session.live()
+        name = self.tr("{weights} as loaded").format(weights=self.session.source_name())
+        self.compare_with(SecondNetwork(state.loaded_copy(), name, path=state.source.path,
+                                        metadata=state.source.metadata,
+                                        device=str(state.classifier.device)))
+
+    def compare_with_file(self, path) -> bool:
+        """Compare with the weights in ``path``, validated in full first; on any problem a
+        dialog says why and nothing changes (a comparison already on stays)."""
+        try:
+            second = SecondNetwork.from_file(path, device=str(self.session.classifier.device))
+        except WeightsError as exc:
+            self.warn(self.tr("Cannot compare with these weights"), self.tr(
+                "{reason}\n\nNothing was changed.").format(reason=exc), exc.details)
+            return False
+        self.compare_with(second)
+        return True
+
+    def compare_with_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Compare With Weights"),
+                                              self._dialog_folder(), self._weights_filter())
+        if path:
+            self.compare_with_file(path)
+
+    def stop_comparing(self) -> None:
+        self.session.stop_comparing()
+
+    def _comparison_changed(self) -> None:
+        second = self.session.second
+        self.stop_comparing_act.setEnabled(second is not None)
+        self.evaluate_both_act.setEnabled(second is not None)
+        if second is None:
+            self.statusBar().showMessage(self.tr("One network reads the drawing again"),
+                                         STATUS_TIMEOUT_MS)
+        for panel in self.panels:
+            panel.set_second(second)
+        self.classify()  # both read the drawing now (or one only)
 
     # ------------------------------------------------------------------ export
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, DeviceStatus, Prediction
 from ..collection import Collection, CollectionError, Drawing, input_pixels, weights_hash
+from ..compare import SecondNetwork
 from ..session import Session, Snapshot
 from ..strokes import PenStroke
 from .workers import Jobs
@@ -30,6 +31,7 @@ class AppSession(QObject):
     weights_saved = Signal(object)  # the Path written
     prediction_changed = Signal(object)  # the latest Prediction
     collection_changed = Signal()  # drawings kept, relabelled, deleted or imported
+    comparison_changed = Signal()  # a second network now reads beside the live one, or none
 
     # (Prediction, looks_like_digit): the digit check's verdict on a prediction, so every
     # panel that shows the reading tells the same story as the Certainty dock.
@@ -39,6 +41,9 @@ class AppSession(QObject):
         super().__init__(parent)
         self.state: Session | None = None
         self.prediction: Prediction | None = None
+        # The second network's reading of the same input, made in the same step as
+        # ``prediction`` (None when not comparing).
+        self.second_prediction: Prediction | None = None
         self.jobs = Jobs(self)  # training, corrections, evaluations: one at a time, off the GUI thread
         # My Digits: None when the file cannot be used (``collection_error`` says why).
         self.collection: Collection | None = None
@@ -118,8 +123,42 @@ class AppSession(QObject):
 
     def set_device(self, device: str) -> DeviceStatus:
         status = self.live().classifier.set_device(device)
+        second = self.second
+        if second is not None:  # both on one device: one step serves both
+            second.set_device(status.device)
         self.model_changed.emit()
         return status
+
+    # --------------------------------------------------------------- a second network
+
+    @property
+    def second(self) -> SecondNetwork | None:
+        """The network compared with the live one, if any."""
+        return None if self.state is None else self.state.second
+
+    def compare_with(self, second: SecondNetwork) -> None:
+        """Have ``second`` (already validated) read every drawing beside the live one."""
+        state = self.live()
+        second.set_device(str(state.classifier.device))
+        state.compare_with(second)
+        self.second_prediction = None
+        self.comparison_changed.emit()
+
+    def stop_comparing(self) -> None:
+        """Back to one network: the second's hooks go with it."""
+        if self.second is None:
+            return
+        self.live().stop_comparing()
+        self.second_prediction = None
+        self.comparison_changed.emit()
+
+    def second_reading(self, prediction: Prediction | None) -> Prediction | None:
+        """The second network's reading made with ``prediction`` (None when not comparing
+        or when it belongs to another reading)."""
+        second = self.second_prediction
+        if second is None or prediction is None or self.second is None:
+            return None
+        return second if second.steps is prediction.steps else None
 
     # --------------------------------------------------------------- reading the drawing
 
@@ -132,6 +171,8 @@ class AppSession(QObject):
             self.prediction = state.classify(strokes, surface=surface, image=image)
         else:
             self.prediction = state.classify_image(image)
+        # The same step reads it with the second network: the panels get both at once.
+        self.second_prediction = state.read_second(self.prediction)
         self.prediction_changed.emit(self.prediction)
         return self.prediction
 

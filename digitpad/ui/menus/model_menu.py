@@ -49,6 +49,22 @@ class ModelMenu(QObject):
                                                    "test set: accuracy, confusions, examples"),
                                       triggered=window.evaluation.present)
 
+        window.compare_menu = self.compare_menu(window)
+        window.stop_comparing_act = QAction(
+            QCoreApplication.translate("MainWindow", "&Stop Comparing"), window, enabled=False,
+            statusTip=QCoreApplication.translate("MainWindow", "Back to one network reading the "
+                                                 "drawing"),
+            triggered=window.stop_comparing)
+
+        window.evaluate_both_act = QAction(
+            QCoreApplication.translate("MainWindow", "Evaluate &Both Networks…"), window,
+            enabled=False,
+            statusTip=QCoreApplication.translate("MainWindow", "Both networks read the same test "
+                                                 "digits: both accuracies, the digits they read "
+                                                 "differently, and whether the difference is "
+                                                 "more than chance"),
+            triggered=window.evaluation.present)
+
         menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&Model"))
         device_menu = QMenu(QCoreApplication.translate("MainWindow", "&Device"), menu)
         device_menu.setToolTipsVisible(True)  # says why CUDA is unavailable
@@ -58,7 +74,37 @@ class ModelMenu(QObject):
         window.arch_menu.addActions(window.arch_group.actions())
         return fill(menu, [window.arch_menu, None, window.restore_act, None,
                            device_menu, None, window.train_act, window.correct_act,
-                           window.undo_correction_act, window.evaluate_act])
+                           window.undo_correction_act, window.evaluate_act, None,
+                           window.compare_menu, window.evaluate_both_act,
+                           window.stop_comparing_act])
+
+    @staticmethod
+    def compare_menu(window) -> QMenu:
+        """Model ▸ Compare With: a second network that reads every drawing too. Each
+        source makes a ``SecondNetwork`` and hands it to ``window.compare_with``; a new
+        source is one more action here."""
+        menu = QMenu(QCoreApplication.translate("MainWindow", "Compare &With"), window)
+        menu.setToolTipsVisible(True)
+        for spec in MODEL_SPECS.values():
+            action = menu.addAction(QCoreApplication.translate(
+                "MainWindow", "{arch} (shipped weights)").format(arch=spec.display_name))
+            action.setStatusTip(QCoreApplication.translate(
+                "MainWindow", "A second network, {arch} with its shipped weights, reads every "
+                "drawing too").format(arch=spec.display_name))
+            action.triggered.connect(lambda _=False, a=spec.name: window.compare_with_shipped(a))
+        window.compare_loaded_act = menu.addAction(
+            QCoreApplication.translate("MainWindow", "The Weights As &Loaded"))
+        window.compare_loaded_act.setStatusTip(QCoreApplication.translate(
+            "MainWindow", "Compare the live weights with themselves as loaded: what your "
+            "edits, corrections or training changed"))
+        window.compare_loaded_act.triggered.connect(window.compare_with_loaded)
+        menu.addSeparator()
+        window.compare_file_act = menu.addAction(
+            QCoreApplication.translate("MainWindow", "Weights &File…"))
+        window.compare_file_act.setStatusTip(QCoreApplication.translate(
+            "MainWindow", "A second network from a weights file reads every drawing too"))
+        window.compare_file_act.triggered.connect(window.compare_with_file_dialog)
+        return menu
 
 
 def create(window) -> QMenu:

@@ -17,6 +17,10 @@ line in ``MainWindow.create_panels``. The contract is the ``Panel`` class below:
   (``on_screen()``: visible, not behind another dock's tab); a panel shown again gets
   the latest prediction. ``needs_every_prediction = True`` asks for every prediction
   even while hidden (the stroke timeline records each stroke's reading).
+- ``set_second(second)`` is called when a second network (``digitpad.compare.SecondNetwork``,
+  None: none) starts or stops reading beside the live one. A panel that shows it reads
+  ``session.second_reading(prediction)`` in ``show_prediction``: the second network's
+  reading of the same input, made in the same step. Drop anything kept of the old one.
 - ``weights_edited(edited)`` follows an edit of the parameters in place (``edited``: the
   names of the parameters that now differ from the weights as loaded).
 - ``shut_down()`` is called when the window closes: end any thread the panel started.
@@ -89,6 +93,10 @@ class Panel(QDockWidget):
 
     def weights_edited(self, edited: frozenset[str]) -> None:
         """Parameters were changed in place; most panels just draw the next prediction."""
+
+    def set_second(self, second) -> None:
+        """A second network now reads beside the live one (None: none); most panels show
+        the live network only."""
 
     def shut_down(self) -> None:
         """The window is closing: stop any background work (and wait for it)."""

@@ -4,11 +4,14 @@
 SimpleCNN's logits are ``scale * (W h + b)``, so a logit splits exactly into one term per
 position of the pooled map plus a bias term; the dock shows that split and its sum. Models
 without such a split get Grad-CAM or gradient saliency (``digitpad.explain``), labelled as
-such. Optionally the same map lies on the pad under the ink.
+such. Optionally the same map lies on the pad under the ink. While a second network
+reads beside the live one, its map for the same class and method (or its best method)
+is beside the live one's, made only while the dock is on screen.
 """
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,10 +21,11 @@ from PySide6 import QtCore, QtWidgets
 from ...classifier import Classifier, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
-from ...models import NUM_CLASSES
+from ...models import NUM_CLASSES, arch_name
 from ..mosaic import picture_box
 from ..widgets import Caption, choice_box
 from . import Panel
+from .probabilities import SECOND
 
 if TYPE_CHECKING:
     from ..session import AppSession
@@ -73,6 +77,9 @@ class EvidencePanel(Panel):
         super().__init__(self.tr("Evidence"), "evidence", session, parent)
         self.explainer: Explainer | None = None
         self.evidence: Evidence | None = None  # what is shown now
+        self.second = None  # the SecondNetwork read beside the live one
+        self.second_explainer: Explainer | None = None
+        self.second_evidence: Evidence | None = None
         self.lut = evidence_lut()
         self._framed = None
         self._build_widgets()
@@ -121,24 +128,51 @@ class EvidencePanel(Panel):
         options.addWidget(self.on_pad)
         layout.addLayout(options)
 
-        self.picture = pg.GraphicsLayoutWidget()
-        self.picture.setObjectName("evidence_picture")
-        self.picture.setBackground(self.palette().window().color())
-        self.picture.setMinimumSize(60, 60)
-        box = picture_box()
-        self.picture.ci.addItem(box)
-        self.drawing_item = pg.ImageItem(axisOrder="row-major")
-        self.drawing_item.setLookupTable(ink_lut())
-        self.evidence_item = pg.ImageItem(axisOrder="row-major")
-        self.evidence_item.setLookupTable(self.lut)
-        box.addItem(self.drawing_item)
-        box.addItem(self.evidence_item)
-        self.box = box
-        layout.addWidget(self.picture, 1)
+        # The live network's map, and beside it (while comparing) the second network's.
+        pictures = QtWidgets.QHBoxLayout()
+        self.picture, self.drawing_item, self.evidence_item, self.box = self._map_view(
+            "evidence_picture")
+        self.second_picture, self.second_drawing_item, self.second_evidence_item, \
+            self.second_box = self._map_view("second_evidence_picture")
+        self.titles = []
+        for picture, name in ((self.picture, "evidence_title"),
+                              (self.second_picture, "second_evidence_title")):
+            column = QtWidgets.QVBoxLayout()
+            title = QtWidgets.QLabel()
+            title.setObjectName(name)
+            title.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+            title.hide()
+            self.titles.append(title)
+            column.addWidget(title)
+            column.addWidget(picture, 1)
+            pictures.addLayout(column, 1)
+        self.second_picture.hide()
+        self.second_framed = None
+        layout.addLayout(pictures, 1)
 
         self.caption = Caption(height=3 * self.fontMetrics().lineSpacing() + 6)
         self.caption.setObjectName("evidence_caption")
         layout.addWidget(self.caption)
+        self.second_caption = Caption(height=2 * self.fontMetrics().lineSpacing() + 6)
+        self.second_caption.setObjectName("second_evidence_caption")
+        self.second_caption.hide()
+        layout.addWidget(self.second_caption)
+
+    def _map_view(self, name: str):
+        """A picture of the drawing with an evidence map over it."""
+        picture = pg.GraphicsLayoutWidget()
+        picture.setObjectName(name)
+        picture.setBackground(self.palette().window().color())
+        picture.setMinimumSize(60, 60)
+        box = picture_box()
+        picture.ci.addItem(box)
+        drawing_item = pg.ImageItem(axisOrder="row-major")
+        drawing_item.setLookupTable(ink_lut())
+        evidence_item = pg.ImageItem(axisOrder="row-major")
+        evidence_item.setLookupTable(self.lut)
+        box.addItem(drawing_item)
+        box.addItem(evidence_item)
+        return picture, drawing_item, evidence_item, box
 
     # ------------------------------------------------------------------ panel interface
 
@@ -161,16 +195,37 @@ class EvidencePanel(Panel):
         if classifier is not self.classifier:
             self.classifier = classifier
             self.explainer = Explainer(classifier)
+        self._show_live_title()
         self.explainer.anatomy()  # the classifier now captures the maps the split needs
         exact = self.explainer.exact_available
         self.method_choice.model().item(self.method_choice.findData(EXACT)).setEnabled(exact)
         if not exact and self.method() == EXACT:
             self.method_choice.setCurrentIndex(0)
 
+    def set_second(self, second) -> None:
+        """Show the second network's map beside the live one's (None: the live one only).
+        Its explainer is made when the dock first shows it."""
+        self.second = second
+        self.second_explainer = None
+        self.second_evidence = None
+        comparing = second is not None
+        for widget in (self.second_picture, self.second_caption, *self.titles):
+            widget.setVisible(comparing)
+        if comparing:
+            self.titles[1].setText(self.tr("<b style='color:{colour}'>{name}</b>").format(
+                colour=SECOND, name=html.escape(second.name)))
+        self._show_live_title()
+
+    def _show_live_title(self) -> None:
+        if self.second is not None and self.classifier is not None:
+            self.titles[0].setText(self.tr("<b>{arch}</b> (live)").format(
+                arch=arch_name(self.classifier.model)))
+
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
         if prediction is None or not prediction.has_digit or self.explainer is None:
             self.evidence = None
+            self.second_evidence = None
             self._show_nothing(prediction)
             return
         self.evidence = self.explain(prediction)
@@ -181,8 +236,54 @@ class EvidencePanel(Panel):
             self.evidence_item.setImage(values, levels=(-peak, peak))
             self._frame(self.evidence.input_rect)
             self.caption.setText(self.describe(self.evidence))
+            self._show_second(prediction)
         if self.on_pad.isChecked():
             self.overlay_changed.emit(coloured(values, peak, self.lut))
+
+    # ------------------------------------------------------------------ the second network
+
+    def explain_second(self, prediction: Prediction) -> Evidence | None:
+        """The second network's evidence for the class and method chosen (its best
+        method when it has no exact split), from its reading of ``prediction``'s input."""
+        second = self.second
+        reading = None if second is None or self.session is None else self.session.second_reading(prediction)
+        if reading is None or not reading.has_digit:
+            return None
+        if self.second_explainer is None or self.second_explainer.classifier is not second.classifier:
+            self.second_explainer = Explainer(second.classifier)
+        method = self.method()
+        if method == EXACT and not self.second_explainer.exact_available:
+            method = None
+        return self.second_explainer.explain(reading, self.target(), method)
+
+    def method_name(self, method: str) -> str:
+        return {EXACT: self.tr("exact"), GRAD_CAM: self.tr("Grad-CAM"),
+                SALIENCY: self.tr("saliency")}[method]
+
+    def _show_second(self, prediction: Prediction) -> None:
+        """Only on screen: the second network's map costs nothing while the dock is hidden."""
+        if self.second is None:
+            return
+        self.second_evidence = evidence = self.explain_second(prediction)
+        self.second_drawing_item.setImage(prediction.steps.image, levels=(0.0, 1.0))
+        if evidence is None:
+            self.second_evidence_item.setImage(np.zeros_like(prediction.steps.image),
+                                               levels=(-1.0, 1.0))
+            self.second_caption.setText(self.tr("{name} finds no digit here").format(
+                name=html.escape(self.second.name)))
+            return
+        values = evidence.on_source()
+        peak = peak_of(values)
+        self.second_evidence_item.setImage(values, levels=(-peak, peak))
+        rect = QtCore.QRectF(*evidence.input_rect)
+        if rect != self.second_framed:
+            self.second_framed = rect
+            self.second_box.setRange(rect, padding=0.0)
+        self.second_caption.setText(self.tr(
+            "<span style='color:{colour}'>{name}</span>: <b>{method}</b>, logit({digit}) = "
+            "<b>{logit:.2f}</b> · each map on its own scale").format(
+            colour=SECOND, name=html.escape(self.second.name), method=self.method_name(evidence.method),
+            digit=evidence.target, logit=evidence.logit))
 
     # ------------------------------------------------------------------ choices
 
@@ -220,12 +321,16 @@ class EvidencePanel(Panel):
 
     def _show_nothing(self, prediction: Prediction | None) -> None:
         if prediction is not None:
-            self.drawing_item.setImage(prediction.steps.image, levels=(0.0, 1.0))
-            self.evidence_item.setImage(np.zeros_like(prediction.steps.image), levels=(-1.0, 1.0))
+            blank = np.zeros_like(prediction.steps.image)
+            for drawing, evidence in ((self.drawing_item, self.evidence_item),
+                                      (self.second_drawing_item, self.second_evidence_item)):
+                drawing.setImage(prediction.steps.image, levels=(0.0, 1.0))
+                evidence.setImage(blank, levels=(-1.0, 1.0))
             height, width = prediction.steps.image.shape
             self._frame((0, 0, width, height))
         self.caption.setText(self.tr("Draw a digit: red marks the strokes that raise a "
                                      "digit's score, blue those that lower it."))
+        self.second_caption.setText("")
         if self.on_pad.isChecked():
             self.overlay_changed.emit(None)
 
