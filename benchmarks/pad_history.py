@@ -30,7 +30,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from digitpad.samples import SAMPLES  # noqa: E402
-from digitpad.ui.app import create_app  # noqa: E402
+from digitpad.ui.app import create_app, settle_start_up_objects  # noqa: E402
 from digitpad.ui.canvas import LOGICAL_SIZE, send_mouse  # noqa: E402
 
 HEARTBEAT_MS = 5
@@ -227,6 +227,7 @@ def main() -> int:
     while window.uncertainty.fitting():
         QApplication.processEvents()
         time.sleep(0.02)
+    settle_start_up_objects()  # as the app does once its window is up
 
     driver = Driver(window, iter(()))
     run = draw_clear if args.case == "draw-clear" else many_strokes

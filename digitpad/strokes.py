@@ -237,14 +237,15 @@ class Rasteriser:
                 break
         # Far behind (a new box, a long drawing read the first time): in one go up to the
         # earliest checkpoint that will be kept, then checkpoint by checkpoint.
-        first_kept = max(0, done - done % INK_CHECKPOINT_EVERY - INK_CHECKPOINT_EVERY * (KEPT_INK_CHECKPOINTS - 1))
+        every = INK_CHECKPOINT_EVERY
+        first_kept = max(0, done - done % every - every * (KEPT_INK_CHECKPOINTS - 1))
         inks = dict(self._inks)
         while start < done:
-            stop = first_kept if start < first_kept else min(done, (start // INK_CHECKPOINT_EVERY + 1) * INK_CHECKPOINT_EVERY)
+            stop = first_kept if start < first_kept else min(done, (start // every + 1) * every)
             ink = draw_in_order(ink, strokes[start:stop], scale, offset, self.pen_width)
             start = stop
             inks[start] = ink
-        checkpoints = sorted(count for count in inks if count % INK_CHECKPOINT_EVERY == 0)
+        checkpoints = sorted(count for count in inks if count % every == 0)
         keep = set(checkpoints[-KEPT_INK_CHECKPOINTS:]) | {done}
         self._inks = [(count, inks[count]) for count in sorted(inks) if count in keep]
         return draw_in_order(ink, strokes[done:], scale, offset, self.pen_width)

@@ -274,7 +274,7 @@ class DrawingCanvas(QWidget):
 
     Left button (or a stylus tip) draws, the right button (or a stylus's eraser end)
     erases, as does the left button while ``eraser`` is on. ``undo_stack`` holds one
-    command per stroke and per clear.
+    command per stroke and per clear, the latest ``history_limit`` (HISTORY_LIMIT).
     """
 
     image_changed = Signal(object)  # (280, 280) uint8, ink high; coalesced per event-loop turn
@@ -284,7 +284,7 @@ class DrawingCanvas(QWidget):
     brush_size_changed = Signal(int)
     eraser_changed = Signal(bool)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, history_limit: int | None = None):
         super().__init__(parent)
         self.setObjectName("canvas")
         self.setMouseTracking(True)  # for the brush outline under the pointer
@@ -301,7 +301,7 @@ class DrawingCanvas(QWidget):
 
         self.strokes: list[Stroke | PlacedImage] = []
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.setUndoLimit(HISTORY_LIMIT)
+        self.undo_stack.setUndoLimit(HISTORY_LIMIT if history_limit is None else history_limit)
         # Names the drawing on the pad: each undo step leaves its own, a redo the same
         # again (0: the blank pad the app starts with).
         self.history_key = 0

@@ -4,6 +4,7 @@ A convolution's map can be silenced from its context menu (a what-if edit)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,10 @@ from ...calibration import calibration_inputs
 from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
+from ...models import arch_name
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
+from ...uncertainty import model_fingerprint
 from ..mosaic import Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box, show_in
 from ..widgets import choice_box
 from . import Panel, pop_up, zero_channel_action
@@ -31,6 +34,14 @@ INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
 WIDE = 1.2  # a dock this many times wider than tall shows the enlargement beside the layers
+# Colour levels by (architecture, weights fingerprint), the latest few: switching back to
+# weights seen before needs no calibration pass.
+MAX_CACHED_RANGES = 4
+_ranges: OrderedDict[tuple, dict[str, FeatureRange]] = OrderedDict()
+
+
+def weights_key(model: nn.Module) -> tuple:
+    return (arch_name(model), model_fingerprint(model))
 
 
 @dataclass
@@ -104,8 +115,15 @@ class FeatureMapsPanel(Panel):
         """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
         if classifier.model is not self.calibrated_model:  # a device move keeps the levels
             modules = dict(classifier.model.named_modules())
+            key = weights_key(classifier.model)
+            ranges = _ranges.pop(key, None)
+            if ranges is None:  # a few hundred digits through the network: 0.1-0.3 s
+                ranges = classifier.feature_ranges(calibration_inputs())
+            _ranges[key] = ranges
+            while len(_ranges) > MAX_CACHED_RANGES:
+                _ranges.popitem(last=False)
             self.ranges = {
-                name: r for name, r in classifier.feature_ranges(calibration_inputs()).items()
+                name: r for name, r in ranges.items()
                 # Channel maps of the stages shown here (other docks may capture more).
                 if len(r.shape) == 3 and isinstance(modules[name], FEATURE_MAP_TYPES)
             }
