@@ -5,9 +5,11 @@ RSS after a short warm-up and every ``--report-every`` cycles. ``many-strokes``:
 random strokes on one pad, never cleared; at the stroke counts of ``--undo-at`` one undo
 (timed from the undo to the reading of the drawing it leaves) and its redo.
 
-Every pointer event, undo, redo and clear is one event-loop turn driven by a timer, as a
-user's input would be; a 5 ms heartbeat timer measures the event loop (a stall is the
-time its tick came late), so a stall is one turn that ran long, whatever did it.
+Each stroke (its press, moves and release, as events that queued up while the app was
+busy; ``--turn-per-event`` for a turn each), undo, redo and clear is one event-loop turn
+driven by a timer, as a user's input would be; a 5 ms heartbeat timer measures the
+event loop (a stall is the time its tick came late), so a stall is one turn that ran
+long, whatever did it.
 
     python benchmarks/pad_history.py draw-clear [--cycles 10000]
     python benchmarks/pad_history.py many-strokes [--strokes 10000] [--undo-at 50,200,1000,5000]
@@ -89,13 +91,16 @@ class Driver:
         self.last_tick = time.perf_counter()
 
 
-def stroke_events(canvas, points):
-    """One stroke in widget pixels: press, moves, release, a turn each."""
+def stroke_events(canvas, points, turn_per_event: bool):
+    """One stroke in widget pixels: press, moves, release; in one event-loop turn (a
+    fast hand whose events queued up), or with ``turn_per_event`` a turn each."""
     send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0], LEFT, LEFT)
-    yield
+    if turn_per_event:
+        yield
     for point in points[1:]:
         send_mouse(canvas, QEvent.Type.MouseMove, point, NO_BUTTON, LEFT)
-        yield
+        if turn_per_event:
+            yield
     send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1], LEFT, NO_BUTTON)
     yield
 
@@ -110,8 +115,8 @@ def digit_strokes(canvas, rng: random.Random):
 def history_state(window) -> dict:
     canvas = window.canvas
     return {"undo_commands": canvas.undo_stack.count(), "strokes_on_pad": len(canvas.strokes),
-            "timeline_entries": len(window.timeline.timeline.keys)
-            if hasattr(window.timeline.timeline, "keys") else len(window.timeline.timeline.drawings)}
+            "timeline_entries": len(window.timeline.timeline.keys),
+            "history_bytes": canvas.history_bytes()}
 
 
 def draw_clear(window, driver: Driver, args) -> dict:
@@ -122,7 +127,7 @@ def draw_clear(window, driver: Driver, args) -> dict:
     def actions():
         for cycle in range(1, args.cycles + args.warmup + 1):
             for points in digit_strokes(canvas, rng):
-                yield from stroke_events(canvas, points)
+                yield from stroke_events(canvas, points, args.turn_per_event)
             canvas.clear()
             yield
             done = cycle - args.warmup
@@ -179,7 +184,7 @@ def many_strokes(window, driver: Driver, args) -> dict:
             x, y = rng.uniform(side.left() + 20, side.right() - 20), rng.uniform(side.top() + 20, side.bottom() - 20)
             points = [QPointF(x, y)] + [QPointF(x + rng.uniform(-30, 30), y + rng.uniform(-30, 30))
                                         for _ in range(4)]
-            yield from stroke_events(canvas, points)
+            yield from stroke_events(canvas, points, args.turn_per_event)
             if count in undo_at:
                 yield from wait_for_reading()
                 undo_ms[count] = yield from timed(canvas.undo_stack.undo)
@@ -213,6 +218,8 @@ def main() -> int:
     parser.add_argument("--undo-at", default="50,200,1000,5000")
     parser.add_argument("--report-every", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--turn-per-event", action="store_true",
+                        help="a pointer event per event-loop turn (default: a stroke per turn)")
     args = parser.parse_args()
 
     create_app()

@@ -12,7 +12,6 @@ of the event loop, however many pointer moves arrived in it.
 from __future__ import annotations
 
 import itertools
-import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,8 +64,8 @@ class Stroke:
 
     width: float
     erase: bool
-    points: list[QPointF] = field(default_factory=list)
-    factors: list[float] = field(default_factory=list)
+    points: list[QPointF] | _Points = field(default_factory=list)  # _Points once finished
+    factors: list[float] | tuple[float, ...] = field(default_factory=list)
     finished: bool = False
     _pen: PenStroke | None = field(default=None, repr=False, compare=False)
 
@@ -103,6 +102,15 @@ class Stroke:
     def paint_on(self, layer: _Layer) -> None:
         layer.paint(list(self.pieces()), self.erase)
 
+    def finish(self) -> None:
+        """Pen up: the points go into one array (a QPointF is a Python object of its own;
+        thousands of strokes of them cost memory and every garbage collection's time)."""
+        self.finished = True
+        self._pen = None
+        self.pen_stroke()  # kept from now on
+        self.points = _Points(np.array([(p.x(), p.y()) for p in self.points], np.float64).reshape(-1, 2))
+        self.factors = tuple(self.factors)
+
     def pen_stroke(self) -> PenStroke:
         """The stroke as the rasteriser reads it; made once the stroke is finished."""
         if self._pen is None or len(self._pen.points) != len(self.points):
@@ -111,6 +119,27 @@ class Stroke:
                 self._pen = pen
             return pen
         return self._pen
+
+
+class _Points:
+    """A finished stroke's points: QPointFs made when asked for, from one array."""
+
+    __slots__ = ("xy",)
+
+    def __init__(self, xy: np.ndarray):
+        self.xy = xy
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [QPointF(float(x), float(y)) for x, y in self.xy[index]]
+        x, y = self.xy[index]
+        return QPointF(float(x), float(y))
+
+    def __iter__(self):
+        return (QPointF(float(x), float(y)) for x, y in self.xy)
 
 
 @dataclass
@@ -509,9 +538,9 @@ class DrawingCanvas(QWidget):
         if stroke is None:
             return
         self._active = None
-        stroke.finished = True
         self._paint_on_layers([stroke.tail()], stroke.erase)
         self._update_logical(stroke.tail())
+        stroke.finish()
         self._push(_AddStroke(self, stroke))
 
     def _finish_stroke(self) -> None:
@@ -726,9 +755,9 @@ _COMMAND_BYTES = 400  # a QUndoCommand, its Python side and the timeline's entry
 def _stroke_bytes(stroke: Stroke | PlacedImage) -> int:
     if isinstance(stroke, PlacedImage):
         return stroke.ink.nbytes + 200
-    # A QPointF and a float per point, their list slots, the stroke and its PenStroke.
-    points = len(stroke.points)
-    return points * (sys.getsizeof(QPointF()) + 24 + 16 + 12) + 600
+    # Per point: two doubles, a float factor and the PenStroke's two float32s and factor;
+    # then the stroke, its arrays and its PenStroke.
+    return len(stroke.points) * (16 + 8 + 8 + 12) + 900
 
 
 def _pressure_factor(pressure: float | None) -> float:

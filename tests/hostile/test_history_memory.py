@@ -11,12 +11,12 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from digitpad import strokes as strokes_module
+from digitpad.models import softmax
 from digitpad.samples import SAMPLES
 from digitpad.strokes import INK_CHECKPOINT_EVERY, PenStroke, Rasteriser, rasterise
 from digitpad.ui import canvas as canvas_module
 from digitpad.ui.canvas import HISTORY_LIMIT, DrawingCanvas, draw_strokes
 from digitpad.ui.panels.timeline import CHART_STROKES
-
 
 WINDOW_LIMIT = 60  # the window's history limit in these tests
 
@@ -185,7 +185,7 @@ def test_new_weights_read_only_the_strokes_on_show_at_once(window, qtbot):
     early = [entry for entry in panel.timeline.entries[:20] if entry.model_input is not None][-5:]
     expected = real(np.stack([entry.model_input for entry in early]))
     np.testing.assert_allclose([entry.probabilities for entry in early],
-                               [np.exp(row) / np.exp(row).sum() for row in expected], rtol=1e-5)
+                               [softmax(row) for row in expected], rtol=1e-4, atol=1e-7)
 
 
 # ------------------------------------------------------------------ case 14: thousands of strokes
@@ -259,9 +259,9 @@ def test_an_undo_draws_a_bounded_number_of_strokes_again():
     assert drawn_per_undo[1000] <= 1.2 * drawn_per_undo[100] + 1
 
 
-@pytest.mark.parametrize("undo_to", [999, 990, 977, 960, 900, 700, 130, 3])
+@pytest.mark.parametrize("undo_to", [399, 377, 250, 130, 3])
 def test_the_ink_after_undos_is_the_ink_drawn_from_scratch(undo_to):
-    drawing = pen_scribble(1000, seed=3)
+    drawing = pen_scribble(400, seed=3)
     reader = Rasteriser()
     for end in range(1, len(drawing) + 1):
         reader(drawing[:end], surface=280)
@@ -300,3 +300,33 @@ def test_undo_in_the_window_repaints_and_reads_a_bounded_number_of_strokes(windo
     assert painted_1000 <= 2 * 10 * canvas_module.CHECKPOINT_EVERY  # two layers, 10 undos
     assert drawn_1000 <= 20 * (INK_CHECKPOINT_EVERY + 1)
     assert painted_1000 <= 1.5 * painted_100 + 40 and drawn_1000 <= 1.5 * drawn_100 + 40
+
+
+# ------------------------------------------------------------------ the soak: switching networks
+
+
+def live(kind) -> int:
+    gc.collect()
+    return sum(isinstance(obj, kind) for obj in gc.get_objects())
+
+
+@pytest.mark.slow
+def test_switching_networks_again_and_again_leaves_nothing_behind(window, qtbot):
+    """Each switch rebuilds the feature-map dock's pictures; the old ones must go (they
+    stayed, held through their signal connections, about 0.5 MB a switch)."""
+    import pyqtgraph as pg
+
+    from digitpad.capture import hook_count
+    from digitpad.ui.mosaic import MosaicImage
+
+    draw_strokes(window.canvas, SAMPLES[3].strokes)
+    for arch in ("DeepCNN", "SimpleCNN"):  # both seen once: caches and first loads
+        window.set_architecture(arch)
+        QApplication.processEvents()
+    before = live(MosaicImage), live(pg.ViewBox), live(pg.GraphicsObject)
+    for _ in range(3):
+        for arch in ("DeepCNN", "SimpleCNN"):
+            window.set_architecture(arch)
+            QApplication.processEvents()
+    assert (live(MosaicImage), live(pg.ViewBox), live(pg.GraphicsObject)) == before
+    assert hook_count(window.session.model) == window.session.classifier.capture.handle_count

@@ -172,6 +172,7 @@ class FeatureMapsPanel(Panel):
         return False
 
     def _rebuild(self) -> None:
+        self._let_go_of_items()
         self.plots.clear()
         self.layers = []
         names = self.shown_layers()
@@ -191,6 +192,17 @@ class FeatureMapsPanel(Panel):
             self.plots.ci.layout.setRowStretchFactor(rows, 1)
         self._set_status()
         self._draw()
+
+    def _let_go_of_items(self) -> None:
+        """Disconnect the images about to go. Their connections hold lambdas that hold
+        the images again, through C++ where the garbage collector cannot see: connected,
+        every rebuild (each change of network) left all its items alive."""
+        for layer in self.layers:
+            for signal in (layer.image.hovered, layer.image.clicked, layer.image.context_requested):
+                signal.disconnect()
+        for image in (getattr(self, "input_image", None), getattr(self, "zoom_image", None)):
+            if image is not None:
+                image.hovered.disconnect()
 
     def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
         r = self.ranges[name]
@@ -249,6 +261,7 @@ class FeatureMapsPanel(Panel):
         name, channel = self.selected
         layer = self.layer(name)
         if self.zoom_image is not None:
+            self.zoom_image.hovered.disconnect()
             self.zoom_box.removeItem(self.zoom_image)
         _, height, width = layer.range.shape
         self.zoom_image = MosaicImage(Mosaic(1, (height, width)), (layer.range.low, layer.range.high))
