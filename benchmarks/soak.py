@@ -8,14 +8,15 @@ timer measures the event loop: a stall is the time its tick came late.
 
     python benchmarks/soak.py [--minutes 30] [--seed 0] [--max-growth-mb 20] [--max-stall-ms 100]
 
-Prints one JSON line a minute (RSS, the minute's worst stall, actions done, strokes on
-the pad), then a summary. Exits 1 when RSS grew more than --max-growth-mb from the end
+Prints one JSON line a minute (RSS, the minute's worst stall, the slowest action of each
+kind, actions done, strokes on the pad), then a summary. Exits 1 when RSS grew more than --max-growth-mb from the end
 of the first minute (the warm-up) to the end, or any stall passed --max-stall-ms.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -28,10 +29,13 @@ from PySide6.QtCore import QEvent, QPointF, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from digitpad.samples import SAMPLES  # noqa: E402
-from digitpad.ui.app import create_app  # noqa: E402
+from digitpad.ui.app import create_app, settle_start_up_objects  # noqa: E402
 from digitpad.ui.canvas import LOGICAL_SIZE, send_mouse  # noqa: E402
 
 HEARTBEAT_MS = 10
+# A random number under each limit picks the action (see Session.step).
+ACTIONS = ((0.70, "press"), (0.80, "undo"), (0.85, "redo"), (0.92, "clear"), (0.93, "switch"),
+           (0.98, "edit"), (1.01, "restore"))
 
 
 def rss_mb() -> float:
@@ -49,19 +53,29 @@ class Session:
         self.window, self.rng = window, rng
         self.points: list[QPointF] = []  # the rest of the stroke being drawn
         self.actions = 0
+        self.slowest: dict[str, float] = {}  # this minute's slowest action of each kind, ms
+        self.kind = ""
 
     def step(self) -> None:
+        started = time.perf_counter()
+        self._step()
+        took = 1000 * (time.perf_counter() - started)
+        self.slowest[self.kind] = max(self.slowest.get(self.kind, 0.0), took)
+
+    def _step(self) -> None:
         self.actions += 1
         canvas = self.window.canvas
         left = Qt.MouseButton.LeftButton
         if self.points:  # finish the stroke under way first, one move a turn
             point = self.points.pop(0)
+            self.kind = "move" if self.points else "release"
             if self.points:
                 send_mouse(canvas, QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, left)
             else:
                 send_mouse(canvas, QEvent.Type.MouseButtonRelease, point, left, Qt.MouseButton.NoButton)
             return
         roll = self.rng.random()
+        self.kind = next(kind for limit, kind in ACTIONS if roll < limit)
         if roll < 0.70:
             stroke = self.rng.choice(self.rng.choice(SAMPLES).strokes)
             jitter = self.rng.uniform(-20, 20), self.rng.uniform(-20, 20)
@@ -75,16 +89,26 @@ class Session:
         elif roll < 0.92:
             canvas.clear()
         elif roll < 0.93:
-            arch = "DeepCNN" if self.window.classifier.arch == "SimpleCNN" else "SimpleCNN"
+            arch = "DeepCNN" if self.window.session.classifier.arch == "SimpleCNN" else "SimpleCNN"
             self.window.set_architecture(arch)
         elif roll < 0.98:
             with torch.no_grad():
-                bias = dict(self.window.classifier.model.named_parameters())
+                bias = dict(self.window.session.model.named_parameters())
                 name = [n for n in bias if n.endswith("bias")][-1]
                 bias[name][self.rng.randrange(bias[name].numel())] += self.rng.uniform(-1, 1)
-            self.window.reclassify_after_edit()
+            self.window.session.parameters_edited()  # as a panel's what-if edit says it
         else:
             self.window.restore_loaded_weights()
+
+
+def census() -> dict[str, int]:
+    """Live objects the garbage collector tracks, by type name."""
+    gc.collect()
+    counts: dict[str, int] = {}
+    for obj in gc.get_objects():
+        name = type(obj).__qualname__
+        counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 def main() -> int:
@@ -94,6 +118,11 @@ def main() -> int:
     parser.add_argument("--max-growth-mb", type=float, default=20.0)
     parser.add_argument("--max-stall-ms", type=float, default=100.0)
     parser.add_argument("--weights", help="weights file (default: shipped)")
+    parser.add_argument("--report-seconds", type=float, default=60.0,
+                        help="seconds between reports (a \"minute\"); shorter for trying")
+    parser.add_argument("--census", action="store_true",
+                        help="also count live Python objects by type each minute and print "
+                             "the types that grew most since minute 1 (slow: a full gc pass)")
     args = parser.parse_args()
 
     app = create_app()
@@ -108,6 +137,7 @@ def main() -> int:
     while window.uncertainty.fitting():
         QApplication.processEvents()
         time.sleep(0.02)
+    settle_start_up_objects()  # as the app does once its window is up
 
     session = Session(window, random.Random(args.seed))
     started = time.monotonic()
@@ -126,17 +156,26 @@ def main() -> int:
         state["rss"].append(rss)
         state["stalls"].append(stall)
         state["minute_stall"] = 0.0
-        print(json.dumps({"benchmark": "soak", "minute": state["minute"], "rss_mb": round(rss, 1),
-                          "worst_stall_ms": round(stall, 1), "actions": session.actions,
-                          "strokes_on_pad": len(window.canvas.strokes),
-                          "undo_commands": window.canvas.undo_stack.count(),
-                          "arch": window.classifier.arch}), flush=True)
+        slowest = {kind: round(ms, 1) for kind, ms in sorted(session.slowest.items())}
+        session.slowest = {}
+        line = {"benchmark": "soak", "minute": state["minute"], "rss_mb": round(rss, 1),
+                "worst_stall_ms": round(stall, 1), "actions": session.actions,
+                "strokes_on_pad": len(window.canvas.strokes),
+                "undo_commands": window.canvas.undo_stack.count(),
+                "arch": window.session.classifier.arch, "slowest_action_ms": slowest}
+        if args.census:
+            counts = census()
+            if "census" not in state:
+                state["census"] = counts
+            grown = {name: n - state["census"].get(name, 0) for name, n in counts.items()}
+            line["objects_grown_since_minute_1"] = dict(sorted(grown.items(), key=lambda kv: -kv[1])[:8])
+        print(json.dumps(line), flush=True)
         if time.monotonic() - started >= 60 * args.minutes:
             app.quit()
 
     beat = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=HEARTBEAT_MS, timeout=heartbeat)
     actions = QTimer(interval=0, timeout=session.step)
-    minutes = QTimer(interval=60_000, timeout=report)
+    minutes = QTimer(interval=round(1000 * args.report_seconds), timeout=report)
     for timer in (beat, actions, minutes):
         timer.start()
     app.exec()

@@ -15,6 +15,7 @@ In the 28x28 field pixel (row, col) has its centre at (x, y) = (col, row).
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -157,32 +158,40 @@ def fit_transform(low: np.ndarray, high: np.ndarray, pen_width: float = PEN_WIDT
 # ------------------------------------------------------------------ one drawing
 
 
-@dataclass
-class _Rendered:
-    key: tuple
-    count: int
-    ink: np.ndarray  # (28, 28), the first ``count`` strokes, before centring
+# The rasteriser keeps the ink of the strokes below the one in progress every
+# INK_CHECKPOINT_EVERY strokes (the latest KEPT_INK_CHECKPOINTS, 3 KB each), so an undo
+# draws at most that many strokes again, however many the drawing has.
+INK_CHECKPOINT_EVERY = 16
+KEPT_INK_CHECKPOINTS = 8
 
 
 @dataclass
 class Rasteriser:
     """Turns one drawing's strokes into the network's input, as ``rasterise`` does, and
-    remembers the ink of the strokes it rendered last: while a drawing grows inside its
-    box only the new strokes are drawn, so a long drawing does not slow each update."""
+    remembers what it read last: the strokes (by identity), the running box of their
+    points and their ink at checkpoints. A call then only handles what changed at the end
+    of the drawing, a new point or stroke, or an undone stroke: its cost does not grow
+    with the strokes below (but for one comparison of references, at C speed), unless
+    the drawing's box grows and every stroke must be drawn at the new scale."""
 
     pen_width: float = PEN_WIDTH
-    _cache: _Rendered | None = field(default=None, repr=False)
+    _strokes: list[PenStroke] = field(default_factory=list, repr=False)
+    # Running minimum and maximum of the pen strokes' points: row i covers strokes[:i + 1].
+    _low: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.float64), repr=False)
+    _high: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.float64), repr=False)
+    _ink_key: tuple | None = field(default=None, repr=False)
+    # (strokes drawn, their ink before centring), oldest first, all for ``_ink_key``.
+    _inks: list[tuple[int, np.ndarray]] = field(default_factory=list, repr=False)
 
     def __call__(self, strokes: Sequence[PenStroke], *, surface: float | None = None,
                  min_extent: float | None = None, image: np.ndarray | None = None) -> Preprocessed:
         """The steps from ``strokes`` to the model input (see ``rasterise``)."""
         strokes = as_strokes(strokes)
-        drawn = [s.points for s in strokes if not s.erase and len(s.points)]
+        self._follow(strokes)
         shown = image if image is not None else np.zeros((1, 1), np.float32)
-        if not drawn:
+        if not strokes or not np.isfinite(self._low[-1, 0]):
             return Preprocessed(image=shown, reason="empty")
-        points = np.concatenate(drawn)
-        low, high = points.min(0), points.max(0)
+        low, high = self._low[-1].astype(np.float32), self._high[-1].astype(np.float32)
         if min_extent is None:
             min_extent = MIN_EXTENT_FRACTION * surface if surface else 0.0
         extent = float(max(high - low))
@@ -194,20 +203,56 @@ class Rasteriser:
         shift = centre_shift(ink)
         return _steps(shown, ink, shifted(ink, shift), low, high, scale, offset, shift)
 
+    def _follow(self, strokes: list[PenStroke]) -> None:
+        """Take ``strokes`` as the drawing: keep what is known of the strokes it shares
+        (the same objects, in order) with the last, work out the rest."""
+        known = self._strokes
+        shared = min(len(known), len(strokes))
+        same = list(map(operator.is_, known[:shared], strokes[:shared]))
+        if False in same:
+            shared = same.index(False)
+        low, high = self._low[:shared], self._high[:shared]
+        if shared < len(strokes):
+            rows = len(strokes) - shared
+            new_low, new_high = np.full((rows, 2), np.inf), np.full((rows, 2), -np.inf)
+            for row, stroke in enumerate(strokes[shared:]):
+                if not stroke.erase and len(stroke.points):
+                    new_low[row], new_high[row] = stroke.points.min(0), stroke.points.max(0)
+            if shared:
+                new_low[0], new_high[0] = np.minimum(new_low[0], low[-1]), np.maximum(new_high[0], high[-1])
+            low = np.concatenate([low, np.minimum.accumulate(new_low)])
+            high = np.concatenate([high, np.maximum.accumulate(new_high)])
+        self._strokes, self._low, self._high = list(strokes), low, high
+        self._inks = [(count, ink) for count, ink in self._inks if count <= shared]
+
     def _ink(self, strokes: list[PenStroke], scale: float, offset: np.ndarray) -> np.ndarray:
         key = (scale, float(offset[0]), float(offset[1]))
-        cache = self._cache
+        if key != self._ink_key:  # another box: every stroke drawn again at its scale
+            self._ink_key, self._inks = key, []
         done = len(strokes) - 1  # the last stroke may still be growing
-        if cache is not None and cache.key == key and cache.count <= done:
-            ink, start = cache.ink, cache.count
-        else:
-            ink, start = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32), 0
-        ink = draw_in_order(ink, strokes[start:done], scale, offset, self.pen_width)
-        self._cache = _Rendered(key, done, ink)
+        start, ink = 0, np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
+        for count, kept in reversed(self._inks):
+            if count <= done:
+                start, ink = count, kept
+                break
+        # Far behind (a new box, a long drawing read the first time): in one go up to the
+        # earliest checkpoint that will be kept, then checkpoint by checkpoint.
+        every = INK_CHECKPOINT_EVERY
+        first_kept = max(0, done - done % every - every * (KEPT_INK_CHECKPOINTS - 1))
+        inks = dict(self._inks)
+        while start < done:
+            stop = first_kept if start < first_kept else min(done, (start // every + 1) * every)
+            ink = draw_in_order(ink, strokes[start:stop], scale, offset, self.pen_width)
+            start = stop
+            inks[start] = ink
+        checkpoints = sorted(count for count in inks if count % every == 0)
+        keep = set(checkpoints[-KEPT_INK_CHECKPOINTS:]) | {done}
+        self._inks = [(count, inks[count]) for count in sorted(inks) if count in keep]
         return draw_in_order(ink, strokes[done:], scale, offset, self.pen_width)
 
     def forget(self) -> None:
-        self._cache = None
+        self._strokes, self._ink_key, self._inks = [], None, []
+        self._low, self._high = self._low[:0], self._high[:0]
 
 
 def draw_in_order(ink: np.ndarray, strokes: Sequence[PenStroke], scale: float, offset,

@@ -6,10 +6,15 @@ and ``redo`` when it undoes or redoes one. Each entry keeps its 28x28 model inpu
 ``reclassify`` can redraw the whole chart after the weights change.
 
 The app's timeline follows an undo stack instead (``follow``): each entry also remembers
-the drawing its command left (the stroke objects themselves), which tells a redo, back
-to a known drawing, from a new command, whose entry stays pending until ``read`` gives
-it the drawing's prediction. A cleared pad starts a new drawing: ``drawing_span`` is the
-entries since the last clear (undo the clear and the old drawing's strokes are back).
+the key of the drawing its command left (a name the pad gives it, the same on a redo),
+which tells a redo, back to a known drawing, from a new command, whose entry stays
+pending until ``read`` gives it the drawing's prediction. A cleared pad starts a new
+drawing: ``drawing_span`` is the entries since the last clear (undo the clear and the
+old drawing's strokes are back). When the stack lets its oldest commands go,
+``drop_oldest`` lets their entries go too: the timeline holds no more than the stack.
+
+New weights (``reclassify``) make every entry stale; an entry is read again with them
+when it is asked for, so a what-if edit costs the entries on show, not the history.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from .preprocess import Preprocessed
 class TimelineEntry:
     probabilities: np.ndarray | None  # (10,) after this stroke; None when no digit was seen
     model_input: np.ndarray | None  # (28, 28), what the network saw
+    weights: int = 0  # the timeline's ``weights`` generation it was read with
 
     @property
     def digit(self) -> int | None:
@@ -41,8 +47,16 @@ class StrokeTimeline:
     def __init__(self) -> None:
         self._entries: list[TimelineEntry] = []
         self.cursor = 0
-        self.drawings: list[tuple] = []  # with ``follow``: the strokes after each entry's command
+        # With ``follow``: the key of the drawing each entry's command left, and whether
+        # that drawing was blank (a clear).
+        self.keys: list[object] = []
+        self.blank: list[bool] = []
+        # Strokes of the drawing at the front that went with ``drop_oldest``: the chart
+        # still counts them.
+        self.dropped_strokes = 0
         self.pending = False  # the newest entry waits for its reading
+        self.weights = 0  # counts reclassify calls; entries read with older weights are stale
+        self._logits_batch: Callable[[np.ndarray], np.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.cursor
@@ -50,10 +64,12 @@ class StrokeTimeline:
     @property
     def entries(self) -> tuple[TimelineEntry, ...]:
         """The strokes on the canvas now, oldest first."""
+        self._refresh(0, self.cursor)
         return tuple(self._entries[: self.cursor])
 
     @property
     def redoable(self) -> tuple[TimelineEntry, ...]:
+        self._refresh(self.cursor, len(self._entries))
         return tuple(self._entries[self.cursor :])
 
     @property
@@ -73,6 +89,7 @@ class StrokeTimeline:
         entry = TimelineEntry(
             probabilities=None if not prediction.has_digit else prediction.probabilities.copy(),
             model_input=None if prediction.model_input is None else prediction.model_input.copy(),
+            weights=self.weights,
         )
         del self._entries[self.cursor :]
         self._entries.append(entry)
@@ -92,16 +109,18 @@ class StrokeTimeline:
         self.cursor += 1
         return self.current
 
-    def follow(self, index: int, drawing: tuple) -> bool:
-        """An undo stack moved to ``index`` and the pad shows ``drawing`` now. True when
-        that is a new command, whose entry waits for ``read``; redoable entries go."""
-        known = 0 < index <= len(self.drawings) and _same(self.drawings[index - 1], drawing)
+    def follow(self, index: int, key: object, blank: bool = False) -> bool:
+        """An undo stack moved to ``index`` and the pad shows the drawing named ``key``
+        now (``blank``: nothing on it). True when that is a new command, whose entry
+        waits for ``read``; redoable entries go."""
+        known = 0 < index <= len(self.keys) and self.keys[index - 1] == key
         self.pending = index > 0 and not known
         if self.pending:
             while self.cursor > index - 1:
                 self.undo()
-            del self.drawings[index - 1 :]
-            self.drawings.append(drawing)
+            del self.keys[index - 1 :], self.blank[index - 1 :]
+            self.keys.append(key)
+            self.blank.append(blank)
             self.commit(NOT_READ)
             return True
         while self.cursor > index:
@@ -119,28 +138,53 @@ class StrokeTimeline:
         self.commit(prediction)
         return True
 
+    def drop_oldest(self, count: int) -> None:
+        """The undo stack let its ``count`` oldest commands go: their entries go too."""
+        count = min(count, len(self._entries))
+        for blank in self.blank[:count]:
+            self.dropped_strokes = 0 if blank else self.dropped_strokes + 1
+        del self._entries[:count], self.keys[:count], self.blank[:count]
+        self.cursor = max(0, self.cursor - count)
+
     def drawing_span(self) -> tuple[int, int]:
         """Entries [start, end) of the drawing on the pad now (with ``follow``): from the
         last clear before the cursor to the next one after it."""
-        cursor, drawings = self.cursor, self.drawings
-        start = max((i + 1 for i in range(cursor) if not drawings[i]), default=0)
-        end = next((i for i in range(cursor, len(drawings)) if not drawings[i]), len(drawings))
+        cursor, blank = self.cursor, self.blank
+        start = max((i + 1 for i in range(cursor) if blank[i]), default=0)
+        end = next((i for i in range(cursor, len(blank)) if blank[i]), len(blank))
         return start, end
 
-    def drawing_probabilities(self) -> np.ndarray:
+    def first_stroke(self, start: int) -> int:
+        """The number, in its drawing, of the stroke of entry ``start`` of drawing_span
+        (1 but where the drawing's first strokes were dropped)."""
+        return 1 + (self.dropped_strokes if start == 0 else 0)
+
+    def drawing_probabilities(self, limit: int | None = None) -> np.ndarray:
         """(strokes, 10) of the drawing on the pad, redoable strokes included; NaN where
-        no digit was seen."""
+        no digit was seen. With ``limit``, only the last ``limit`` of them."""
         start, end = self.drawing_span()
+        if limit is not None:
+            start = max(start, end - limit)
+        return self.rows(start, end)
+
+    def rows(self, start: int, end: int) -> np.ndarray:
+        """(end - start, 10): entries [start, end), read with the latest weights."""
+        self._refresh(start, end)
         return _rows(self._entries[start:end])
 
     def current_stroke(self) -> int:
         """The stroke the pad shows now, counted in its drawing (0: none yet)."""
-        return self.cursor - self.drawing_span()[0]
+        start = self.drawing_span()[0]
+        if self.cursor == start:
+            return 0
+        return self.cursor - start + self.first_stroke(start) - 1
 
     def clear(self) -> None:
         """Forget everything (a new drawing that cannot be undone into the old one)."""
         self._entries.clear()
-        self.cursor = 0
+        self.keys.clear()
+        self.blank.clear()
+        self.cursor = self.dropped_strokes = 0
 
     def probabilities(self) -> np.ndarray:
         """(strokes, 10) for the chart: one row per stroke on the canvas, NaN where no
@@ -148,15 +192,24 @@ class StrokeTimeline:
         return _rows(self.entries)
 
     def reclassify(self, logits_batch: Callable[[np.ndarray], np.ndarray]) -> None:
-        """Recompute every entry's probabilities (redoable ones too) with new weights, in
-        one batch: pass ``Classifier.logits_batch``."""
-        indices = [i for i, e in enumerate(self._entries) if e.model_input is not None]
+        """New weights: every entry (redoable ones too) is read again with
+        ``logits_batch`` (pass ``Classifier.logits_batch``), each when next asked for."""
+        self.weights += 1
+        self._logits_batch = logits_batch
+
+    def _refresh(self, start: int, end: int) -> None:
+        """Read entries [start, end) read with older weights again, in one batch."""
+        if self._logits_batch is None:
+            return
+        indices = [i for i in range(start, end) if self._entries[i].weights != self.weights
+                   and self._entries[i].model_input is not None]
         if not indices:
             return
-        logits = logits_batch(np.stack([self._entries[i].model_input for i in indices]))
+        logits = self._logits_batch(np.stack([self._entries[i].model_input for i in indices]))
         for i, row in zip(indices, logits):
             self._entries[i] = TimelineEntry(probabilities=softmax(row),
-                                             model_input=self._entries[i].model_input)
+                                             model_input=self._entries[i].model_input,
+                                             weights=self.weights)
 
 
 NOT_READ = Prediction(steps=Preprocessed(image=np.zeros((1, 1), np.float32), reason="not read yet"))
@@ -169,7 +222,3 @@ def _rows(entries) -> np.ndarray:
             row[:] = entry.probabilities
     return rows
 
-
-def _same(drawing: tuple, other: tuple) -> bool:
-    """The same strokes, object for object (not merely equal points)."""
-    return len(drawing) == len(other) and all(a is b for a, b in zip(drawing, other))

@@ -11,6 +11,7 @@ of the event loop, however many pointer moves arrived in it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +45,9 @@ MIN_POINT_DISTANCE = 0.5  # logical pixels; closer pointer positions add nothing
 # kept (a few MB), so undo costs at most CHECKPOINT_EVERY strokes however many are drawn.
 CHECKPOINT_EVERY = 16
 KEPT_CHECKPOINTS = 8
+# Undo steps kept: the oldest go beyond this, so drawing and clearing for hours holds a
+# few MB of history (each step keeps its stroke and the stroke timeline's entry).
+HISTORY_LIMIT = 500
 PAD_MARGIN = 14  # widget pixels around the pad
 FRAME_MS = 16  # at most one reading per frame of a 60 Hz screen
 
@@ -60,8 +64,8 @@ class Stroke:
 
     width: float
     erase: bool
-    points: list[QPointF] = field(default_factory=list)
-    factors: list[float] = field(default_factory=list)
+    points: list[QPointF] | _Points = field(default_factory=list)  # _Points once finished
+    factors: list[float] | tuple[float, ...] = field(default_factory=list)
     finished: bool = False
     _pen: PenStroke | None = field(default=None, repr=False, compare=False)
 
@@ -98,6 +102,15 @@ class Stroke:
     def paint_on(self, layer: _Layer) -> None:
         layer.paint(list(self.pieces()), self.erase)
 
+    def finish(self) -> None:
+        """Pen up: the points go into one array (a QPointF is a Python object of its own;
+        thousands of strokes of them cost memory and every garbage collection's time)."""
+        self.finished = True
+        self._pen = None
+        self.pen_stroke()  # kept from now on
+        self.points = _Points(np.array([(p.x(), p.y()) for p in self.points], np.float64).reshape(-1, 2))
+        self.factors = tuple(self.factors)
+
     def pen_stroke(self) -> PenStroke:
         """The stroke as the rasteriser reads it; made once the stroke is finished."""
         if self._pen is None or len(self._pen.points) != len(self.points):
@@ -106,6 +119,27 @@ class Stroke:
                 self._pen = pen
             return pen
         return self._pen
+
+
+class _Points:
+    """A finished stroke's points: QPointFs made when asked for, from one array."""
+
+    __slots__ = ("xy",)
+
+    def __init__(self, xy: np.ndarray):
+        self.xy = xy
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [QPointF(float(x), float(y)) for x, y in self.xy[index]]
+        x, y = self.xy[index]
+        return QPointF(float(x), float(y))
+
+    def __iter__(self):
+        return (QPointF(float(x), float(y)) for x, y in self.xy)
 
 
 @dataclass
@@ -130,27 +164,30 @@ class _Layer:
 
     def __init__(self, image: QImage, transform: QTransform, ink: QColor, background: QColor | None):
         self.image, self.transform, self.ink, self.background = image, transform, ink, background
-        self.checkpoints: list[tuple[tuple, QImage]] = []  # (strokes painted, the image then)
+        # (strokes painted, the last of them, the image then). A stroke object only ever
+        # lies on the same strokes below it (strokes come and go at the end; a clear's
+        # undo brings back the very list), so the last one names the whole drawing.
+        self.checkpoints: list[tuple[int, object, QImage]] = []
 
-    def checkpoint(self, strokes) -> None:
-        """Keep a copy of the layer as painted with ``strokes``, every CHECKPOINT_EVERY
-        strokes, so an undo repaints a few strokes instead of all of them."""
-        if strokes and len(strokes) % CHECKPOINT_EVERY == 0:
-            self.checkpoints.append((tuple(strokes), self.image.copy()))
+    def checkpoint(self, count: int, last) -> None:
+        """Keep a copy of the layer as painted with ``count`` strokes, ``last`` the last,
+        every CHECKPOINT_EVERY strokes, so an undo repaints a few strokes, not all."""
+        if count and count % CHECKPOINT_EVERY == 0:
+            self.checkpoints = [c for c in self.checkpoints if c[0] != count]
+            self.checkpoints.append((count, last, self.image.copy()))
+            self.checkpoints.sort(key=lambda checkpoint: checkpoint[0])
             del self.checkpoints[:-KEPT_CHECKPOINTS]
 
     def restore_checkpoint(self, strokes) -> int:
-        """The latest checkpoint whose strokes begin ``strokes`` put back (cleared if
-        none); returns how many strokes it holds. Checkpoints of other drawings go."""
-        self.checkpoints = [(painted, image) for painted, image in self.checkpoints
-                            if len(painted) <= len(strokes)
-                            and all(a is b for a, b in zip(painted, strokes))]
-        if not self.checkpoints:
-            self.clear()
-            return 0
-        painted, image = self.checkpoints[-1]
-        self.image = image.copy()
-        return len(painted)
+        """The latest checkpoint of a drawing that ``strokes`` begin with put back
+        (cleared if none); returns how many strokes it holds. Those of another drawing
+        stay (an undone clear brings it back) until newer ones push them out."""
+        for count, last, image in reversed(self.checkpoints):
+            if count <= len(strokes) and strokes[count - 1] is last:
+                self.image = image.copy()
+                return count
+        self.clear()
+        return 0
 
     def paint(self, pieces, erase: bool) -> None:
         painter = QPainter(self.image)
@@ -197,42 +234,66 @@ def _pen(colour: QColor, width: float) -> QPen:
                 Qt.PenJoinStyle.RoundJoin)
 
 
-class _AddStroke(QUndoCommand):
+_history_keys = itertools.count(1)
+
+
+class _PadCommand(QUndoCommand):
+    """A step of the pad's history. ``key`` names the drawing it leaves (see
+    ``DrawingCanvas.history_key``): new for each command, the same on every redo."""
+
+    def __init__(self, canvas: DrawingCanvas, text: str):
+        super().__init__(text)
+        self.canvas = canvas
+        self.key, self.key_before = next(_history_keys), canvas.history_key
+
+    def redo(self):
+        self.canvas.history_key = self.key
+
+    def undo(self):
+        self.canvas.history_key = self.key_before
+
+
+class _AddStroke(_PadCommand):
     def __init__(self, canvas: DrawingCanvas, stroke: Stroke | PlacedImage, painted: bool = True,
                  text: str | None = None):
         if text is None:  # the undo and redo actions name the command
             text = (QCoreApplication.translate("DrawingCanvas", "Erase") if stroke.erase
                     else QCoreApplication.translate("DrawingCanvas", "Stroke"))
-        super().__init__(text)
+        super().__init__(canvas, text)
         # ``painted``: a stroke drawn by hand is on the layers before it is pushed.
-        self.canvas, self.stroke, self.painted = canvas, stroke, painted
+        self.stroke, self.painted = stroke, painted
 
     def redo(self):
-        self.canvas.strokes.append(self.stroke)
+        super().redo()
+        strokes = self.canvas.strokes
+        strokes.append(self.stroke)
         if not self.painted:
             for layer in self.canvas._layers():
                 self.stroke.paint_on(layer)
             self.canvas.update()
         self.painted = False
         for layer in self.canvas._layers():
-            layer.checkpoint(self.canvas.strokes)
+            layer.checkpoint(len(strokes), self.stroke)
         self.canvas._changed()
 
     def undo(self):
+        super().undo()
         self.canvas.strokes.pop()
         self.canvas._rebuild()
 
 
-class _Clear(QUndoCommand):
+class _Clear(_PadCommand):
     def __init__(self, canvas: DrawingCanvas):
-        super().__init__(QCoreApplication.translate("DrawingCanvas", "Clear"))
-        self.canvas, self.cleared = canvas, list(canvas.strokes)
+        super().__init__(canvas, QCoreApplication.translate("DrawingCanvas", "Clear"))
+        self.cleared = list(canvas.strokes)
 
     def redo(self):
+        super().redo()
         self.canvas.strokes = []
         self.canvas._rebuild()
 
     def undo(self):
+        super().undo()
         self.canvas.strokes = list(self.cleared)
         self.canvas._rebuild()
 
@@ -242,14 +303,17 @@ class DrawingCanvas(QWidget):
 
     Left button (or a stylus tip) draws, the right button (or a stylus's eraser end)
     erases, as does the left button while ``eraser`` is on. ``undo_stack`` holds one
-    command per stroke and per clear.
+    command per stroke and per clear, the latest ``history_limit`` (HISTORY_LIMIT).
     """
 
     image_changed = Signal(object)  # (280, 280) uint8, ink high; coalesced per event-loop turn
+    # (count): the oldest undo steps about to go (HISTORY_LIMIT), sent before the new
+    # step's indexChanged, so whoever follows the stack can drop theirs first.
+    history_trimmed = Signal(int)
     brush_size_changed = Signal(int)
     eraser_changed = Signal(bool)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, history_limit: int | None = None):
         super().__init__(parent)
         self.setObjectName("canvas")
         self.setMouseTracking(True)  # for the brush outline under the pointer
@@ -266,10 +330,20 @@ class DrawingCanvas(QWidget):
 
         self.strokes: list[Stroke | PlacedImage] = []
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(HISTORY_LIMIT if history_limit is None else history_limit)
+        # Names the drawing on the pad: each undo step leaves its own, a redo the same
+        # again (0: the blank pad the app starts with).
+        self.history_key = 0
+        # The rasteriser's view of ``strokes`` (None for a placed picture), kept in step
+        # with it at its end, so a reading does not visit every stroke.
+        self._pens: list[PenStroke | None] = []
+        self._pens_of: list[Stroke | PlacedImage] = []
+        self._placed_pens = 0
         self._brush_size = DEFAULT_BRUSH
         self._eraser = False
         self._active: Stroke | None = None
         self._hover: QPointF | None = None
+        self._macro_depth = 0
 
         # The classifier's layer: white ink on black, one byte a pixel.
         image = QImage(LOGICAL_SIZE, LOGICAL_SIZE, QImage.Format.Format_Grayscale8)
@@ -323,7 +397,38 @@ class DrawingCanvas(QWidget):
     def clear(self) -> None:
         self._finish_stroke()
         if self.strokes:
-            self.undo_stack.push(_Clear(self))
+            self._push(_Clear(self))
+
+    def _push(self, command: QUndoCommand) -> None:
+        self._trim_history()
+        self.undo_stack.push(command)
+
+    def _trim_history(self) -> None:
+        """Say how many of the oldest steps the next one pushes out (QUndoStack drops
+        them itself, past its undo limit); nothing inside a macro, which is one step."""
+        stack = self.undo_stack
+        if self._macro_depth == 0:
+            dropped = stack.index() + 1 - stack.undoLimit()
+            if stack.undoLimit() and dropped > 0:
+                self.history_trimmed.emit(dropped)
+
+    def history_bytes(self) -> int:
+        """About how much memory the undo history holds: the strokes its steps keep
+        (those on the pad too) and the steps themselves."""
+        stack = self.undo_stack
+        strokes: dict[int, Stroke | PlacedImage] = {}
+        total = 0
+        for index in range(stack.count()):
+            command = stack.command(index)
+            commands = [command] + [command.child(i) for i in range(command.childCount())]
+            for step in commands:
+                total += _COMMAND_BYTES
+                if isinstance(step, _AddStroke):
+                    strokes[id(step.stroke)] = step.stroke
+                elif isinstance(step, _Clear):
+                    total += 8 * len(step.cleared)
+                    strokes.update((id(stroke), stroke) for stroke in step.cleared)
+        return total + sum(_stroke_bytes(stroke) for stroke in strokes.values())
 
     def place_image(self, ink: np.ndarray) -> None:
         """Replace the drawing with an image (2-D, uint8 ink high, e.g. a 28 x 28 MNIST
@@ -332,10 +437,13 @@ class DrawingCanvas(QWidget):
         if ink.ndim != 2 or ink.dtype != np.uint8 or min(ink.shape) < 1:
             raise ValueError(f"expected a 2-D uint8 image, got {ink.dtype} {ink.shape}")
         self._finish_stroke()
+        self._trim_history()
         self.undo_stack.beginMacro(self.tr("Place Digit"))
+        self._macro_depth += 1
         self.clear()
         self.undo_stack.push(_AddStroke(self, PlacedImage(ink.copy()), painted=False,
                                         text=self.tr("Place Digit")))
+        self._macro_depth -= 1
         self.undo_stack.endMacro()
 
     # ------------------------------------------------------------------ geometry
@@ -375,12 +483,26 @@ class DrawingCanvas(QWidget):
     def pen_strokes(self) -> list[PenStroke] | None:
         """The drawing as strokes in logical pixels, the one in progress last, for the
         rasteriser; None when a placed picture is part of it (that is read as pixels)."""
-        if any(isinstance(stroke, PlacedImage) for stroke in self.strokes):
+        pens, sources, strokes = self._pens, self._pens_of, self.strokes
+        # Where the list made last time and the strokes part (see _Layer.checkpoints for
+        # why the last stroke in common names all below it).
+        shared = min(len(sources), len(strokes))
+        while shared and sources[shared - 1] is not strokes[shared - 1]:
+            shared -= 1
+        if shared < len(sources):
+            self._placed_pens -= sum(pen is None for pen in pens[shared:])
+            del pens[shared:], sources[shared:]
+        for stroke in strokes[shared:]:
+            pen = stroke.pen_stroke() if isinstance(stroke, Stroke) else None
+            self._placed_pens += pen is None
+            pens.append(pen)
+            sources.append(stroke)
+        if self._placed_pens:
             return None
-        strokes = [stroke.pen_stroke() for stroke in self.strokes]
+        drawing: list[PenStroke] = list(pens)  # type: ignore[arg-type]  # no None: none placed
         if self._active is not None:
-            strokes.append(self._active.pen_stroke())
-        return strokes
+            drawing.append(self._active.pen_stroke())
+        return drawing
 
     # ------------------------------------------------------------------ strokes
 
@@ -416,10 +538,10 @@ class DrawingCanvas(QWidget):
         if stroke is None:
             return
         self._active = None
-        stroke.finished = True
         self._paint_on_layers([stroke.tail()], stroke.erase)
         self._update_logical(stroke.tail())
-        self.undo_stack.push(_AddStroke(self, stroke))
+        stroke.finish()
+        self._push(_AddStroke(self, stroke))
 
     def _finish_stroke(self) -> None:
         if self._active is not None:
@@ -445,7 +567,7 @@ class DrawingCanvas(QWidget):
             for count in range(start + 1, len(self.strokes) + 1):
                 self.strokes[count - 1].paint_on(layer)
                 if count % CHECKPOINT_EVERY == 0 and count > len(self.strokes) - CHECKPOINT_EVERY * KEPT_CHECKPOINTS:
-                    layer.checkpoint(self.strokes[:count])
+                    layer.checkpoint(count, self.strokes[count - 1])
 
     def _changed(self) -> None:
         """Announce the change soon: within this event-loop turn after an undo, a clear or
@@ -625,6 +747,17 @@ class DrawingCanvas(QWidget):
         elif kind == event.Type.TabletRelease:
             self.end_stroke()
         event.accept()  # no synthesized mouse events: the stylus drew already
+
+
+_COMMAND_BYTES = 400  # a QUndoCommand, its Python side and the timeline's entry header
+
+
+def _stroke_bytes(stroke: Stroke | PlacedImage) -> int:
+    if isinstance(stroke, PlacedImage):
+        return stroke.ink.nbytes + 200
+    # Per point: two doubles, a float factor and the PenStroke's two float32s and factor;
+    # then the stroke, its arrays and its PenStroke.
+    return len(stroke.points) * (16 + 8 + 8 + 12) + 900
 
 
 def _pressure_factor(pressure: float | None) -> float:

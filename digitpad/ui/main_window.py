@@ -160,7 +160,8 @@ class MainWindow(QMainWindow):
         self.evidence = self.add_panel(EvidencePanel(session, self))
         self.evidence.overlay_changed.connect(canvas.set_overlay)
         self.timeline = self.add_panel(TimelinePanel(session, self))
-        self.timeline.strokes_on_pad = lambda: tuple(canvas.strokes)
+        self.timeline.pad_drawing = lambda: (canvas.history_key, not canvas.strokes)
+        canvas.history_trimmed.connect(self.timeline.drop_oldest)
         canvas.undo_stack.indexChanged.connect(self.timeline.follow)
         self.timeline.reading_requested.connect(canvas.flush)
         # Teaching and judging the network: tabs under the prediction, shown on demand.

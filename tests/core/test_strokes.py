@@ -100,7 +100,7 @@ def test_a_growing_drawing_reuses_what_it_rendered_and_reads_the_same():
             assert np.array_equal(cached(growing, surface=280).centred,
                                   rasterise(growing, surface=280).centred)
         drawing.append(stroke)
-    assert cached._cache is not None and cached._cache.count == len(drawing) - 1
+    assert cached._inks and cached._inks[-1][0] == len(drawing) - 1  # the ink below the last stroke
 
 
 def test_input_rect_puts_the_input_back_on_the_drawing():

@@ -4,6 +4,7 @@ A convolution's map can be silenced from its context menu (a what-if edit)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,8 +16,10 @@ from ...calibration import calibration_inputs
 from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
+from ...models import arch_name
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
+from ...uncertainty import model_fingerprint
 from ..mosaic import Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box, show_in
 from ..widgets import choice_box
 from . import Panel, pop_up, zero_channel_action
@@ -31,6 +34,14 @@ INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
 WIDE = 1.2  # a dock this many times wider than tall shows the enlargement beside the layers
+# Colour levels by (architecture, weights fingerprint), the latest few: switching back to
+# weights seen before needs no calibration pass.
+MAX_CACHED_RANGES = 4
+_ranges: OrderedDict[tuple, dict[str, FeatureRange]] = OrderedDict()
+
+
+def weights_key(model: nn.Module) -> tuple:
+    return (arch_name(model), model_fingerprint(model))
 
 
 @dataclass
@@ -102,8 +113,15 @@ class FeatureMapsPanel(Panel):
         """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
         if classifier.model is not self.calibrated_model:  # a device move keeps the levels
             modules = dict(classifier.model.named_modules())
+            key = weights_key(classifier.model)
+            ranges = _ranges.pop(key, None)
+            if ranges is None:  # a few hundred digits through the network: 0.1-0.3 s
+                ranges = classifier.feature_ranges(calibration_inputs())
+            _ranges[key] = ranges
+            while len(_ranges) > MAX_CACHED_RANGES:
+                _ranges.popitem(last=False)
             self.ranges = {
-                name: r for name, r in classifier.feature_ranges(calibration_inputs()).items()
+                name: r for name, r in ranges.items()
                 # Channel maps of the stages shown here (other docks may capture more).
                 if len(r.shape) == 3 and isinstance(modules[name], FEATURE_MAP_TYPES)
             }
@@ -152,6 +170,7 @@ class FeatureMapsPanel(Panel):
         return False
 
     def _rebuild(self) -> None:
+        self._let_go_of_items()
         self.plots.clear()
         self.layers = []
         names = self.shown_layers()
@@ -171,6 +190,17 @@ class FeatureMapsPanel(Panel):
             self.plots.ci.layout.setRowStretchFactor(rows, 1)
         self._set_status()
         self._draw()
+
+    def _let_go_of_items(self) -> None:
+        """Disconnect the images about to go. Their connections hold lambdas that hold
+        the images again, through C++ where the garbage collector cannot see: connected,
+        every rebuild (each change of network) left all its items alive."""
+        for layer in self.layers:
+            for signal in (layer.image.hovered, layer.image.clicked, layer.image.context_requested):
+                signal.disconnect()
+        for image in (getattr(self, "input_image", None), getattr(self, "zoom_image", None)):
+            if image is not None:
+                image.hovered.disconnect()
 
     def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
         r = self.ranges[name]
@@ -229,6 +259,7 @@ class FeatureMapsPanel(Panel):
         name, channel = self.selected
         layer = self.layer(name)
         if self.zoom_image is not None:
+            self.zoom_image.hovered.disconnect()
             self.zoom_box.removeItem(self.zoom_image)
         _, height, width = layer.range.shape
         self.zoom_image = MosaicImage(Mosaic(1, (height, width)), (layer.range.low, layer.range.high))

@@ -5,8 +5,10 @@ The window feeds it the canvas's undo stack (``follow``), one entry per command:
 command (a stroke, a clear) adds the reading of the drawing it made, which the panel asks
 for with ``reading_requested``; undo and redo move the cursor. The bookkeeping is the
 Qt-free ``digitpad.timeline.StrokeTimeline``. The chart shows the strokes since the last
-clear; strokes undone but redoable are shaded. After a change of weights every entry is
-read again with the new ones.
+clear (its latest CHART_STROKES at most); strokes undone but redoable are shaded. After
+a change of weights the entries are read again with the new ones, those on show at once.
+The undo stack's oldest commands go past its limit (``drop_oldest``), and so do their
+entries.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
 DIGIT_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                  "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f")
 LABELLED_ABOVE = 0.08  # a digit's line gets its label when it reaches this probability
+# The chart shows this many strokes at most, the latest (around the cursor after undos):
+# a drawing of thousands of strokes draws no faster than a digit's.
+CHART_STROKES = 40
 UNDONE = QtGui.QColor(120, 130, 150, 45)
 
 
@@ -45,8 +50,8 @@ class TimelinePanel(Panel):
         super().__init__(self.tr("Stroke timeline"), "timeline", session, parent)
         self.classifier: Classifier | None = None
         self.timeline = StrokeTimeline()
-        # The window says where the strokes on the pad come from (their objects, in order).
-        self.strokes_on_pad: Callable[[], tuple] = tuple
+        # The window says which drawing the pad shows: (its key, whether it is blank).
+        self.pad_drawing: Callable[[], tuple[object, bool]] = lambda: (None, True)
         self._build_widgets()
         # Drawing is skipped while hidden (behind a tab too): catch up when shown.
         self.visibilityChanged.connect(lambda visible: visible and self.redraw())
@@ -111,14 +116,19 @@ class TimelinePanel(Panel):
     def follow(self, index: int) -> None:
         """The pad's undo stack moved to ``index`` (connect its ``indexChanged``). A new
         command's entry asks for its reading at once (``reading_requested``)."""
-        if self.timeline.follow(index, self.strokes_on_pad()):
+        if self.timeline.follow(index, *self.pad_drawing()):
             self.reading_requested.emit()
         self.redraw()
 
+    def drop_oldest(self, count: int) -> None:
+        """The undo stack is about to let its ``count`` oldest commands go."""
+        self.timeline.drop_oldest(count)
+
     def _read_again(self) -> None:
-        if self.classifier is not None and self.timeline.drawings:
+        if self.classifier is not None:
             self.timeline.reclassify(self.classifier.logits_batch)
-            self.redraw()
+            if self.timeline.keys:
+                self.redraw()
 
     # ------------------------------------------------------------------ the chart
 
@@ -129,9 +139,15 @@ class TimelinePanel(Panel):
     def redraw(self) -> None:
         if not self.on_screen():
             return
-        rows = self.timeline.drawing_probabilities()
-        strokes = np.arange(1, len(rows) + 1)
-        current = self.current_stroke()
+        timeline = self.timeline
+        start, end = timeline.drawing_span()
+        # The latest CHART_STROKES strokes, or those up to a little past the cursor.
+        end = min(end, max(timeline.cursor + CHART_STROKES // 4, start + CHART_STROKES))
+        first = max(start, end - CHART_STROKES)
+        rows = timeline.rows(first, end)
+        number = timeline.first_stroke(start) + first - start  # the first row's stroke
+        strokes = np.arange(number, number + len(rows))
+        current = timeline.cursor - first  # rows on the pad now
         for digit, (line, label) in enumerate(zip(self.lines, self.labels)):
             values = rows[:, digit]
             line.setData(strokes, values, connect="finite")
@@ -142,22 +158,24 @@ class TimelinePanel(Panel):
             show = peak is not None and shown[peak] >= LABELLED_ABOVE
             label.setVisible(bool(show))
             if show:
-                label.setPos(peak + 1, float(shown[peak]))
-        self.plot.setXRange(0.5, max(len(rows), 4) + 0.7, padding=0)
+                label.setPos(number + peak, float(shown[peak]))
+        self.plot.setXRange(number - 0.5, number + max(len(rows), 4) - 0.3, padding=0)
         self.plot.getAxis("bottom").setTicks([[(int(s), str(s)) for s in strokes]])
+        at = number - 1 + current  # the stroke the pad shows, as the chart counts
         self.cursor.setVisible(current > 0)
-        self.cursor.setValue(current)
+        self.cursor.setValue(at)
         self.undone.setVisible(current < len(rows))
-        self.undone.setRegion((current + 0.5, len(rows) + 0.5))
-        self._summarise(rows, current)
+        self.undone.setRegion((at + 0.5, number - 1 + len(rows) + 0.5))
+        self._summarise(rows, current, earlier=first > start or number > 1)
 
-    def _summarise(self, rows: np.ndarray, current: int) -> None:
+    def _summarise(self, rows: np.ndarray, current: int, earlier: bool = False) -> None:
+        """``earlier``: strokes before the rows, left out."""
         readings = [str(int(np.nanargmax(row))) if np.isfinite(row).any() else "·"
                     for row in rows[:current]]
         if not readings:
             text = self.tr("Each stroke adds a point: the reading as the digit forms.")
         else:
             text = self.tr("read after each stroke: {readings}").format(
-                readings=" → ".join(readings))
+                readings=" → ".join((["…"] if earlier else []) + readings))
         self.summary.setText(text)
 
