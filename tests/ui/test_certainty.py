@@ -17,7 +17,7 @@ from .window_support import shown_digit
 def checked(window, qtbot):
     """Wait for the (throttled) digit check of the latest prediction."""
     panel = window.uncertainty
-    qtbot.waitUntil(lambda: panel.latest is not None and not panel._check_timer.isActive(),
+    qtbot.waitUntil(lambda: panel.latest is not None and panel.judged is window.session.prediction,
                     timeout=5 * CHECK_INTERVAL_MS + 2000)
     return panel.latest
 
@@ -40,7 +40,6 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
 
     window.canvas.clear()
     draw_each(window, SCRIBBLE, qtbot)
-    panel.latest = None
     reading = checked(window, qtbot)
     assert reading == assess(window.session.prediction, panel.check)
     assert reading.looks_like_digit is False and reading.distance > reading.threshold
@@ -52,7 +51,6 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
 
     window.canvas.clear()
     draw_each(window, sample(5).strokes, qtbot)
-    panel.latest = None
     assert checked(window, qtbot).looks_like_digit
     assert shown_digit(window) == str(window.session.prediction.digit)
 
