@@ -9,6 +9,8 @@ verdict on it ("verdict"). The parent times each mark from spawning the process.
 floor is ``python -c "import torch, PySide6.QtWidgets"``, spawn to exit, in the same
 run. Runs alternate between the floor, a start with an empty digit-check cache (cold:
 the reference features are computed) and a start with the cache filled (warm).
+digitpad's modules are byte-compiled first, as an installed app's are (the floor's
+libraries are too), even where ``PYTHONDONTWRITEBYTECODE`` is set.
 
     xvfb-run -a python benchmarks/startup.py [--runs 5] [--weights W] [--platform xcb]
 
@@ -19,6 +21,7 @@ Prints JSON lines: one per run, then a summary with medians and the ratios to th
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -96,6 +99,7 @@ def main() -> None:
         os.execvp("xvfb-run", ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24",
                                sys.executable, *sys.argv])
 
+    compileall.compile_dir(REPO / "digitpad", quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         base = dict(os.environ, QT_QPA_PLATFORM=args.platform,
                     DIGITPAD_SETTINGS=str(Path(folder) / "settings.ini"),
