@@ -59,6 +59,7 @@ latest = lambda: window.uncertainty.latest
 while latest() is None or latest().looks_like_digit is None:
     QApplication.processEvents()
 print("verdict", flush=True)
+window.close()  # waits for the digit check's worker, as quitting does
 """
 
 
