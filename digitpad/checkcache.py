@@ -30,7 +30,6 @@ import logging
 import math
 import os
 import sys
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,7 +120,7 @@ def _read(path: Path, key: str) -> dict[str, np.ndarray] | None:
             arrays = {name: data[name] for name in data.files}  # reading checks each CRC
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with it, it is only a cache
         log.info("ignoring the damaged cache file %s (%s)", path, exc)
         return None
     stored = arrays.get("key")

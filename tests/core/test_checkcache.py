@@ -71,7 +71,8 @@ def test_a_warm_cache_gives_the_check_without_fitting(tmp_path, model, reference
     np.testing.assert_array_equal(again.scores(model, inputs), fitted.scores(model, inputs))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "flipped byte", "other key"])
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "flipped byte", "other key",
+                                    "a plain array", "a folder"])
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(tmp_path, model, reference, damage):
     fitted, _ = cached_fit(model, Counted(reference), tmp_path, SOURCE)
     path = check_path(tmp_path, check_key(model, SOURCE))
@@ -85,6 +86,13 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(tmp_path, model, reference,
     elif damage == "flipped byte":  # inside the bank's numbers: the zip's CRC tells
         middle = len(data) // 2
         path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    elif damage == "a plain array":  # numpy's own format, but no archive of arrays
+        path.unlink()
+        np.save(path.with_suffix(""), np.zeros(3))
+        path.with_suffix(".npy").rename(path)
+    elif damage == "a folder":
+        path.unlink()
+        path.mkdir()
     else:  # a whole, valid file written for other weights, under this name
         other = SimpleCNN().eval()
         cached_fit(other, Counted(reference), tmp_path, SOURCE)
@@ -95,7 +103,8 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(tmp_path, model, reference,
     rebuilt, from_cache = cached_fit(model, make, tmp_path, SOURCE)
     assert not from_cache and make.calls == 1
     assert_same_check(rebuilt, fitted)
-    assert_same_check(load_check(model, tmp_path, SOURCE), fitted)  # the file is whole again
+    if damage != "a folder":  # never replaced (fileio.atomic_write): the check still works
+        assert_same_check(load_check(model, tmp_path, SOURCE), fitted)  # the file is whole again
 
 
 def test_edited_weights_do_not_use_the_stale_cache(tmp_path, model, reference):
