@@ -151,4 +151,4 @@ def test_on_the_pads_strokes_drawn_digits_pass_and_scribbles_and_letters_do_not(
     rng = np.random.default_rng(3)
     for kind in ("random strokes", "zigzag"):
         assert rejected(pad_inputs([scribble_strokes(kind, rng) for _ in range(60)])).mean() > 0.5, kind
-    assert rejected(pad_inputs([stroke_letter(c) for c in "KMNWXkmwx"])).mean() >= 0.7
+    assert rejected(pad_inputs([stroke_letter(c) for c in "KMNWXkmwx"])).mean() >= 0.6
