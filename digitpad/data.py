@@ -47,6 +47,11 @@ def _find(folder: Path, stem: str) -> Path:
     raise DataError(f"{folder}: missing {stem} (or {stem}.gz)")
 
 
+def images_file(folder, split: str = "train") -> Path:
+    """The file holding ``split``'s images in an MNIST folder (DataError if none)."""
+    return _find(Path(folder), SPLITS[split][0])
+
+
 def _read_bytes(path: Path, cancel: Callable[[], bool] | None = None) -> bytes:
     opener = gzip.open if path.suffix == ".gz" else open
     chunks = []

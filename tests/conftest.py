@@ -33,3 +33,17 @@ def mnist_dir():
     if folder is None:
         pytest.skip("MNIST not found (set DIGITPAD_DATA or place it at ../shared/data/mnist)")
     return folder.resolve()  # tests may chdir or link to it
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """The digit check's cache (digitpad.checkcache) in a folder of this run, never the
+    user's; shared by the run's tests as the app's runs share the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("DIGITPAD_CACHE_DIR")
+    os.environ["DIGITPAD_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("DIGITPAD_CACHE_DIR", None)
+    else:
+        os.environ["DIGITPAD_CACHE_DIR"] = previous

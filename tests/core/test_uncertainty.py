@@ -7,7 +7,15 @@ import torch
 from digitpad.classifier import Classifier
 from digitpad.preprocess import preprocess
 from digitpad.synthetic import LETTERS, letters, load_fonts, scribbles
-from digitpad.uncertainty import DigitCheck, FitCancelled, ReferenceDigits, assess, pooled_features, softmax_uncertainty
+from digitpad.uncertainty import (
+    FALSE_REJECT_TARGET,
+    DigitCheck,
+    FitCancelled,
+    ReferenceDigits,
+    assess,
+    pooled_features,
+    softmax_uncertainty,
+)
 
 TEST_DIGITS = 2000
 SCRIBBLES = 200
@@ -57,7 +65,7 @@ def test_the_digit_check_keeps_digits_and_rejects_scribbles_and_letters(fitted, 
     assert check.feature == "pool" and 0 < check.threshold < 1
     digits = model_inputs(mnist_test.images[:TEST_DIGITS])
     false_rejects = float((check.scores(model, digits) > check.threshold).mean())
-    assert false_rejects < 0.01
+    assert false_rejects < 2 * FALSE_REJECT_TARGET  # calibrated on other digits of the same kind
     scribbled = float((check.scores(model, model_inputs(scribbles(SCRIBBLES, seed=7))) > check.threshold).mean())
     assert scribbled > 0.5
     fonts = load_fonts(196, limit=2)
@@ -114,3 +122,33 @@ def test_a_fit_stops_between_batches_when_cancelled(simple_model, reference):
     with pytest.raises(FitCancelled):
         DigitCheck.fit(simple_model, reference, cancelled=cancelled)
     assert len(calls) == 3  # two batches ran, the third was not started
+
+
+def test_on_the_pads_strokes_drawn_digits_pass_and_scribbles_and_letters_do_not(fitted):
+    """What a person meets: digits by writers the network never saw, scribbles and the
+    letters of a stroke font, all replayed on the pad (benchmarks/ood_rates.py in full)."""
+    from digitpad.data import DataError
+    from digitpad.drawn import DrawnSet, prepare
+    from digitpad.pendata import PenDigits, unipen_split
+    from digitpad.synthetic import scribble_strokes, stroke_letter
+
+    try:
+        validation = unipen_split()[1]
+    except DataError:
+        pytest.skip("UNIPEN pen data not found")
+    model, check = fitted
+
+    def pad_inputs(drawings):
+        digits = PenDigits(drawings, np.zeros(len(drawings), np.int64), np.full(len(drawings), ""))
+        *_, inputs, found = prepare([DrawnSet("x", digits)])
+        return inputs[found]
+
+    def rejected(inputs):
+        return check.scores(model, inputs) > check.threshold
+
+    digits = pad_inputs(validation.subset(np.arange(0, len(validation), 8)).strokes)
+    assert len(digits) > 400 and rejected(digits).mean() < 0.05
+    rng = np.random.default_rng(3)
+    for kind in ("random strokes", "zigzag"):
+        assert rejected(pad_inputs([scribble_strokes(kind, rng) for _ in range(60)])).mean() > 0.5, kind
+    assert rejected(pad_inputs([stroke_letter(c) for c in "KMNWXkmwx"])).mean() >= 0.6

@@ -17,7 +17,7 @@ from .window_support import shown_digit
 def checked(window, qtbot):
     """Wait for the (throttled) digit check of the latest prediction."""
     panel = window.uncertainty
-    qtbot.waitUntil(lambda: panel.latest is not None and not panel._check_timer.isActive(),
+    qtbot.waitUntil(lambda: panel.latest is not None and panel.judged is window.session.prediction,
                     timeout=5 * CHECK_INTERVAL_MS + 2000)
     return panel.latest
 
@@ -40,7 +40,6 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
 
     window.canvas.clear()
     draw_each(window, SCRIBBLE, qtbot)
-    panel.latest = None
     reading = checked(window, qtbot)
     assert reading == assess(window.session.prediction, panel.check)
     assert reading.looks_like_digit is False and reading.distance > reading.threshold
@@ -52,7 +51,6 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
 
     window.canvas.clear()
     draw_each(window, sample(5).strokes, qtbot)
-    panel.latest = None
     assert checked(window, qtbot).looks_like_digit
     assert shown_digit(window) == str(window.session.prediction.digit)
 
@@ -78,3 +76,37 @@ def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):
 
     window.restore_act.trigger()  # the loaded weights' check is remembered
     assert panel.check is fitted_before and not panel.fitting()
+
+
+def test_a_second_start_judges_the_first_stroke_from_the_cache(qtbot, settings, trained_weights,
+                                                               monkeypatch, tmp_path):
+    from collections import OrderedDict
+
+    from digitpad.ui.main_window import MainWindow
+    from digitpad.ui.panels import uncertainty as module
+    from digitpad.uncertainty import DigitCheck
+
+    monkeypatch.setenv("DIGITPAD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(module, "_checks", OrderedDict())  # as if the app started afresh
+    first = MainWindow(settings=settings, weights=trained_weights)
+    qtbot.addWidget(first)
+    fitted(first, qtbot)
+    check = first.uncertainty.check
+    first.close()
+    assert list((tmp_path / "cache").glob("check-*.npz"))
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("fitted although the cache holds the check")
+
+    monkeypatch.setattr(DigitCheck, "fit", no_fit)
+    monkeypatch.setattr(module, "_checks", OrderedDict())
+    second = MainWindow(settings=settings, weights=trained_weights)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    draw_each(second, sample(4).strokes, qtbot)
+    reading = checked(second, qtbot)
+    assert second.uncertainty.unavailable is None
+    assert second.uncertainty.check is not check  # read from the file, not this session's
+    assert reading == assess(second.session.prediction, check)  # the very same statistics
+    assert reading.looks_like_digit and "Looks like a digit" in second.uncertainty.verdict.text()

@@ -3,9 +3,11 @@ whether the drawing looks like a digit at all, with the nearest training digit.
 
 "Looks like a digit" is ``digitpad.uncertainty.DigitCheck``: statistics of MNIST training
 digits in the network's own feature space, fitted to the current weights in a worker
-thread (seconds) whenever the weights change. Until it is fitted the dock says so rather
-than guess. The check itself costs a few milliseconds, so while drawing it runs at most
-every CHECK_INTERVAL_MS; confidence and entropy follow every frame.
+thread (seconds) whenever the weights change, or read from the user's cache folder
+(``digitpad.checkcache``: milliseconds) when these very weights were fitted before. Until
+it is fitted the dock says so rather than guess. The check itself costs a few
+milliseconds, so while drawing it runs at once and then at most every CHECK_INTERVAL_MS;
+confidence and entropy follow every frame.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ...anatomy import anatomy
+from ...checkcache import cache_folder, cached_fit, cached_reference, mnist_source
 from ...classifier import Classifier, Prediction
+from ...data import DataError
 from ...models import arch_name, fresh_copy
 from ...uncertainty import (
     DigitCheck,
@@ -37,14 +41,15 @@ from .probabilities import MUTED, SURE, UNSURE
 if TYPE_CHECKING:
     from ..session import AppSession
 
-FIT_DELAY_MS = 500  # after a change of weights: a burst of edits makes one fit
+FIT_DELAY_MS = 500  # after an edit of the weights: a burst of edits makes one fit
 CHECK_INTERVAL_MS = 250  # the verdict needs no more; each check costs 2-3 ms
+REFERENCE_READY = "reference digits ready"  # the fit's last news: thumbnails can be shown
 CONFIDENCE_COLOUR = "#9cc3e6"
 ENTROPY_COLOUR = "#f3c68c"
 MAX_CACHED_CHECKS = 4
 THUMBNAIL_SIDE = 58
 
-# Made once per session (a second or two), shared by every window.
+# Made once per session (seconds, or read from the cache), shared by every window.
 _reference: list[ReferenceDigits] = []
 # Fitted checks by (architecture, weights fingerprint): switching back to weights seen
 # before, or restoring the loaded ones after edits, needs no new fit.
@@ -56,20 +61,37 @@ def weights_key(model) -> tuple:
 
 
 def reference_digits() -> ReferenceDigits:
-    """The MNIST training digits the check compares with (DataError when there are none)."""
+    """The MNIST training digits the check compares with (DataError when there are none):
+    from the cache, else made from MNIST (seconds: call it in a worker)."""
     if not _reference:
-        _reference.append(ReferenceDigits.from_mnist(mnist("train")))
+        _reference.append(cached_reference(lambda: ReferenceDigits.from_mnist(mnist("train")),
+                                           cache_folder(), mnist_source()))
     return _reference[0]
 
 
-def fitting_work(model):
+def loaded_reference() -> ReferenceDigits | None:
+    """The reference digits if this session has them already (never waits)."""
+    return _reference[0] if _reference else None
+
+
+def fitting_work(model, store: bool = True):
     """Work for a Worker that fits the check to ``model``, a copy nothing else touches
-    (the live model is classified and edited in the GUI thread meanwhile)."""
+    (the live model is classified and edited in the GUI thread meanwhile), or reads it
+    from the cache (and keeps a new fit there when ``store``). It yields the check, then
+    REFERENCE_READY once the reference digits (for the thumbnail) are loaded too."""
     def work(cancelled):
         try:
-            yield DigitCheck.fit(model, reference_digits(), cancelled=cancelled)
+            check, _ = cached_fit(model, reference_digits, cache_folder(), mnist_source(),
+                                  store=store, cancelled=cancelled)
         except FitCancelled:
             return
+        yield check
+        if loaded_reference() is None:
+            try:
+                reference_digits()
+            except DataError:
+                return  # a check from the cache, and no MNIST any more: no thumbnails
+        yield REFERENCE_READY
     return work
 
 
@@ -88,14 +110,16 @@ class UncertaintyPanel(Panel):
         self.key: tuple | None = None  # of the live weights
         self.unavailable: str | None = None  # why there is no digit check
         self.latest: Uncertainty | None = None  # the last full assessment shown
+        self.judged: Prediction | None = None  # the prediction ``latest`` is about
         self.worker: Worker | None = None
         self._fit_key: tuple | None = None  # of the weights the running worker fits
+        self._check_pending = False  # a prediction came while the check was resting
         self._build_widgets()
 
         self._fit_timer = QtCore.QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
         self._fit_timer.timeout.connect(self._start_fit)
         self._check_timer = QtCore.QTimer(self, singleShot=True, interval=CHECK_INTERVAL_MS)
-        self._check_timer.timeout.connect(self._run_check)
+        self._check_timer.timeout.connect(self._check_rested)
         self.show_prediction(None)
 
     def _build_widgets(self) -> None:
@@ -138,10 +162,10 @@ class UncertaintyPanel(Panel):
         feature = anatomy(classifier.model).last_map
         if feature is not None:
             classifier.watch([feature])  # the map the check compares, in every prediction
-        self._weights_changed()
+        self._weights_changed(at_once=True)
 
     def weights_edited(self, edited: frozenset[str]) -> None:
-        self._weights_changed()
+        self._weights_changed(at_once=False)
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -154,7 +178,10 @@ class UncertaintyPanel(Panel):
         self._set_meters(softmax_uncertainty(prediction.logits))
         if self.check is None:
             self._set_verdict(self._not_ready(), MUTED)
-        elif not self._check_timer.isActive():
+        elif self._check_timer.isActive():
+            self._check_pending = True  # judged when the rest is over
+        else:
+            self._run_check()  # the first reading after a pause is judged at once
             self._check_timer.start()
 
     # ------------------------------------------------------------------ readings
@@ -166,11 +193,18 @@ class UncertaintyPanel(Panel):
             check = None  # a prediction from before the map was captured
         return assess(prediction, check)
 
+    def _check_rested(self) -> None:
+        if self._check_pending:
+            self._check_pending = False
+            self._run_check()
+            self._check_timer.start()
+
     def _run_check(self) -> None:
         prediction = self.prediction
         if self.check is None or prediction is None or not prediction.has_digit:
             return
         self.latest = reading = self.assess(prediction)
+        self.judged = prediction
         if reading.looks_like_digit is None:  # the map it needs is not captured
             return
         if self.session is not None:
@@ -185,8 +219,17 @@ class UncertaintyPanel(Panel):
             colour = UNSURE
         self._set_verdict(text.format(label=reading.nearest_label, distance=reading.distance,
                                       threshold=reading.threshold), colour)
-        self.nearest_item.setImage(reference_digits().bank_inputs[reading.nearest_index],
-                                   levels=INPUT_LEVELS)
+        self._show_nearest()
+
+    def _show_nearest(self) -> None:
+        """The thumbnail of the nearest training digit, once the reference digits are
+        here (a check read from the cache can come before them)."""
+        reference = loaded_reference()
+        reading = self.latest
+        if reference is None or reading is None or reading.nearest_index is None:
+            self.nearest_item.setImage(BLANK_INPUT, levels=INPUT_LEVELS)
+        else:
+            self.nearest_item.setImage(reference.bank_inputs[reading.nearest_index], levels=INPUT_LEVELS)
 
     def _set_meters(self, reading: Uncertainty | None) -> None:
         if reading is None:
@@ -208,12 +251,18 @@ class UncertaintyPanel(Panel):
 
     # ------------------------------------------------------------------ fitting
 
-    def _weights_changed(self) -> None:
+    def _weights_changed(self, at_once: bool) -> None:
+        """New weights are fitted (or read from the cache) at once; edits once a burst
+        of them is over."""
         self.key = weights_key(self.classifier.model)
         self.check = _checks.get(self.key)
         self.latest = None
         if self.check is None and self.unavailable is None:
-            self._fit_timer.start()  # restarted by every edit of a burst
+            if at_once:
+                self._fit_timer.stop()
+                self._start_fit()
+            else:
+                self._fit_timer.start()  # restarted by every edit of a burst
         if self.prediction is not None:
             self.show_prediction(self.prediction)
 
@@ -230,15 +279,21 @@ class UncertaintyPanel(Panel):
             return
         self._fit_key = self.key
         model = fresh_copy(self.classifier.model)  # made here, in the thread that edits
-        self.worker = Worker(fitting_work(model), self)
+        # Only weights as loaded from a file are worth a file in the cache, not every edit.
+        store = self.session is None or self.session.state is None or not self.session.state.modified
+        self.worker = Worker(fitting_work(model, store), self)
         self.worker.event.connect(self._fit_done, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self._fit_failed, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.finished.connect(self._fit_finished, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.start()
 
-    def _fit_done(self, check: DigitCheck) -> None:
+    def _fit_done(self, check: DigitCheck | str) -> None:
         if self.sender() is not self.worker or self.worker.is_cancelled():
             return
+        if check == REFERENCE_READY:
+            self._show_nearest()
+            return
+        assert isinstance(check, DigitCheck)
         _checks[self._fit_key] = check
         while len(_checks) > MAX_CACHED_CHECKS:
             _checks.popitem(last=False)
