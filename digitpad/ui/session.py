@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, DeviceStatus, Prediction
 from ..collection import Collection, CollectionError, Drawing, input_pixels, weights_hash
+from ..networks import OpenedNetwork
 from ..session import Session, Snapshot
 from ..strokes import PenStroke
 from .workers import Jobs
@@ -74,9 +75,20 @@ class AppSession(QObject):
         if edited:
             self.weights_edited.emit(edited)
 
-    def open(self, path) -> None:
-        """Load a weights file for the live architecture (``WeightsError`` if it cannot)."""
-        self.live().open(path)
+    def open(self, path) -> str:
+        """Load a weights file for the live architecture (``WeightsError`` if it cannot);
+        returns a note to tell even so, else ""."""
+        note = self.live().open(path)
+        self.model_changed.emit()
+        return note
+
+    def open_network(self, opened: OpenedNetwork, origin: str | None = None) -> None:
+        """Make a network the user opened the live one (see ``Session.open_network``):
+        the hooks move to it and every panel rebuilds for it."""
+        if self.state is None:
+            self.install(opened.model, None, {}, origin=origin if opened.trained else None)
+            return
+        self.state.open_network(opened, origin)
         self.model_changed.emit()
 
     def use_shipped_or_random(self, arch: str) -> str | None:
