@@ -116,6 +116,13 @@ def register_spec(spec: ModelSpec) -> None:
     ARCHITECTURES[spec.name] = spec.builder
 
 
+def unregister_spec(name: str) -> None:
+    """Forget a network the user opened (the shipped ones stay)."""
+    if MODEL_SPECS.get(name) is not None and MODEL_SPECS[name].source is not None:
+        del MODEL_SPECS[name]
+        del ARCHITECTURES[name]
+
+
 def tag_model(model: nn.Module, name: str) -> nn.Module:
     """Mark ``model`` as built from the registered network ``name``."""
     model.__dict__[NETWORK_TAG] = name

@@ -36,7 +36,18 @@ import torch
 import torch.nn as nn
 
 from . import fileio
-from .models import IMAGE_SIZE, NUM_CLASSES, ModelSpec, NetworkSource, fresh_copy, register_spec, tag_model
+from .models import (
+    IMAGE_SIZE,
+    MODEL_SPECS,
+    NUM_CLASSES,
+    ModelSpec,
+    NetworkSource,
+    arch_name,
+    fresh_copy,
+    register_spec,
+    tag_model,
+    unregister_spec,
+)
 
 ONNX_SUFFIX = ".onnx"
 PYTHON_SUFFIX = ".py"
@@ -248,7 +259,7 @@ def python_network(path, name: str | None = None) -> OpenedNetwork:
         return tag_model(model.float(), spec_name)
 
     model = _built(build, name)
-    check_contract(model, f"{name}")
+    check_contract(model, f"the network {name}")
     spec = ModelSpec(spec_name, build, f"{name} ({path.name})", None, source)
     _register(spec)
     return OpenedNetwork(spec, model, source)
@@ -265,6 +276,16 @@ def _built(build: Callable[[], nn.Module], name: str) -> nn.Module:
 
 def _register(spec: ModelSpec) -> None:
     register_spec(spec)
+    _registry_changed()
+
+
+def forget(name: str) -> None:
+    """Forget a network opened before (say, once nothing shows it any more)."""
+    unregister_spec(name)
+    _registry_changed()
+
+
+def _registry_changed() -> None:
     from .weights import max_weights_bytes
 
     max_weights_bytes.cache_clear()  # a larger network may need larger weights files
@@ -306,7 +327,7 @@ def onnx_network(path) -> OpenedNetwork:
     source = NetworkSource("onnx", path.name, "", content_hash(data))
     spec_name = registry_name(source)
     template = template.float().eval()
-    check_contract(template, path.name)
+    check_contract(template, f"the network in {path.name}")
 
     def build() -> nn.Module:
         model = copy.deepcopy(template)
@@ -367,7 +388,7 @@ class Exported:
 def onnx_bytes(model: nn.Module) -> tuple[bytes, float]:
     """``model`` (a hook-free CPU copy of it) as ONNX opset 17, batch size free; and the
     seconds the export took."""
-    duplicate = fresh_copy(model).cpu().float().eval()
+    duplicate = hook_free_copy(model).cpu().float().eval()
     buffer = io.BytesIO()
     started = time.perf_counter()
     try:
@@ -381,6 +402,17 @@ def onnx_bytes(model: nn.Module) -> tuple[bytes, float]:
         raise NetworkError(f"the network could not be exported to ONNX: {first_line(exc)}",
                            traceback.format_exc()) from None
     return buffer.getvalue(), time.perf_counter() - started
+
+
+def hook_free_copy(model: nn.Module) -> nn.Module:
+    """A copy of ``model`` that no view's hooks fire on (they would capture traced values)."""
+    if arch_name(model) in MODEL_SPECS:
+        return fresh_copy(model)
+    duplicate = copy.deepcopy(model)
+    for module in duplicate.modules():
+        module._forward_hooks.clear()
+        module._forward_pre_hooks.clear()
+    return duplicate
 
 
 def export_onnx(model: nn.Module, path) -> Exported:

@@ -26,7 +26,16 @@ import torch
 import torch.nn as nn
 
 from . import bundled_folder, fileio
-from .models import ARCHITECTURES, DEFAULT_ARCH, MODEL_SPECS, arch_name, cpu_state_dict, create_model, guess_arch, spec_of
+from .models import (
+    ARCHITECTURES,
+    DEFAULT_ARCH,
+    MODEL_SPECS,
+    arch_name,
+    cpu_state_dict,
+    create_model,
+    guess_arch,
+    spec_of,
+)
 
 FORMAT = "digitpad-weights"
 FORMAT_VERSION = 1

@@ -46,6 +46,7 @@ from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanva
 from .collect import CollectBar
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .menus.edit_menu import UndoStackAction
+from .networks import NetworkDialogs
 from .panels import Panel
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
@@ -58,7 +59,6 @@ from .panels.probabilities import ProbabilitiesPanel
 from .panels.timeline import TimelinePanel
 from .panels.training import TrainingPanel
 from .panels.uncertainty import UncertaintyPanel
-from .networks import NetworkDialogs
 from .session import AppSession
 from .settings import typed_setting
 from .translation import LANGUAGE_KEY, LANGUAGE_NAMES, SYSTEM_LANGUAGE, chosen_language, core_message

@@ -31,6 +31,7 @@ class AppSession(QObject):
     weights_saved = Signal(object)  # the Path written
     prediction_changed = Signal(object)  # the latest Prediction
     collection_changed = Signal()  # drawings kept, relabelled, deleted or imported
+    shown_outputs_changed = Signal()  # a module's output is shown, or no longer, on demand
 
     # (Prediction, looks_like_digit): the digit check's verdict on a prediction, so every
     # panel that shows the reading tells the same story as the Certainty dock.
@@ -107,6 +108,12 @@ class AppSession(QObject):
     def restore(self, snapshot: Snapshot) -> None:
         self.install(snapshot.model, snapshot.path, snapshot.metadata, origin=snapshot.origin,
                      modified=snapshot.modified)
+
+    def show_output(self, name: str, shown: bool = True) -> None:
+        """Show (or stop showing) module ``name``'s output: a forward hook is added to it
+        (or removed) now; the feature maps follow from the next reading on."""
+        self.live().classifier.show_output(name, shown)
+        self.shown_outputs_changed.emit()
 
     def parameters_edited(self) -> None:
         """Parameters were written in place (a panel's what-if edit)."""
