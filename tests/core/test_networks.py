@@ -385,3 +385,21 @@ def test_cli_predict_with_a_network_of_ones_own(tmp_path, capsys):
     assert 0 <= result["digit"] <= 9
     with pytest.raises(SystemExit, match="has no trained weights"):
         cli.main(["predict", "--model", LENET, str(picture)])
+
+
+def test_a_modules_output_is_hooked_on_demand_and_unhooked_after():
+    from digitpad.capture import hook_count
+    from digitpad.classifier import Classifier
+
+    opened = open_network(LESSON_NET)
+    classifier = Classifier(opened.model)
+    hooks = hook_count(opened.model)
+    classifier.show_output("heads.coarse")
+    assert hook_count(opened.model) == hooks + 1 and classifier.shown_outputs == ("heads.coarse",)
+    prediction = classifier.classify(np.pad(np.ones((20, 4), np.float32), 4))
+    assert prediction.feature_maps["heads.coarse"].shape == (10,)
+    classifier.show_output("heads.coarse", False)
+    assert hook_count(opened.model) == hooks and "heads.coarse" not in classifier.classify(
+        np.pad(np.ones((20, 4), np.float32), 4)).feature_maps
+    with pytest.raises(ValueError, match="no module"):
+        classifier.show_output("nowhere")
