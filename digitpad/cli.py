@@ -382,15 +382,13 @@ def pen_split_or_exit(folder: str | None):
 def run_train(args) -> int:
     from .augment import Augmentation
     from .fileio import check_writable
+    from .models import file_stem
     from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, TrainingError, train
     from .weights import WeightsError
 
     if args.model:
-        opened = network_or_exit(args.model)
-        args.arch = opened.spec.name
-        default_out = f"{Path(opened.source.file).stem}-{opened.source.name or 'onnx'}.pt".lower()
-    else:
-        default_out = f"{args.arch.lower()}.pt"
+        args.arch = network_or_exit(args.model).spec.name
+    default_out = f"{file_stem(args.arch)}.pt"
     device = chosen_device(args.device)
     augmentation = None if args.no_augment else replace(
         Augmentation().scaled(args.augment_strength), elastic=args.elastic)

@@ -154,6 +154,22 @@ def arch_name(model: nn.Module) -> str:
     return type(model).__name__
 
 
+def display_name(model: nn.Module) -> str:
+    """How the interface names ``model``'s network: its registry display name."""
+    name = arch_name(model)
+    return MODEL_SPECS[name].display_name if name in MODEL_SPECS else name
+
+
+def file_stem(arch: str) -> str:
+    """A file name stem for weights of ``arch``: the registry name, or for a network the
+    user opened its file and class (``lenet5-lenet5``), never a colon or hash."""
+    spec = MODEL_SPECS.get(arch)
+    if spec is None or spec.source is None:
+        return arch.lower()
+    stem = spec.source.file.rpartition(".")[0] or spec.source.file
+    return "-".join(part for part in (stem, spec.source.name) if part).lower()
+
+
 def guess_arch(keys) -> str | None:
     """The architecture whose state_dict has exactly these keys, if exactly one does."""
     keys = set(keys)

@@ -355,7 +355,7 @@ def _other_version(path: Path, weights: WeightsFile, arch: str | None) -> tuple[
     sha = str(network.get("sha256", ""))[:8]
     reference = f"{file}:{name}" if name else file
     live = MODEL_SPECS[arch].source if arch in MODEL_SPECS else None
-    if live is not None and (live.file, live.name) == (file, name):
+    if arch is not None and live is not None and (live.file, live.name) == (file, name):
         return arch, (f"{path.name} was saved from another version of {reference} (content {sha}; "
                       f"the open one is {live.sha256[:8]}): check that the network still means the same")
     raise WeightsError(f"{path.name}: made for the network {shortened(reference)} (content {sha}), which "

@@ -37,7 +37,7 @@ from .. import __version__
 from ..classifier import cuda_unavailable_reason
 from ..collection import CollectionError
 from ..export import ExportError, export_reading
-from ..models import DEFAULT_ARCH, MODEL_SPECS
+from ..models import DEFAULT_ARCH, MODEL_SPECS, file_stem
 from ..preprocess import as_ink
 from ..weights import WeightsError, load_model, shipped_dir
 from . import style
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         if error:
             QMessageBox.warning(self, self.tr("Cannot open the shipped weights"),
                                 self.tr("{reason}\n\n{arch} starts with random weights.").format(
-                                    reason=error, arch=arch))
+                                    reason=error, arch=MODEL_SPECS[arch].display_name))
 
     def revert_to_shipped(self) -> None:
         state = self.session.live()
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         if self._is_shipped(Path(folder)):
             folder = str(Path.home())
-        suggestion = str(Path(folder) / f"{state.arch.lower()}-mine.pt")
+        suggestion = str(Path(folder) / f"{file_stem(state.arch)}-mine.pt")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Weights As"), suggestion,
                                               self._weights_filter())
         if not path:

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ..models import file_stem
 from ..networks import (
     ONNX_SUFFIX,
     NetworkError,
@@ -171,8 +172,7 @@ class NetworkDialogs(QObject):
 
     def _save_path(self, title: str, suffix: str, filters: str) -> str:
         state = self.session.live()
-        source = state.spec.source
-        stem = Path(source.file).stem if source is not None else state.arch.lower()
+        stem = file_stem(state.arch)
         suggestion = str(Path(self._folder()) / f"{stem}{suffix}")
         path, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, filters)
         if path and not Path(path).suffix:

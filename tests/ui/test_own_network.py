@@ -210,3 +210,35 @@ def test_export_network_writes_the_live_weights_edits_included(window, monkeypat
     assert loaded.arch == window.session.live().arch
     assert torch.equal(loaded.model.conv1.weight, window.session.model.conv1.weight.cpu())
     assert window.session.live().source.path is None  # an export is a copy: the source stays
+
+
+@pytest.mark.slow
+def test_correct_it_and_evaluate_work_on_an_opened_network(window, qtbot, tmp_path, trained_weights):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolButton
+
+    from digitpad.ui import teaching
+
+    export_onnx(load_model(trained_weights).model, tmp_path / "trained.onnx")
+    assert window.networks.open(tmp_path / "trained.onnx")  # trained: corrections can take
+    arch = window.session.live().arch
+    test_set = teaching.mnist("test")
+    for index in range(len(test_set)):  # a digit it reads wrong
+        before = window.session.prediction
+        window.canvas.place_image(test_set.images[index])
+        qtbot.waitUntil(lambda before=before: window.session.prediction is not before, timeout=5000)
+        if window.session.prediction.digit != test_set.labels[index]:
+            break
+    label = int(test_set.labels[index])
+    model = window.session.model
+    window.correct_act.trigger()
+    QTest.mouseClick(window.correction.findChild(QToolButton, f"that_was_{label}"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.session.jobs.busy, timeout=120_000)
+    assert window.session.model is not model and window.session.live().arch == arch
+    assert window.session.prediction.digit == label
+    window.evaluation.present()
+    qtbot.waitUntil(lambda: not window.session.jobs.busy and window.evaluation.result is not None,
+                    timeout=120_000)
+    assert window.evaluation.result.count == len(test_set) and window.evaluation.result.accuracy > 0.9
+    assert window.evaluation.status.text().startswith("trained (ONNX) · weights from trained.onnx")
