@@ -276,19 +276,11 @@ def _built(build: Callable[[], nn.Module], name: str) -> nn.Module:
 
 def _register(spec: ModelSpec) -> None:
     register_spec(spec)
-    _registry_changed()
 
 
 def forget(name: str) -> None:
     """Forget a network opened before (say, once nothing shows it any more)."""
     unregister_spec(name)
-    _registry_changed()
-
-
-def _registry_changed() -> None:
-    from .weights import max_weights_bytes
-
-    max_weights_bytes.cache_clear()  # a larger network may need larger weights files
 
 
 # ---------------------------------------------------------------------------- ONNX files

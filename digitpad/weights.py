@@ -155,12 +155,16 @@ def read_weights(path) -> WeightsFile:
     return weights
 
 
-@functools.lru_cache(maxsize=1)
 def max_weights_bytes() -> int:
     """The most bytes a weights file holds, inflated: the largest architecture in float64,
     with room for the pickle and metadata. More is refused before it is read."""
+    return _max_weights_bytes(tuple(ARCHITECTURES))  # networks opened since count too
+
+
+@functools.lru_cache(maxsize=4)
+def _max_weights_bytes(architectures: tuple[str, ...]) -> int:
     largest = max(sum(t.numel() for t in create_model(arch).state_dict().values())
-                  for arch in ARCHITECTURES)
+                  for arch in architectures)
     return 8 * largest + 16 * 2**20
 
 
