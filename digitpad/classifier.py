@@ -95,6 +95,8 @@ class Classifier:
         self.device = torch.device("cpu")
         self.model = model
         self._graph: _CudaGraphForward | _EagerCudaForward | None = None
+        self._watched: tuple[str, ...] = tuple(capture_names)  # asked for by views, for every model
+        self.shown_outputs: tuple[str, ...] = ()  # asked for by the user, for this model only
         self.set_model(model)
         if device != "cpu":
             self.set_device(device)
@@ -110,6 +112,8 @@ class Classifier:
         self._graph = None
         model.eval()
         self.model = model.to(self.device)
+        self.shown_outputs = ()  # the user's picks were modules of the model before
+        self.capture.names = self._watched
         self.capture.attach(self.model)
 
     def set_device(self, device: str) -> DeviceStatus:
@@ -141,11 +145,24 @@ class Classifier:
     def watch(self, names) -> None:
         """Also capture the outputs of these modules from now on (for instance the map a
         linear head reads, which evidence maps and the digit check use)."""
-        new = tuple(name for name in names if name not in self.capture.names)
+        new = tuple(name for name in names if name not in self._watched)
         if new:
-            self.capture.names += new
-            self.capture.attach(self.model)
-            self._graph = None
+            self._watched += new
+            self._hook(self._watched + self.shown_outputs)
+
+    def show_output(self, name: str, shown: bool = True) -> None:
+        """Capture (or stop capturing) the output of module ``name`` of this model, on the
+        user's demand: its forward hook is added, or removed, now."""
+        if name not in dict(self.model.named_modules()):
+            raise ValueError(f"the model has no module {name!r}")
+        others = tuple(n for n in self.shown_outputs if n != name)
+        self.shown_outputs = others + ((name,) if shown else ())
+        self._hook(self._watched + self.shown_outputs)
+
+    def _hook(self, names: tuple[str, ...]) -> None:
+        self.capture.names = tuple(dict.fromkeys(names))
+        self.capture.attach(self.model)
+        self._graph = None
 
     def invalidate(self) -> None:
         """Call after changing parameters in place, so cached device state is rebuilt."""

@@ -1,4 +1,4 @@
-"""``digitpad [train|eval|predict]``; with no subcommand, the app."""
+"""``digitpad [train|eval|predict|export|digits]``; with no subcommand, the app."""
 
 from __future__ import annotations
 
@@ -29,18 +29,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--digit", type=int, default=None, choices=range(10), metavar="N",
                         help="which sample digit --screenshot draws (default 3)")
     parser.add_argument("--weights", metavar="PATH", help="open the app with these weights")
-    sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict,digits}")
+    parser.add_argument("--model", metavar="NET", help=MODEL_HELP)
+    sub = parser.add_subparsers(dest="command", metavar="{train,eval,predict,export,digits}")
 
     predict = sub.add_parser("predict", help="classify image files",
-                             parents=[shared_options("weights", "device", "json")])
+                             parents=[shared_options("model", "weights", "device", "json")])
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG/JPEG files, any size, "
                          "dark-on-light or light-on-dark")
     predict.set_defaults(run=run_predict)
 
     add_train_parser(sub)
     add_eval_parser(sub)
+    add_export_parser(sub)
     add_digits_parser(sub)
     return parser
+
+
+MODEL_HELP = ("a network of your own: net.py:Net, a class or factory of no arguments in a Python "
+              "file (importing it runs its code), or net.onnx (runs no code)")
+
+
+def add_export_parser(sub) -> None:
+    export = sub.add_parser("export", help="write the network to ONNX, or its weights to safetensors",
+                            description="Write the network (the shipped one, or --model's) with "
+                            "the weights of --weights to an ONNX file (opset 17, any batch size) "
+                            "and/or its weights to a .safetensors file that digitpad loads again.",
+                            parents=[shared_options("model", "weights")])
+    export.add_argument("--onnx", metavar="OUT", help="ONNX file to write")
+    export.add_argument("--safetensors", metavar="OUT", help=".safetensors weights file to write")
+    export.set_defaults(run=run_export)
 
 
 def shared_options(*names: str) -> argparse.ArgumentParser:
@@ -49,6 +66,8 @@ def shared_options(*names: str) -> argparse.ArgumentParser:
     from .models import DEFAULT_ARCH
 
     parent = argparse.ArgumentParser(add_help=False)
+    if "model" in names:
+        parent.add_argument("--model", metavar="NET", help=MODEL_HELP)
     if "weights" in names:
         parent.add_argument("--weights", metavar="W",
                             help=f"weights file (default: the shipped {DEFAULT_ARCH})")
@@ -76,7 +95,7 @@ def add_train_parser(sub) -> None:
     train = sub.add_parser("train", help="train a network on MNIST and save its weights",
                            description="Train a network on MNIST (augmented on the fly) and "
                            "write its weights with a record of how they were made.",
-                           parents=[shared_options("data", "pen-data", "device")])
+                           parents=[shared_options("model", "data", "pen-data", "device")])
     train.add_argument("--arch", default=DEFAULT_ARCH, choices=list(ARCHITECTURES),
                        help="network to train (default %(default)s)")
     train.add_argument("--epochs", type=in_range(int, 1, 1000), default=defaults.epochs,
@@ -135,8 +154,8 @@ def add_eval_parser(sub) -> None:
     evaluate = sub.add_parser("eval", help="measure the accuracy of weights on the MNIST test set",
                               description="Accuracy overall and per digit, the confusion "
                               "matrix, and accuracy on a perturbed copy of the test set.",
-                              parents=[shared_options("weights", "data", "pen-data", "device",
-                                                      "json")])
+                              parents=[shared_options("model", "weights", "data", "pen-data",
+                                                      "device", "json")])
     evaluate.add_argument("--drawn", action="store_true", help="instead, replay drawn digits "
                           "(UNIPEN's held-out writers and MNIST's test digits as strokes) "
                           "through the pad at sizes of 25-90 %% and every brush")
@@ -226,6 +245,36 @@ def chosen_device(requested: str) -> str:
     return device
 
 
+def network_or_exit(reference: str):
+    """Open (and register) the network ``--model`` names, or exit saying why."""
+    from .networks import NetworkError, open_network
+
+    try:
+        return open_network(reference)
+    except NetworkError as exc:
+        details = f"\n{exc.details.rstrip()}" if exc.details else ""
+        raise SystemExit(f"digitpad: cannot open the network {reference}: {exc}{details}")
+
+
+def model_or_exit(args, untrained_ok: bool = False):
+    """The network and weights a subcommand works on: ``--model`` (if given) with the
+    weights of ``--weights``; without them an ONNX network keeps its own, a Python one is
+    refused (its predictions would mean nothing)."""
+    from .weights import LoadedModel, WeightsFile
+
+    if not getattr(args, "model", None):
+        return load_weights_or_exit(args.weights)
+    opened = network_or_exit(args.model)
+    if args.weights:
+        return load_weights_or_exit(args.weights, opened.spec.name)
+    if not opened.trained and not untrained_ok:
+        raise SystemExit(f"digitpad: {opened.source.reference} has no trained weights: pass "
+                         f"--weights W (train some with `digitpad train --model {args.model}`)")
+    state = {name: value.detach() for name, value in opened.model.state_dict().items()}
+    return LoadedModel(opened.model, opened.spec.name,
+                       WeightsFile(state, opened.spec.name, {}, Path(opened.source.file)))
+
+
 def load_weights_or_exit(weights: str | None, arch: str | None = None):
     from .models import DEFAULT_ARCH
     from .weights import WeightsError, load_model, shipped_weights_path
@@ -248,7 +297,7 @@ def run_predict(args) -> int:
     from .pictures import read_picture
     from .preprocess import ImageFileError, load_image
 
-    loaded = load_weights_or_exit(args.weights)
+    loaded = model_or_exit(args)
     device = chosen_device(args.device)
     classifier = Classifier(loaded.model, capture_types=())  # no feature maps needed
     status = classifier.set_device(device)
@@ -359,9 +408,13 @@ def mnist_as_strokes(train_set):
 def run_train(args) -> int:
     from .augment import Augmentation
     from .fileio import check_writable
+    from .models import file_stem
     from .train import DoneEvent, EpochEvent, StepEvent, TrainConfig, TrainingError, train
     from .weights import WeightsError
 
+    if args.model:
+        args.arch = network_or_exit(args.model).spec.name
+    default_out = f"{file_stem(args.arch)}.pt"
     device = chosen_device(args.device)
     augmentation = None if args.no_augment else replace(
         Augmentation().scaled(args.augment_strength), elastic=args.elastic)
@@ -373,7 +426,7 @@ def run_train(args) -> int:
                          distill_weight=args.distill_weight, average=not args.no_average,
                          bfloat16=args.bf16, pen_share=args.pen_share,
                          stroke_share=args.stroke_share)
-    out = Path(args.out or f"{args.arch.lower()}.pt")
+    out = Path(args.out or default_out)
     try:
         check_writable(out, error=WeightsError)  # before the training, not after it
     except WeightsError as exc:
@@ -465,7 +518,7 @@ class ProgressBar:
 def run_eval(args) -> int:
     from .evaluate import evaluate
 
-    loaded = load_weights_or_exit(args.weights)
+    loaded = model_or_exit(args)
     device = chosen_device(args.device)
     if args.compare:
         return run_eval_compare(args, loaded, device)
@@ -754,6 +807,44 @@ def mix_my_digits(pens, mine, pen_share: float, weight: float):
     return (mixed, validation if len(validation) else None, record), share_
 
 
+def run_export(args) -> int:
+    from .fileio import check_writable
+    from .networks import NetworkError, export_onnx
+    from .weights import WeightsError, save_weights
+
+    if not args.onnx and not args.safetensors:
+        raise SystemExit("digitpad export: say what to write: --onnx OUT and/or --safetensors OUT")
+    if args.safetensors and not args.safetensors.endswith(".safetensors"):
+        raise SystemExit(f"digitpad export: {args.safetensors}: a safetensors file ends in .safetensors")
+    for out in filter(None, (args.onnx, args.safetensors)):
+        try:
+            check_writable(out, error=WeightsError)  # before any network code runs
+        except WeightsError as exc:
+            raise SystemExit(f"digitpad: {exc}")
+    loaded = model_or_exit(args, untrained_ok=True)
+    if args.model and not args.weights and not str(args.model).lower().endswith(".onnx"):
+        print(f"digitpad: warning: {args.model} has no trained weights (pass --weights W); "
+              "exporting its random initial ones", file=sys.stderr)
+    source = args.weights or (args.model if args.model else "the shipped weights")
+    if args.onnx:
+        try:
+            exported = export_onnx(loaded.model, args.onnx)
+        except NetworkError as exc:
+            details = f"\n{exc.details.rstrip()}" if exc.details else ""
+            raise SystemExit(f"digitpad: {exc}{details}")
+        print(f"wrote {exported.path} ({loaded.arch}, {source}; ONNX opset 17, exported in "
+              f"{exported.seconds:.2f} s)")
+    if args.safetensors:
+        metadata = dict(loaded.file.metadata)
+        metadata["exported_from"] = Path(str(source)).name
+        try:
+            save_weights(args.safetensors, loaded.model, arch=loaded.arch, metadata=metadata)
+        except WeightsError as exc:
+            raise SystemExit(f"digitpad: {exc}")
+        print(f"wrote {args.safetensors} ({loaded.arch}, {source})")
+    return 0
+
+
 def run_app(args) -> int:
     previous = _end_at_once_on_ctrl_c()  # the app restores Python's handler once its window is up
     try:
@@ -764,7 +855,8 @@ def run_app(args) -> int:
               "subcommands.", file=sys.stderr)
         return 2
     try:
-        return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights)
+        return app_main(screenshot=args.screenshot, digit=args.digit, weights=args.weights,
+                        model=args.model)
     finally:
         _restore_ctrl_c(previous)
 

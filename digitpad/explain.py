@@ -126,7 +126,9 @@ class Explainer:
         return self.anatomy().linear_source is not None
 
     def explain(self, prediction: Prediction, target: int | None = None,
-                method: str | None = None) -> Evidence:
+                method: str | None = None, layer: str | None = None) -> Evidence:
+        """``layer``: the module Grad-CAM weighs (a convolution, say); None: the rectified
+        map after the last convolution."""
         if not prediction.has_digit:
             raise ValueError("nothing to explain: the prediction has no digit")
         if method not in (None, *METHODS):
@@ -142,7 +144,7 @@ class Explainer:
             raise ValueError(f"{type(self.classifier.model).__name__}'s logits are not a "
                              "scaled linear function of one map, so no exact split exists")
         if evidence is None:
-            evidence = self._gradients(prediction, target, found, method or GRAD_CAM)
+            evidence = self._gradients(prediction, target, found, method or GRAD_CAM, layer)
         steps = prediction.steps
         return _placed(evidence, steps.input_rect, steps.image.shape)
 
@@ -181,13 +183,15 @@ class Explainer:
     # -------------------------------------------------------------------- gradients
 
     def _gradients(self, prediction: Prediction, target: int, found: ModelAnatomy,
-                   method: str) -> Evidence:
+                   method: str, chosen: str | None = None) -> Evidence:
         """Grad-CAM on the rectified map after the last conv, or saliency, from one forward
         and backward pass. Grad-CAM's map is ``sum_k alpha_k A_k`` with ``alpha_k`` the mean
         gradient over channel k's positions, left signed (no final ReLU) so the legend can
         show what lowers the logit too."""
         model = self.classifier.model
-        layer = found.grad_cam_layer if method == GRAD_CAM else None
+        layer = (chosen or found.grad_cam_layer) if method == GRAD_CAM else None
+        if layer and layer not in dict(model.named_modules()):
+            raise ValueError(f"the model has no module {layer!r}")
         if method == GRAD_CAM and layer is None:
             method = SALIENCY  # no conv layer to weigh
         x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)
@@ -197,6 +201,9 @@ class Explainer:
             logits = model(x)
             if layer:
                 activation = capture.latest()[layer]
+                if activation.dim() != 4:
+                    raise ValueError(f"{layer} outputs shape {tuple(activation.shape)}, not channel maps: "
+                                     "Grad-CAM needs a convolution's (or a later) map")
                 grad, = torch.autograd.grad(logits[0, target], activation)
                 alpha = grad[0].mean(dim=(1, 2))  # one weight per channel
                 grid = (alpha[:, None, None] * activation[0]).sum(dim=0).detach()

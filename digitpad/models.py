@@ -64,15 +64,37 @@ class DeepCNN(nn.Module):
 
 
 @dataclass(frozen=True)
+class NetworkSource:
+    """Where a network the user opened comes from: a Python file and the class or factory
+    in it (``kind`` "python"), or an ONNX file (``kind`` "onnx", ``name`` empty), and the
+    SHA-256 of the file's bytes as they were read."""
+
+    kind: str
+    file: str  # the file's name, as weights files record it
+    name: str
+    sha256: str
+
+    def as_metadata(self) -> dict:
+        return {"kind": self.kind, "file": self.file, "class": self.name, "sha256": self.sha256}
+
+    @property
+    def reference(self) -> str:
+        """How the command line names it: ``net.py:Net``, or ``net.onnx``."""
+        return f"{self.file}:{self.name}" if self.name else self.file
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """A network digitpad knows: its registry ``name`` (saved in weights files),
     ``builder`` (a fresh model), the ``display_name`` shown in menus and the file of its
-    shipped weights in ``models/`` (None: none ship)."""
+    shipped weights in ``models/`` (None: none ship). ``source``: where a network the
+    user opened comes from (None for those digitpad ships)."""
 
     name: str
     builder: Callable[[], nn.Module]
     display_name: str
     shipped_file: str | None = None
+    source: NetworkSource | None = None
 
 
 MODEL_SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
@@ -82,6 +104,29 @@ MODEL_SPECS: dict[str, ModelSpec] = {spec.name: spec for spec in (
 ARCHITECTURES: dict[str, Callable[[], nn.Module]] = {
     name: spec.builder for name, spec in MODEL_SPECS.items()}
 DEFAULT_ARCH = next(iter(MODEL_SPECS))
+# A model built from a registered spec whose class alone does not name it (an ONNX import
+# is a GraphModule of a class of its own) carries its registry name in this attribute.
+NETWORK_TAG = "_digitpad_network"
+
+
+def register_spec(spec: ModelSpec) -> None:
+    """Add (or replace) a network in the registry, so everything that builds or names
+    models by registry name knows it: copies, training, weights files."""
+    MODEL_SPECS[spec.name] = spec
+    ARCHITECTURES[spec.name] = spec.builder
+
+
+def unregister_spec(name: str) -> None:
+    """Forget a network the user opened (the shipped ones stay)."""
+    if MODEL_SPECS.get(name) is not None and MODEL_SPECS[name].source is not None:
+        del MODEL_SPECS[name]
+        del ARCHITECTURES[name]
+
+
+def tag_model(model: nn.Module, name: str) -> nn.Module:
+    """Mark ``model`` as built from the registered network ``name``."""
+    model.__dict__[NETWORK_TAG] = name
+    return model
 
 
 def spec_of(arch: str) -> ModelSpec:
@@ -100,10 +145,29 @@ def create_model(arch: str = DEFAULT_ARCH) -> nn.Module:
 
 def arch_name(model: nn.Module) -> str:
     """The registry name of a model built from the registry (its class name otherwise)."""
+    tagged = model.__dict__.get(NETWORK_TAG)
+    if tagged in MODEL_SPECS:
+        return tagged
     for name, factory in ARCHITECTURES.items():
         if type(model) is factory:
             return name
     return type(model).__name__
+
+
+def display_name(model: nn.Module) -> str:
+    """How the interface names ``model``'s network: its registry display name."""
+    name = arch_name(model)
+    return MODEL_SPECS[name].display_name if name in MODEL_SPECS else name
+
+
+def file_stem(arch: str) -> str:
+    """A file name stem for weights of ``arch``: the registry name, or for a network the
+    user opened its file and class (``lenet5-lenet5``), never a colon or hash."""
+    spec = MODEL_SPECS.get(arch)
+    if spec is None or spec.source is None:
+        return arch.lower()
+    stem = spec.source.file.rpartition(".")[0] or spec.source.file
+    return "-".join(part for part in (stem, spec.source.name) if part).lower()
 
 
 def guess_arch(keys) -> str | None:

@@ -22,6 +22,7 @@ from .classifier import Classifier, Prediction
 from .compare import SecondNetwork
 from .edits import LoadedWeights
 from .models import DEFAULT_ARCH, ModelSpec, create_model, spec_of
+from .networks import OpenedNetwork
 from .strokes import PenStroke
 from .weights import WeightsError, describe_metadata, load_model, save_weights, shipped_weights_path
 
@@ -106,11 +107,19 @@ class Session:
         self.changed_since_loaded = modified
         return self.edited()
 
-    def open(self, path) -> None:
+    def open(self, path) -> str:
         """Load a weights file for the live architecture; on any problem a
-        ``WeightsError`` says why and nothing changes."""
+        ``WeightsError`` says why and nothing changes. Returns a note to tell even so
+        (weights saved from another version of the network), else ""."""
         loaded = load_model(path, arch=self.arch)
         self.install(loaded.model, path, loaded.file.metadata)
+        return loaded.note
+
+    def open_network(self, opened: OpenedNetwork, origin: str | None = None) -> None:
+        """Make a network the user opened (``networks.open_network``, contract already
+        checked) the live one: untrained from Python, with the file's weights from ONNX
+        (``origin`` says so in words; None: random)."""
+        self.install(opened.model, None, {}, origin=origin if opened.trained else None)
 
     def use_shipped_or_random(self, arch: str) -> str | None:
         """Install ``arch``'s shipped weights, or random ones (the reason is returned) when

@@ -26,7 +26,16 @@ import torch
 import torch.nn as nn
 
 from . import bundled_folder, fileio
-from .models import ARCHITECTURES, DEFAULT_ARCH, arch_name, cpu_state_dict, create_model, guess_arch, spec_of
+from .models import (
+    ARCHITECTURES,
+    DEFAULT_ARCH,
+    MODEL_SPECS,
+    arch_name,
+    cpu_state_dict,
+    create_model,
+    guess_arch,
+    spec_of,
+)
 
 FORMAT = "digitpad-weights"
 FORMAT_VERSION = 1
@@ -56,6 +65,7 @@ class LoadedModel:
     model: nn.Module
     arch: str
     file: WeightsFile
+    note: str = ""  # something to tell even though the weights loaded (another version of the network)
 
 
 # ---------------------------------------------------------------------------- saving
@@ -81,6 +91,9 @@ def save_weights(path, model: nn.Module, *, arch: str | None = None, metadata=No
     arch = arch or arch_name(model)
     state_dict = cpu_state_dict(model)
     metadata = plain_metadata(metadata)
+    source = MODEL_SPECS[arch].source if arch in MODEL_SPECS else None
+    if source is not None:  # a network the user wrote: which file, class and content
+        metadata["network"] = source.as_metadata()
     if path.suffix == SAFETENSORS_SUFFIX:
         from safetensors.torch import save
 
@@ -142,12 +155,16 @@ def read_weights(path) -> WeightsFile:
     return weights
 
 
-@functools.lru_cache(maxsize=1)
 def max_weights_bytes() -> int:
     """The most bytes a weights file holds, inflated: the largest architecture in float64,
     with room for the pickle and metadata. More is refused before it is read."""
+    return _max_weights_bytes(tuple(ARCHITECTURES))  # networks opened since count too
+
+
+@functools.lru_cache(maxsize=4)
+def _max_weights_bytes(architectures: tuple[str, ...]) -> int:
     largest = max(sum(t.numel() for t in create_model(arch).state_dict().values())
-                  for arch in ARCHITECTURES)
+                  for arch in architectures)
     return 8 * largest + 16 * 2**20
 
 
@@ -312,6 +329,9 @@ def load_model(path, arch: str | None = None) -> LoadedModel:
     """
     weights = read_weights(path)
     chosen = weights.arch or guess_arch(weights.state_dict) or arch
+    note = ""
+    if chosen not in ARCHITECTURES and isinstance(weights.metadata.get("network"), dict):
+        chosen, note = _other_version(Path(path), weights, arch)
     if chosen is None:
         raise WeightsError(
             f"{Path(path).name}: the keys match no known architecture ({', '.join(ARCHITECTURES)})"
@@ -327,7 +347,23 @@ def load_model(path, arch: str | None = None) -> LoadedModel:
         raise WeightsError(f"{Path(path).name}: {exc}", exc.details) from None
     model.load_state_dict(weights.state_dict, strict=True)
     model.eval()
-    return LoadedModel(model=model, arch=chosen, file=weights)
+    return LoadedModel(model=model, arch=chosen, file=weights, note=note)
+
+
+def _other_version(path: Path, weights: WeightsFile, arch: str | None) -> tuple[str, str]:
+    """Weights saved from a network the user wrote that is not open in this version: the
+    live network ``arch`` when it comes from the same file and class (with a note that its
+    content changed since), else a WeightsError saying which network to open."""
+    network = weights.metadata["network"]
+    file, name = str(network.get("file", "?")), str(network.get("class", ""))
+    sha = str(network.get("sha256", ""))[:8]
+    reference = f"{file}:{name}" if name else file
+    live = MODEL_SPECS[arch].source if arch in MODEL_SPECS else None
+    if arch is not None and live is not None and (live.file, live.name) == (file, name):
+        return arch, (f"{path.name} was saved from another version of {reference} (content {sha}; "
+                      f"the open one is {live.sha256[:8]}): check that the network still means the same")
+    raise WeightsError(f"{path.name}: made for the network {shortened(reference)} (content {sha}), which "
+                       f"is not open; open it first (File ▸ Open Network…, or --model {shortened(reference)})")
 
 
 # ---------------------------------------------------------------------------- shipped weights

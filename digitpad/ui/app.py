@@ -125,8 +125,10 @@ report_unexpected_error.showing = False
 report_unexpected_error.starting = False
 
 
-def main(screenshot=None, digit=None, weights=None) -> int:
-    """Run the app; with ``screenshot``, draw sample ``digit`` offscreen and save a PNG."""
+def main(screenshot=None, digit=None, weights=None, model=None) -> int:
+    """Run the app; with ``screenshot``, draw sample ``digit`` offscreen and save a PNG.
+    ``model``: a network of the user's own (``net.py:Net`` or ``net.onnx``), opened first,
+    then ``weights`` for it."""
     if screenshot is not None:
         try:
             check_writable(screenshot)  # before seconds of rendering, not after them
@@ -144,15 +146,20 @@ def main(screenshot=None, digit=None, weights=None) -> int:
     from .main_window import MainWindow  # after the QApplication: pyqtgraph wants one
 
     if screenshot is not None:
-        return write_screenshot(MainWindow(weights=weights), Path(screenshot), digit)
+        window = MainWindow(weights=None if model else weights)
+        if model and not open_model_quietly(window, model, weights):
+            return 1
+        return write_screenshot(window, Path(screenshot), digit)
 
-    window = MainWindow(settings=settings, weights=weights)
+    window = MainWindow(settings=settings, weights=None if model else weights)
     window.show()
     settle_start_up_objects()
     report_unexpected_error.starting = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl+C quits (see excepthook)
     QTimer.singleShot(0, window.offer_unsaved_weights)  # left by a crash
+    if model:  # asks before a Python file runs, as File ▸ Open Network… does
+        QTimer.singleShot(0, lambda: window.networks.open_reference(model, weights))
     if window.startup_error:
         QTimer.singleShot(0, lambda: QMessageBox.warning(
             window, QCoreApplication.translate("app", "Cannot open weights"),
@@ -160,6 +167,23 @@ def main(screenshot=None, digit=None, weights=None) -> int:
                 "app", "{reason}\n\ndigitpad started with its shipped weights instead (or "
                 "random ones if there are none).").format(reason=window.startup_error)))
     return app.exec()
+
+
+def open_model_quietly(window, model: str, weights) -> bool:
+    """For a screenshot: open ``model`` (the command line named it, so it may run) and
+    ``weights`` without dialogs; False after saying why on stderr."""
+    from ..networks import NetworkError, open_network
+    from ..weights import WeightsError
+
+    try:
+        opened = open_network(model)
+        window.session.open_network(opened, origin=Path(opened.source.file).name)
+        if weights:
+            window.session.open(weights)
+    except (NetworkError, WeightsError) as exc:
+        print(f"digitpad: cannot open {model}: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def run_events_until(done, timeout_ms: int, poll_ms: int = 20) -> None:

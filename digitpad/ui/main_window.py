@@ -20,6 +20,7 @@ import pyqtgraph as pg
 import PySide6
 import torch
 from PySide6.QtCore import QByteArray, QProcess, QSettings, QStandardPaths, Qt, qVersion
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -39,7 +40,7 @@ from ..classifier import cuda_unavailable_reason
 from ..collection import CollectionError
 from ..compare import SecondNetwork
 from ..export import ExportError, export_reading
-from ..models import DEFAULT_ARCH, MODEL_SPECS
+from ..models import DEFAULT_ARCH, MODEL_SPECS, file_stem
 from ..preprocess import as_ink
 from ..weights import WeightsError, load_model, shipped_dir
 from . import style
@@ -50,6 +51,7 @@ from .dock_focus import DockFocus
 from .dock_layout import DockSharing, make_scrollable
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .menus.edit_menu import UndoStackAction
+from .networks import NetworkDialogs
 from .panels import Panel
 from .panels.correction import CorrectionPanel
 from .panels.evaluation import EvaluationPanel
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.warning_banner.setObjectName("weights_warning")
         self.warning_banner.setWordWrap(True)
         self.warning_banner.setStyleSheet(style.WARNING_BANNER)
+        self.warning_banner.linkActivated.connect(lambda _link: self.training.present())
         self.warning_banner.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.session.open_collection(collection_path())  # without it, the app works on
         self.create_panels()
+        self.networks = NetworkDialogs(self)
         self.create_menus()
         self.create_tool_bars()
         self.create_status_bar()
@@ -352,7 +356,7 @@ class MainWindow(QMainWindow):
     def load_weights(self, path) -> bool:
         """Load a weights file; on any problem a dialog says why and nothing changes."""
         try:
-            self.session.open(path)
+            note = self.session.open(path)
         except WeightsError as exc:
             self.warn(self.tr("Cannot open weights"),
                       self.tr("{reason}\n\nThe model keeps its current weights.").format(reason=exc),
@@ -360,6 +364,8 @@ class MainWindow(QMainWindow):
             self._forget_recent(path)
             return False
         self._remember_recent(path)
+        if note:  # loaded, but from another version of the network: worth a look
+            QMessageBox.information(self, self.tr("Another version of the network"), note)
         self.statusBar().showMessage(self.tr("Opened {name}").format(name=Path(path).name),
                                      STATUS_TIMEOUT_MS)
         return True
@@ -384,7 +390,7 @@ class MainWindow(QMainWindow):
         if error:
             QMessageBox.warning(self, self.tr("Cannot open the shipped weights"),
                                 self.tr("{reason}\n\n{arch} starts with random weights.").format(
-                                    reason=error, arch=arch))
+                                    reason=error, arch=MODEL_SPECS[arch].display_name))
 
     def revert_to_shipped(self) -> None:
         state = self.session.live()
@@ -423,7 +429,7 @@ class MainWindow(QMainWindow):
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         if self._is_shipped(Path(folder)):
             folder = str(Path.home())
-        suggestion = str(Path(folder) / f"{state.arch.lower()}-mine.pt")
+        suggestion = str(Path(folder) / f"{file_stem(state.arch)}-mine.pt")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Weights As"), suggestion,
                                               self._weights_filter())
         if not path:
@@ -670,10 +676,12 @@ class MainWindow(QMainWindow):
         device = state.classifier.device.type
         for action in self.device_group.actions():
             action.setChecked(action.data() == device)
+        self._add_network_actions()
         self.warning_banner.setText(self.tr(
             "⚠  {arch} has random, untrained weights: its predictions mean nothing until you "
             "open trained weights (File ▸ Open Weights…) or train it.").format(
-            arch=state.spec.display_name))
+            arch=html.escape(state.spec.display_name))
+            + " <a href='train'>" + self.tr("Train…") + "</a>")
         self.warning_banner.setVisible(state.is_random)
         self.revert_act.setEnabled(self._can_revert())
         self._show_edits()
@@ -681,6 +689,18 @@ class MainWindow(QMainWindow):
         for panel in self.panels:
             panel.set_classifier(state.classifier)
         self.classify()
+
+    def _add_network_actions(self) -> None:
+        """Model ▸ Architecture lists the networks opened in this session too."""
+        listed = {action.data() for action in self.arch_group.actions()}
+        for spec in MODEL_SPECS.values():
+            if spec.name not in listed:
+                action = QAction(spec.display_name, self.arch_group, checkable=True, data=spec.name,
+                                 statusTip=self.tr("Use {arch}, with random weights").format(
+                                     arch=spec.display_name))
+                action.triggered.connect(lambda _=False, a=spec.name: self.set_architecture(a))
+                self.arch_menu.addAction(action)
+                action.setChecked(spec.name == self.session.live().arch)
 
     def _update_title(self) -> None:
         source = self.session.live().source
@@ -698,6 +718,7 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         """While a job reads or trains the network, the weights stay as they are."""
         for action in (self.open_act, self.recent_menu.menuAction(), self.save_as_act,
+                       self.open_network_act, self.export_network_menu.menuAction(),
                        *self.arch_group.actions(), *self.device_group.actions()):
             action.setEnabled(not busy)
         self.revert_act.setEnabled(self._can_revert())

@@ -18,6 +18,7 @@ from ..capture import FEATURE_MAP_TYPES
 from ..classifier import Classifier, DeviceStatus, Prediction
 from ..collection import Collection, CollectionError, Drawing, input_pixels, weights_hash
 from ..compare import SecondNetwork
+from ..networks import OpenedNetwork
 from ..session import Session, Snapshot
 from ..strokes import PenStroke
 from .workers import Jobs
@@ -32,6 +33,7 @@ class AppSession(QObject):
     prediction_changed = Signal(object)  # the latest Prediction
     collection_changed = Signal()  # drawings kept, relabelled, deleted or imported
     comparison_changed = Signal()  # a second network now reads beside the live one, or none
+    shown_outputs_changed = Signal()  # a module's output is shown, or no longer, on demand
 
     # (Prediction, looks_like_digit): the digit check's verdict on a prediction, so every
     # panel that shows the reading tells the same story as the Certainty dock.
@@ -79,9 +81,20 @@ class AppSession(QObject):
         if edited:
             self.weights_edited.emit(edited)
 
-    def open(self, path) -> None:
-        """Load a weights file for the live architecture (``WeightsError`` if it cannot)."""
-        self.live().open(path)
+    def open(self, path) -> str:
+        """Load a weights file for the live architecture (``WeightsError`` if it cannot);
+        returns a note to tell even so, else ""."""
+        note = self.live().open(path)
+        self.model_changed.emit()
+        return note
+
+    def open_network(self, opened: OpenedNetwork, origin: str | None = None) -> None:
+        """Make a network the user opened the live one (see ``Session.open_network``):
+        the hooks move to it and every panel rebuilds for it."""
+        if self.state is None:
+            self.install(opened.model, None, {}, origin=origin if opened.trained else None)
+            return
+        self.state.open_network(opened, origin)
         self.model_changed.emit()
 
     def use_shipped_or_random(self, arch: str) -> str | None:
@@ -100,6 +113,12 @@ class AppSession(QObject):
     def restore(self, snapshot: Snapshot) -> None:
         self.install(snapshot.model, snapshot.path, snapshot.metadata, origin=snapshot.origin,
                      modified=snapshot.modified)
+
+    def show_output(self, name: str, shown: bool = True) -> None:
+        """Show (or stop showing) module ``name``'s output: a forward hook is added to it
+        (or removed) now; the feature maps follow from the next reading on."""
+        self.live().classifier.show_output(name, shown)
+        self.shown_outputs_changed.emit()
 
     def parameters_edited(self) -> None:
         """Parameters were written in place (a panel's what-if edit)."""

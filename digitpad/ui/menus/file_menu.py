@@ -27,12 +27,24 @@ class FileMenu(QObject):
                                                  "feature maps, the evidence and the "
                                                  "probabilities in a folder"),
                                     triggered=window.export_reading_dialog)
+        window.open_network_act = QAction(QCoreApplication.translate("MainWindow", "Open &Network…"), window, shortcut="Ctrl+Shift+O",
+                                          statusTip=QCoreApplication.translate("MainWindow", "Open a network of your own: a Python file (its code runs) or an ONNX file"),
+                                          triggered=window.networks.open_dialog)
+        window.export_onnx_act = QAction(QCoreApplication.translate("MainWindow", "&ONNX…"), window,
+                                         statusTip=QCoreApplication.translate("MainWindow", "Write the live network, edits included, as an ONNX file"),
+                                         triggered=window.networks.export_onnx_dialog)
+        window.export_safetensors_act = QAction(QCoreApplication.translate("MainWindow", "&safetensors…"), window,
+                                                statusTip=QCoreApplication.translate("MainWindow", "Write the live weights as a .safetensors file"),
+                                                triggered=window.networks.export_safetensors_dialog)
         window.quit_act = QAction(QCoreApplication.translate("MainWindow", "&Quit"), window, shortcut=QKeySequence.StandardKey.Quit,
                                   triggered=window.close)
         menu = window.menuBar().addMenu(QCoreApplication.translate("MainWindow", "&File"))
         window.recent_menu = QMenu(QCoreApplication.translate("MainWindow", "Open &Recent"), menu)
         window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
+        window.export_network_menu = QMenu(QCoreApplication.translate("MainWindow", "Export Ne&twork"), menu)
+        window.export_network_menu.addActions([window.export_onnx_act, window.export_safetensors_act])
         return fill(menu, [window.open_act, window.recent_menu, window.save_as_act, None,
+                           window.open_network_act, window.export_network_menu, None,
                            window.export_act, None, window.revert_act, None, window.quit_act])
 
 

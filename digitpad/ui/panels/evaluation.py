@@ -46,7 +46,7 @@ from ...compare import Comparison, McNemar
 from ...data import Digits
 from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
 from ...evaluate import Evaluation, evaluate
-from ...models import NUM_CLASSES, arch_name, fresh_copy
+from ...models import NUM_CLASSES, display_name, fresh_copy
 from ...pendata import unipen_dir
 from ...preprocess import denormalise
 from ..style import EXPLAINING
@@ -421,7 +421,7 @@ class EvaluationPanel(Panel):
             + [self.tr("brush {bucket}: {accuracy:.2f} %").format(bucket=b, accuracy=100 * a)
                for b, a, _ in result.per_brush]))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} drawn digits").format(
-            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
+            arch=display_name(model), weights=self.session.source_name(), count=result.count))
 
     def _show_my_digits_summary(self, model, result: CollectionEvaluation) -> None:
         held_out = (self.tr("{accuracy:.1f} % on the {count:,} held out").format(
@@ -434,7 +434,7 @@ class EvaluationPanel(Panel):
         self.summary.setToolTip(self.tr("Held out: the part of your drawings training never uses, "
                                         "so it shows whether the network learnt your handwriting"))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} of your drawings").format(
-            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
+            arch=display_name(model), weights=self.session.source_name(), count=result.count))
 
     def _show_mnist_summary(self, model, result: Evaluation) -> None:
         self.summary.setText(self.tr(
@@ -445,7 +445,7 @@ class EvaluationPanel(Panel):
                                         "slanted, thicker or thinner ({how})").format(
             how=describe_augmentation(result.perturbation)))
         self.status.setText(self.tr("{arch} · {weights} · {count:,} MNIST test digits").format(
-            arch=arch_name(model), weights=self.session.source_name(), count=result.count))
+            arch=display_name(model), weights=self.session.source_name(), count=result.count))
 
     def _fill_matrix(self, result: Evaluation) -> None:
         confusion = result.confusion

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
+import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
 from ...classifier import Classifier, Prediction
@@ -122,6 +123,15 @@ class EvidencePanel(Panel):
         # As narrow as its longest choice, no narrower: a choice is never cut.
         self.method_choice.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         options.addWidget(self.method_choice, 1)
+        # Which map Grad-CAM weighs: by default the rectified map after the last convolution.
+        self.layer_choice = QtWidgets.QComboBox()
+        self.layer_choice.setObjectName("grad_cam_layer")
+        self.layer_choice.setToolTip(self.tr("The layer Grad-CAM weighs"))
+        self.layer_choice.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.layer_choice.setMinimumContentsLength(6)
+        self.layer_choice.currentIndexChanged.connect(self._choice_changed)
+        options.addWidget(self.layer_choice, 1)
         self.on_pad = QtWidgets.QCheckBox(self.tr("On the pad"))
         self.on_pad.setToolTip(self.tr("Also colour the pad itself, under your strokes"))
         self.on_pad.toggled.connect(self._choice_changed)
@@ -196,7 +206,8 @@ class EvidencePanel(Panel):
             self.classifier = classifier
             self.explainer = Explainer(classifier)
         self._show_live_title()
-        self.explainer.anatomy()  # the classifier now captures the maps the split needs
+        found = self.explainer.anatomy()  # the classifier now captures the maps the split needs
+        self._fill_layers(classifier, found.grad_cam_layer)
         exact = self.explainer.exact_available
         self.method_choice.model().item(self.method_choice.findData(EXACT)).setEnabled(exact)
         if not exact and self.method() == EXACT:
@@ -220,6 +231,24 @@ class EvidencePanel(Panel):
         if self.second is not None and self.classifier is not None:
             self.titles[0].setText(self.tr("<b>{arch}</b> (live)").format(
                 arch=arch_name(self.classifier.model)))
+
+    def _fill_layers(self, classifier: Classifier, automatic: str | None) -> None:
+        """Grad-CAM's choices: automatic, then every convolution of this model."""
+        convolutions = [name for name, module in classifier.model.named_modules()
+                        if isinstance(module, nn.Conv2d)]
+        kept = self.layer_choice.currentData()
+        self.layer_choice.blockSignals(True)
+        self.layer_choice.clear()
+        self.layer_choice.addItem(self.tr("Automatic ({layer})").format(layer=automatic or "—"), None)
+        for name in convolutions:
+            self.layer_choice.addItem(name, name)
+        self.layer_choice.setCurrentIndex(max(0, self.layer_choice.findData(kept)))
+        self.layer_choice.blockSignals(False)
+        self.layer_choice.setEnabled(bool(convolutions))
+
+    def layer(self) -> str | None:
+        """The layer picked for Grad-CAM (None: automatic)."""
+        return self.layer_choice.currentData()
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -302,7 +331,7 @@ class EvidencePanel(Panel):
 
     def explain(self, prediction: Prediction) -> Evidence:
         """The evidence the dock shows for ``prediction``, with its choices."""
-        return self.explainer.explain(prediction, self.target(), self.method())
+        return self.explainer.explain(prediction, self.target(), self.method(), self.layer())
 
     def _choice_changed(self, *_) -> None:
         if not self.on_pad.isChecked():

@@ -44,6 +44,19 @@ def weights_key(model: nn.Module) -> tuple:
     return (arch_name(model), model_fingerprint(model))
 
 
+def as_channels(shape: tuple[int, ...]) -> tuple[int, int, int]:
+    """How an output of any shape (one input's, batch left out) is shown: (C, H, W) maps
+    as they are, a vector (a linear layer's) as one row, (C, L) as C rows."""
+    if len(shape) == 3:
+        return (shape[0], shape[1], shape[2])
+    if len(shape) == 2:
+        return (shape[0], 1, shape[1])
+    size = 1
+    for n in shape:
+        size *= n
+    return (1, 1, size)
+
+
 @dataclass
 class _LayerView:
     name: str
@@ -70,6 +83,8 @@ class FeatureMapsPanel(Panel):
         self.selected: tuple[str, int] | None = None  # (layer, channel) shown enlarged
         self.prediction: Prediction | None = None
         self._build_widgets()
+        if session is not None:
+            session.shown_outputs_changed.connect(self._shown_outputs_changed)
 
     # ------------------------------------------------------------------ widgets
 
@@ -113,7 +128,8 @@ class FeatureMapsPanel(Panel):
         """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
         if classifier.model is not self.calibrated_model:  # a device move keeps the levels
             modules = dict(classifier.model.named_modules())
-            key = weights_key(classifier.model)
+            # The modules shown on demand are captured, so measured, only while shown.
+            key = (*weights_key(classifier.model), frozenset(classifier.shown_outputs))
             ranges = _ranges.pop(key, None)
             if ranges is None:  # a few hundred digits through the network: 0.1-0.3 s
                 ranges = classifier.feature_ranges(calibration_inputs())
@@ -122,8 +138,10 @@ class FeatureMapsPanel(Panel):
                 _ranges.popitem(last=False)
             self.ranges = {
                 name: r for name, r in ranges.items()
-                # Channel maps of the stages shown here (other docks may capture more).
-                if len(r.shape) == 3 and isinstance(modules[name], FEATURE_MAP_TYPES)
+                # Channel maps of the stages shown here (other docks may capture more),
+                # and any module the user asked to see, as channels of rows.
+                if (len(r.shape) == 3 and isinstance(modules[name], FEATURE_MAP_TYPES))
+                or name in classifier.shown_outputs
             }
             self.calibrated_model = classifier.model
         self.classifier = classifier
@@ -149,8 +167,16 @@ class FeatureMapsPanel(Panel):
 
     def shown_layers(self) -> list[str]:
         all_stages = self.stage_choice.currentData() == ALL_STAGES
+        picked = self.classifier.shown_outputs if self.classifier is not None else ()
         return [name for name in self.ranges
-                if all_stages or issubclass(self.module_types[name], nn.Conv2d)]
+                if all_stages or issubclass(self.module_types[name], nn.Conv2d) or name in picked]
+
+    def _shown_outputs_changed(self) -> None:
+        """A module's output was picked (or dropped) in the Modules tree: calibrate its
+        colours and lay the layers out again."""
+        classifier = self.session.classifier
+        self.calibrated_model = None
+        self.set_classifier(classifier)
 
     def _fitting_arrangement(self) -> tuple[int, bool]:
         """Layer columns for the dock's width, and whether the enlargement goes beside
@@ -204,7 +230,7 @@ class FeatureMapsPanel(Panel):
 
     def _add_layer(self, name: str, row: int, col: int) -> _LayerView:
         r = self.ranges[name]
-        channels, height, width = r.shape
+        channels, height, width = as_channels(r.shape)
         self._label(self.plots.ci, self.tr(
             "<b>{name}</b> · {type}<br><span style='font-size:8pt'>{shape} · colours {low:.2g} "
             "… {high:.2g}</span>").format(name=name, type=self.module_types[name].__name__,
@@ -261,7 +287,7 @@ class FeatureMapsPanel(Panel):
         if self.zoom_image is not None:
             self.zoom_image.hovered.disconnect()
             self.zoom_box.removeItem(self.zoom_image)
-        _, height, width = layer.range.shape
+        _, height, width = as_channels(layer.range.shape)
         self.zoom_image = MosaicImage(Mosaic(1, (height, width)), (layer.range.low, layer.range.high))
         self.zoom_image.hovered.connect(
             lambda spot: self._hover(layer.name, channel, spot, self.zoom_image))
@@ -290,7 +316,10 @@ class FeatureMapsPanel(Panel):
                     self.zoom_image.show_empty()
             self._set_status()
             return
-        maps = prediction.feature_maps
+        maps = {layer.name: prediction.feature_maps[layer.name].reshape(as_channels(layer.range.shape))
+                for layer in self.layers if layer.name in prediction.feature_maps}
+        if len(maps) < len(self.layers):  # read before a picked module's hook was added
+            return
         for layer in self.layers:
             layer.image.show_tiles(maps[layer.name])
         self.input_image.show_tiles(prediction.model_input[None])

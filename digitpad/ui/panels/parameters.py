@@ -21,6 +21,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
+from ...networks import onnx_constants
 from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
 from ..mosaic import Mosaic, MosaicImage, Spot, diverging_lut, outline, picture_box, show_in
 from ..widgets import WrappedLabel
@@ -53,6 +54,7 @@ TREE_COLUMNS = (QT_TRANSLATE_NOOP("ParametersPanel", "module"),
                 QT_TRANSLATE_NOOP("ParametersPanel", "parameters"),
                 QT_TRANSLATE_NOOP("ParametersPanel", "output shape"))
 SLIDER_STEPS = 1000
+MODULE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1  # a module item's full name
 TABLE_ROWS_SHOWN = 6
 EDITED_COLOUR = "#b7791f"
 CELL_RANGE = 100.0
@@ -86,6 +88,8 @@ class ParametersPanel(Panel):
         self.cell_marker = outline()
         self._slider_span = 1.0  # the scalar slider reaches this far either side of zero
         self._build_widgets()
+        if session is not None:  # a module's output picked here or elsewhere: marked in the tree
+            session.shown_outputs_changed.connect(lambda: self.model is not None and self._build_tree())
 
     # ------------------------------------------------------------------ widgets
 
@@ -124,6 +128,8 @@ class ParametersPanel(Panel):
         self.tree = QtWidgets.QTreeWidget()
         self.tree.setHeaderLabels([self.tr(title) for title in TREE_COLUMNS])
         self.tree.itemClicked.connect(self._tree_clicked)
+        self.tree.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
 
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.addTab(detail, self.tr("Picture"))
@@ -530,6 +536,8 @@ class ParametersPanel(Panel):
         self.tree_items = {}
         grey = self.palette().color(QtGui.QPalette.ColorGroup.Disabled,
                                     QtGui.QPalette.ColorRole.WindowText)
+        shown = self.classifier.shown_outputs if self.classifier is not None else ()
+        constants = set(onnx_constants(self.model))
         for name, module in self.model.named_modules():
             parent = self.tree_items[name.rpartition(".")[0]] if name else self.tree
             count = sum(p.numel() for p in module.parameters())
@@ -538,6 +546,12 @@ class ParametersPanel(Panel):
                 name.rpartition(".")[2] or type(module).__name__, type(module).__name__,
                 f"{count:,}", format_shape(shape) if shape else "—"])
             item.setToolTip(0, name or self.tr("the model itself"))
+            item.setData(0, MODULE_ROLE, name)
+            if name in shown:
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setToolTip(0, self.tr("{name}: its output is shown in Feature maps").format(name=name))
             item.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
             self.tree_items[name] = item
             for leaf_name, parameter in module.named_parameters(recurse=False):
@@ -550,9 +564,39 @@ class ParametersPanel(Panel):
                 leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
                 for col in range(len(TREE_COLUMNS)):
                     leaf.setForeground(col, grey)
+            for leaf_name, buffer in module.named_buffers(recurse=False):
+                full = f"{name}.{leaf_name}" if name else leaf_name
+                constant = full in constants
+                kind = self.tr("Constant") if constant else self.tr("Buffer")
+                leaf = QtWidgets.QTreeWidgetItem(item, [
+                    leaf_name, f"{kind} {format_shape(buffer.shape)}", f"{buffer.numel():,}", ""])
+                leaf.setToolTip(0, self.tr(
+                    "{name}: a constant of the ONNX file, never trained (before the export it "
+                    "may have been a parameter)").format(name=full) if constant else self.tr(
+                    "{name}: a buffer, saved with the weights but not trained").format(name=full))
+                leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
+                for col in range(len(TREE_COLUMNS)):
+                    leaf.setForeground(col, grey)
         self.tree.expandAll()
         for col in range(len(TREE_COLUMNS)):
             self.tree.resizeColumnToContents(col)
+
+    def module_actions(self, name: str) -> list[QtGui.QAction]:
+        """A module's context menu in the Modules tree: show its output in Feature maps
+        (a forward hook added now), or stop (the hook removed)."""
+        if not name or self.classifier is None:
+            return []  # the model's own output is the Prediction dock's
+        action = QtGui.QAction(self.tr("Show This Module's Output"), self, checkable=True)
+        action.setChecked(name in self.classifier.shown_outputs)
+        action.setStatusTip(self.tr("Show what {name} outputs in the Feature maps dock").format(name=name))
+        action.toggled.connect(lambda shown: self.session.show_output(name, shown))
+        return [action]
+
+    def _tree_menu(self, position: QtCore.QPoint) -> None:
+        item = self.tree.itemAt(position)
+        if item is not None and item.data(0, MODULE_ROLE) is not None:
+            pop_up(self, self.module_actions(item.data(0, MODULE_ROLE)),
+                   self.tree.viewport().mapToGlobal(position))
 
     def _tree_clicked(self, item: QtWidgets.QTreeWidgetItem) -> None:
         name = item.data(0, QtCore.Qt.ItemDataRole.UserRole)

@@ -35,7 +35,7 @@ from ...augment import Augmentation
 from ...classifier import cuda_unavailable_reason
 from ...collection import CollectionError, mix_pen_sets, pen_digits
 from ...data import Digits, LoadCancelled
-from ...models import ARCHITECTURES, cpu_state_dict, create_model, fresh_copy
+from ...models import MODEL_SPECS, cpu_state_dict, create_model, fresh_copy
 from ...session import Snapshot
 from ...train import DoneEvent, EpochEvent, StepEvent, TrainConfig, train
 from ..style import AXIS, AXIS_TEXT, EXPLAINING
@@ -164,8 +164,9 @@ class TrainingPanel(Panel):
         defaults = TrainConfig()
 
         self.arch_choice = QComboBox()
-        self.arch_choice.addItems(list(ARCHITECTURES))
-        self.arch_choice.currentTextChanged.connect(self._update_start_choice)
+        for spec in MODEL_SPECS.values():
+            self.arch_choice.addItem(spec.display_name, spec.name)
+        self.arch_choice.currentIndexChanged.connect(self._update_start_choice)
         self.start_choice = QComboBox()
         self.start_choice.addItem(self.tr("random weights"), False)
         self.start_choice.addItem(self.tr("current weights"), True)
@@ -252,7 +253,17 @@ class TrainingPanel(Panel):
     # ------------------------------------------------------------------ panel interface
 
     def set_classifier(self, classifier) -> None:
+        self._list_networks(classifier.arch)
         self._update_start_choice()
+
+    def _list_networks(self, live: str) -> None:
+        """Networks opened since are trainable too; one just opened is picked, ready to train."""
+        listed = {self.arch_choice.itemData(i) for i in range(self.arch_choice.count())}
+        for spec in MODEL_SPECS.values():
+            if spec.name not in listed:
+                self.arch_choice.addItem(spec.display_name, spec.name)
+                if spec.name == live:
+                    self.arch_choice.setCurrentIndex(self.arch_choice.count() - 1)
 
     def show_prediction(self, prediction) -> None:
         pass  # the window's docks show what the network reads
@@ -266,14 +277,14 @@ class TrainingPanel(Panel):
 
     def config(self) -> TrainConfig:
         strength = self.augmentation.value()
-        return TrainConfig(arch=self.arch_choice.currentText(), epochs=self.epochs.value(),
+        return TrainConfig(arch=self.arch_choice.currentData(), epochs=self.epochs.value(),
                            batch_size=self.batch_size.value(), lr=self.learning_rate.value(),
                            device=self.device_choice.currentData(),
                            augmentation=Augmentation().scaled(strength) if strength > 0 else None)
 
     def _update_start_choice(self) -> None:
         """Continuing needs the same network as the live one."""
-        same = self.session.classifier is not None and self.arch_choice.currentText() == self.session.classifier.arch
+        same = self.session.classifier is not None and self.arch_choice.currentData() == self.session.classifier.arch
         self.start_choice.model().item(1).setEnabled(same)
         if not same:
             self.start_choice.setCurrentIndex(0)
