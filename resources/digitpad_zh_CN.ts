@@ -21,6 +21,13 @@
     </message>
 </context>
 <context>
+    <name>ColourBar</name>
+    <message>
+        <source>Colours of {name}: {low:.4g} … {high:.4g}</source>
+        <translation>{name} 的颜色：{low:.4g} … {high:.4g}</translation>
+    </message>
+</context>
+<context>
     <name>CorrectionPanel</name>
     <message>
         <source>Correct It</source>
@@ -181,6 +188,10 @@
         <translation>用当前权重识别 10,000 个 MNIST 测试数字</translation>
     </message>
     <message>
+        <source>Confusions</source>
+        <translation>对比</translation>
+    </message>
+    <message>
         <source>rows: &lt;b&gt;true&lt;/b&gt; digit ↓ · columns: &lt;b&gt;read as&lt;/b&gt; →</source>
         <translation>行：&lt;b&gt;真实&lt;/b&gt;数字 ↓ · 列：&lt;b&gt;认作&lt;/b&gt; →</translation>
     </message>
@@ -201,8 +212,32 @@
         <translation>这次评估之后权重已经改变：请再次评估，以衡量当前的权重。</translation>
     </message>
     <message>
+        <source>One network reads the drawing now: Evaluate again to measure it alone.</source>
+        <translation>现在只有一个网络在读取绘图：请重新评估，单独衡量它。</translation>
+    </message>
+    <message>
+        <source>Evaluate again to compare with {name}.</source>
+        <translation>重新评估，以便与 {name} 对比。</translation>
+    </message>
+    <message>
         <source>The drawn digits need the UNIPEN pen data: set &lt;code&gt;DIGITPAD_UNIPEN&lt;/code&gt; to its folder.</source>
         <translation>手写数字需要 UNIPEN 笔迹数据：请把 &lt;code&gt;DIGITPAD_UNIPEN&lt;/code&gt; 设为它所在的文件夹。</translation>
+    </message>
+    <message>
+        <source>Drawing some 14,000 digits on the pad…</source>
+        <translation>正在画板上绘制约 14,000 个数字…</translation>
+    </message>
+    <message>
+        <source>Reading them…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>Reading them with {name}…</source>
+        <translation>正在用 {name} 读取…</translation>
+    </message>
+    <message>
+        <source>Reading the 10,000 test digits with the live network…</source>
+        <translation>正在用当前网络读取 10,000 个测试数字…</translation>
     </message>
     <message>
         <source>Busy with another job; try again when it is done.</source>
@@ -211,10 +246,6 @@
     <message>
         <source>Reading the 10,000 test digits, as they are and distorted…</source>
         <translation>正在识别 10,000 个测试数字（原样的和变形的）…</translation>
-    </message>
-    <message>
-        <source>Drawing some 14,000 digits on the pad and reading them…</source>
-        <translation>正在画板上绘制约 14,000 个数字并识别…</translation>
     </message>
     <message>
         <source>My Digits is off: {reason}</source>
@@ -317,6 +348,54 @@
         <translation>测试数字 #{index}（是 {true}，评估时被认作 {read}）已放到画板上；撤销可恢复你的画。</translation>
     </message>
     <message>
+        <source>Where they disagree</source>
+        <translation>两者意见不一之处</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt;: &lt;span style=&apos;font-size:13pt; font-weight:600&apos;&gt;{second:.2f} %&lt;/span&gt; right, the live network {first:.2f} %</source>
+        <translation>&lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt;：正确率 &lt;span style=&apos;font-size:13pt; font-weight:600&apos;&gt;{second:.2f} %&lt;/span&gt;，当前网络 {first:.2f} %</translation>
+    </message>
+    <message>
+        <source>McNemar&apos;s test on the paired results: b = {b:,} digits only the live network reads right, c = {c:,} only {name} reads right ({method})</source>
+        <translation>配对结果的 McNemar 检验：b = {b:,} 个数字只有当前网络读对，c = {c:,} 个只有 {name} 读对（{method}）</translation>
+    </message>
+    <message>
+        <source>They read {count:,} digits differently</source>
+        <translation>两者对 {count:,} 个数字的读法不同</translation>
+    </message>
+    <message>
+        <source>the exact binomial test, as b + c is small</source>
+        <translation>精确二项检验，因为 b + c 较小</translation>
+    </message>
+    <message>
+        <source>the chi-square test with continuity correction, χ² = {statistic:.2f}</source>
+        <translation>带连续性校正的卡方检验，χ² = {statistic:.2f}</translation>
+    </message>
+    <message>
+        <source>Every digit one network reads right the other does too: no difference to test.</source>
+        <translation>一个网络读对的数字，另一个也都读对：没有差异可检验。</translation>
+    </message>
+    <message>
+        <source>the live network</source>
+        <translation>当前网络</translation>
+    </message>
+    <message>
+        <source>The difference is likely more than chance ({p}): {better} reads better here.</source>
+        <translation>这一差异很可能不只是偶然（{p}）：{better} 在这里读得更好。</translation>
+    </message>
+    <message>
+        <source>The difference could well be chance ({p}).</source>
+        <translation>这一差异很可能只是偶然（{p}）。</translation>
+    </message>
+    <message>
+        <source>A {true}: the live network reads {first}, {name} reads {second}</source>
+        <translation>一个 {true}：当前网络读作 {first}，{name} 读作 {second}</translation>
+    </message>
+    <message>
+        <source>{what} in the evaluation: it is on the pad; Undo brings your drawing back.</source>
+        <translation>{what}（在评估中）：它已放到画板上；撤销可恢复你的绘图。</translation>
+    </message>
+    <message>
         <source>&lt;span style=&apos;color:{muted}&apos;&gt;Not evaluated yet&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{muted}&apos;&gt;尚未评估&lt;/span&gt;</translation>
     </message>
@@ -368,12 +447,44 @@
         <translation>证据的计算方法</translation>
     </message>
     <message>
+        <source>The layer Grad-CAM weighs</source>
+        <translation>Grad-CAM 加权的层</translation>
+    </message>
+    <message>
         <source>On the pad</source>
         <translation>显示在画板上</translation>
     </message>
     <message>
         <source>Also colour the pad itself, under your strokes</source>
         <translation>同时给画板本身着色，位于你的笔画下方</translation>
+    </message>
+    <message>
+        <source>&lt;b style=&apos;color:{colour}&apos;&gt;{name}&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{colour}&apos;&gt;{name}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{arch}&lt;/b&gt; (live)</source>
+        <translation>&lt;b&gt;{arch}&lt;/b&gt;（当前）</translation>
+    </message>
+    <message>
+        <source>Automatic ({layer})</source>
+        <translation>自动（{layer}）</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>精确分解</translation>
+    </message>
+    <message>
+        <source>saliency</source>
+        <translation>显著性</translation>
+    </message>
+    <message>
+        <source>{name} finds no digit here</source>
+        <translation>{name} 在这里找不到数字</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{colour}&apos;&gt;{name}&lt;/span&gt;: &lt;b&gt;{method}&lt;/b&gt;, logit({digit}) = &lt;b&gt;{logit:.2f}&lt;/b&gt; · each map on its own scale</source>
+        <translation>&lt;span style=&apos;color:{colour}&apos;&gt;{name}&lt;/span&gt;：&lt;b&gt;{method}&lt;/b&gt;，logit({digit}) = &lt;b&gt;{logit:.2f}&lt;/b&gt; · 每张图各用自己的色阶</translation>
     </message>
     <message>
         <source>Draw a digit: red marks the strokes that raise a digit&apos;s score, blue those that lower it.</source>
@@ -538,6 +649,10 @@ The model keeps its current weights.</source>
 模型保留当前的权重。</translation>
     </message>
     <message>
+        <source>Another version of the network</source>
+        <translation>网络的另一个版本</translation>
+    </message>
+    <message>
         <source>Opened {name}</source>
         <translation>已打开 {name}</translation>
     </message>
@@ -604,6 +719,38 @@ The model keeps its current weights.</source>
     <message>
         <source>Restored the loaded weights of {names}</source>
         <translation>已恢复 {names} 加载时的权重</translation>
+    </message>
+    <message>
+        <source>Comparing with {name}: both networks read every drawing (Model ▸ Stop Comparing)</source>
+        <translation>正在与 {name} 对比：两个网络都读取每一幅绘图（模型 ▸ 停止对比）</translation>
+    </message>
+    <message>
+        <source>Cannot compare</source>
+        <translation>无法对比</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+Nothing was changed.</source>
+        <translation>{reason}
+
+未做任何更改。</translation>
+    </message>
+    <message>
+        <source>{weights} as loaded</source>
+        <translation>加载时的 {weights}</translation>
+    </message>
+    <message>
+        <source>Cannot compare with these weights</source>
+        <translation>无法与这些权重对比</translation>
+    </message>
+    <message>
+        <source>Compare With Weights</source>
+        <translation>与权重对比</translation>
+    </message>
+    <message>
+        <source>One network reads the drawing again</source>
+        <translation>又只有一个网络在读取绘图</translation>
     </message>
     <message>
         <source>Nothing to export</source>
@@ -676,6 +823,14 @@ Nothing else was changed.</source>
     <message>
         <source>⚠  {arch} has random, untrained weights: its predictions mean nothing until you open trained weights (File ▸ Open Weights…) or train it.</source>
         <translation>⚠  {arch} 的权重是随机的，未经训练：在你打开训练好的权重（文件 ▸ 打开权重…）或训练它之前，它的预测没有意义。</translation>
+    </message>
+    <message>
+        <source>Train…</source>
+        <translation>训练…</translation>
+    </message>
+    <message>
+        <source>Use {arch}, with random weights</source>
+        <translation>使用 {arch}，权重随机</translation>
     </message>
     <message>
         <source>{arch} ({origin})</source>
@@ -806,8 +961,8 @@ Nothing else was changed.</source>
         <translation>把模型当前的权重保存到文件</translation>
     </message>
     <message>
-        <source>&amp;Revert to Shipped Weights</source>
-        <translation>恢复为自带权重(&amp;R)</translation>
+        <source>Re&amp;vert to Shipped Weights</source>
+        <translation>恢复为自带权重(&amp;V)</translation>
     </message>
     <message>
         <source>Load the weights that came with digitpad</source>
@@ -822,6 +977,30 @@ Nothing else was changed.</source>
         <translation>把画、28 × 28 输入、特征图、证据和概率保存到一个文件夹</translation>
     </message>
     <message>
+        <source>Open &amp;Network…</source>
+        <translation>打开网络(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Open a network of your own: a Python file (its code runs) or an ONNX file</source>
+        <translation>打开你自己的网络：Python 文件（会运行其代码）或 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>&amp;ONNX…</source>
+        <translation>&amp;ONNX…</translation>
+    </message>
+    <message>
+        <source>Write the live network, edits included, as an ONNX file</source>
+        <translation>将当前网络（包括修改）写为 ONNX 文件</translation>
+    </message>
+    <message>
+        <source>&amp;safetensors…</source>
+        <translation>&amp;safetensors…</translation>
+    </message>
+    <message>
+        <source>Write the live weights as a .safetensors file</source>
+        <translation>将当前权重写为 .safetensors 文件</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -832,6 +1011,10 @@ Nothing else was changed.</source>
     <message>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Export Ne&amp;twork</source>
+        <translation>导出网络(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;About digitpad</source>
@@ -874,20 +1057,64 @@ Nothing else was changed.</source>
         <translation>在 MNIST 上训练网络，观察它如何学习</translation>
     </message>
     <message>
-        <source>&amp;Correct It…</source>
+        <source>C&amp;orrect It…</source>
         <translation>纠正(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>E&amp;valuate…</source>
+        <translation>评估(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Compare &amp;With</source>
+        <translation>对比对象(&amp;W)</translation>
+    </message>
+    <message>
+        <source>{arch} (shipped weights)</source>
+        <translation>{arch}（自带权重）</translation>
+    </message>
+    <message>
+        <source>A second network, {arch} with its shipped weights, reads every drawing too</source>
+        <translation>第二个网络（带自带权重的 {arch}）也读取每一幅绘图</translation>
+    </message>
+    <message>
+        <source>The Weights As &amp;Loaded</source>
+        <translation>加载时的权重(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Compare the live weights with themselves as loaded: what your edits, corrections or training changed</source>
+        <translation>将当前权重与加载时的权重对比：看你的编辑、纠正或训练改变了什么</translation>
+    </message>
+    <message>
+        <source>Weights &amp;File…</source>
+        <translation>权重文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>A second network from a weights file reads every drawing too</source>
+        <translation>来自权重文件的第二个网络也读取每一幅绘图</translation>
     </message>
     <message>
         <source>Read wrong? Tell the network what you drew and it learns from it</source>
         <translation>认错了？告诉网络你画的是什么，它会从中学习</translation>
     </message>
     <message>
-        <source>&amp;Evaluate…</source>
-        <translation>评估(&amp;E)…</translation>
-    </message>
-    <message>
         <source>Measure the current weights on the MNIST test set: accuracy, confusions, examples</source>
         <translation>在 MNIST 测试集上衡量当前的权重：准确率、混淆情况和示例</translation>
+    </message>
+    <message>
+        <source>&amp;Stop Comparing</source>
+        <translation>停止对比(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Back to one network reading the drawing</source>
+        <translation>回到只有一个网络读取绘图</translation>
+    </message>
+    <message>
+        <source>Evaluate &amp;Both Networks…</source>
+        <translation>评估两个网络(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Both networks read the same test digits: both accuracies, the digits they read differently, and whether the difference is more than chance</source>
+        <translation>两个网络读取同一批测试数字：两者的正确率、读法不同的数字，以及差异是否超出偶然</translation>
     </message>
     <message>
         <source>&amp;Model</source>
@@ -1166,6 +1393,93 @@ Nothing else was changed.</source>
     </message>
 </context>
 <context>
+    <name>NetworkDialogs</name>
+    <message>
+        <source>Open Network</source>
+        <translation>打开网络</translation>
+    </message>
+    <message>
+        <source>Networks (*.py *.onnx);;Python files (*.py);;ONNX files (*.onnx);;All files (*)</source>
+        <translation>网络 (*.py *.onnx);;Python 文件 (*.py);;ONNX 文件 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot open the network</source>
+        <translation>无法打开网络</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+The live network stays as it was.</source>
+        <translation>{reason}
+
+当前网络保持不变。</translation>
+    </message>
+    <message>
+        <source>weights from {file}</source>
+        <translation>来自 {file} 的权重</translation>
+    </message>
+    <message>
+        <source>Opened {network}, {parameters:,} parameters</source>
+        <translation>已打开 {network}，共 {parameters:,} 个参数</translation>
+    </message>
+    <message>
+        <source>Run this Python file?</source>
+        <translation>运行这个 Python 文件？</translation>
+    </message>
+    <message>
+        <source>Opening {name} runs the Python code in it, with your permissions, as “python {name}” would. Open only files you wrote or trust.</source>
+        <translation>打开 {name} 会以你的权限运行其中的 Python 代码，就像“python {name}”一样。只打开你自己写的或信任的文件。</translation>
+    </message>
+    <message>
+        <source>digitpad remembers your answer for this content of the file, and asks again when it changes.</source>
+        <translation>digitpad 会针对该文件的这份内容记住你的回答，文件内容改变后会再次询问。</translation>
+    </message>
+    <message>
+        <source>Run and Open</source>
+        <translation>运行并打开</translation>
+    </message>
+    <message>
+        <source>{name} has no nn.Module class that takes no arguments, nor a function of no arguments annotated to return one</source>
+        <translation>{name} 中没有无需参数的 nn.Module 类，也没有标注返回 nn.Module 的无参数函数</translation>
+    </message>
+    <message>
+        <source>{name} defines several networks. Which one?</source>
+        <translation>{name} 定义了多个网络。打开哪一个？</translation>
+    </message>
+    <message>
+        <source>Export Network as ONNX</source>
+        <translation>将网络导出为 ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX networks (*.onnx);;All files (*)</source>
+        <translation>ONNX 网络 (*.onnx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export Weights as safetensors</source>
+        <translation>将权重导出为 safetensors</translation>
+    </message>
+    <message>
+        <source>safetensors weights (*.safetensors);;All files (*)</source>
+        <translation>safetensors 权重 (*.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot export the network</source>
+        <translation>无法导出网络</translation>
+    </message>
+    <message>
+        <source>Exported {name} (ONNX, in {seconds:.2f} s)</source>
+        <translation>已导出 {name}（ONNX，用时 {seconds:.2f} 秒）</translation>
+    </message>
+    <message>
+        <source>Cannot export the weights</source>
+        <translation>无法导出权重</translation>
+    </message>
+    <message>
+        <source>Exported {name}</source>
+        <translation>已导出 {name}</translation>
+    </message>
+</context>
+<context>
     <name>NetworkInputPanel</name>
     <message>
         <source>1 · crop</source>
@@ -1190,6 +1504,133 @@ Nothing else was changed.</source>
     <message>
         <source>Your drawing cropped to its ink, scaled so its longer side is 20 px and centred by mass in 28 × 28 pixels: the way MNIST was made.</source>
         <translation>你的画先裁剪到墨迹范围，再缩放到较长边为 20 像素，并按质心居中放入 28 × 28 像素：正是 MNIST 的制作方式。</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkViewPanel</name>
+    <message>
+        <source>Network view</source>
+        <translation>网络视图</translation>
+    </message>
+    <message>
+        <source>Zoom Out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Zoom In</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Fit Width</source>
+        <translation>适应宽度</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应</translation>
+    </message>
+    <message>
+        <source>Network View, Full Window</source>
+        <translation>网络视图全窗口</translation>
+    </message>
+    <message>
+        <source>Full Window</source>
+        <translation>全窗口</translation>
+    </message>
+    <message>
+        <source>The network view alone beside the pad (again: every dock as it was)</source>
+        <translation>只在画板旁显示网络视图（再按一次：所有停靠面板恢复原样）</translation>
+    </message>
+    <message>
+        <source>Scroll to a layer</source>
+        <translation>滚动到某一层</translation>
+    </message>
+    <message>
+        <source>The kernel element&apos;s value: the drawing is read again with it at once</source>
+        <translation>卷积核元素的值：绘图会立即用它重新读取</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>input [28×28] · what the network reads</source>
+        <translation>输入 [28×28] · 网络读取的内容</translation>
+    </message>
+    <message>
+        <source>{name} · {type} {shape} · colours {low:.3g} … {high:.3g}</source>
+        <translation>{name} · {type} {shape} · 颜色 {low:.3g} … {high:.3g}</translation>
+    </message>
+    <message>
+        <source>{name} · {type} · {size} values · colours {low:.3g} … {high:.3g}</source>
+        <translation>{name} · {type} · {size} 个值 · 颜色 {low:.3g} … {high:.3g}</translation>
+    </message>
+    <message>
+        <source>logits · the network&apos;s output, one per digit</source>
+        <translation>logits · 网络的输出，每个数字一个</translation>
+    </message>
+    <message>
+        <source>probabilities · softmax of the logits</source>
+        <translation>概率 · logits 的 softmax</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>{name} kernels</source>
+        <translation>{name} 卷积核</translation>
+    </message>
+    <message>
+        <source>{name}.weight {shape} · kernels: click an element to edit it</source>
+        <translation>{name}.weight {shape} · 卷积核：点击元素即可编辑</translation>
+    </message>
+    <message>
+        <source>{name}.weight {shape} · kernels on input channel {channel} (click a map above to pick another)</source>
+        <translation>{name}.weight {shape} · 输入通道 {channel} 上的卷积核（点击上方的特征图可换一个）</translation>
+    </message>
+    <message>
+        <source>input · row {row}, col {col} · value {value:.4g} (ink {ink:.2f})</source>
+        <translation>输入 · 第 {row} 行，第 {col} 列 · 值 {value:.4g}（墨迹 {ink:.2f}）</translation>
+    </message>
+    <message>
+        <source>{name}.weight[{out}, {inp}, {row}, {col}] · value {value:.4g} · click to edit</source>
+        <translation>{name}.weight[{out}, {inp}, {row}, {col}] · 值 {value:.4g} · 点击编辑</translation>
+    </message>
+    <message>
+        <source>{name} · {type} · channel {channel} · row {row}, col {col} · value {value:.4g}</source>
+        <translation>{name} · {type} · 通道 {channel} · 第 {row} 行，第 {col} 列 · 值 {value:.4g}</translation>
+    </message>
+    <message>
+        <source>{name} · unit {unit} · value {value:.4g}</source>
+        <translation>{name} · 单元 {unit} · 值 {value:.4g}</translation>
+    </message>
+    <message>
+        <source>logit of digit {digit} · {value:.4g}</source>
+        <translation>数字 {digit} 的 logit · {value:.4g}</translation>
+    </message>
+    <message>
+        <source>probability of digit {digit} · {value:.1%}</source>
+        <translation>数字 {digit} 的概率 · {value:.1%}</translation>
+    </message>
+    <message>
+        <source>No model.</source>
+        <translation>没有模型。</translation>
+    </message>
+    <message>
+        <source>Draw a digit: every layer follows each stroke.</source>
+        <translation>画一个数字：每一层都随每一笔更新。</translation>
+    </message>
+    <message>
+        <source>Hover: a value · click a kernel element: edit it · Ctrl+wheel: zoom</source>
+        <translation>悬停：读数值 · 点击卷积核元素：编辑 · Ctrl+滚轮：缩放</translation>
+    </message>
+    <message>
+        <source>Zero channel {channel}</source>
+        <translation>将通道 {channel} 置零</translation>
+    </message>
+    <message>
+        <source>Set output channel {channel} of {layer} to zero: its weights and bias</source>
+        <translation>将 {layer} 的输出通道 {channel} 置零：其权重和偏置</translation>
     </message>
 </context>
 <context>
@@ -1386,8 +1827,36 @@ Nothing else was changed.</source>
         <translation>模型本身</translation>
     </message>
     <message>
+        <source>{name}: its output is shown in Feature maps</source>
+        <translation>{name}：其输出显示在“特征图”中</translation>
+    </message>
+    <message>
         <source>{name}: click to show it</source>
         <translation>{name}：点击显示</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>常量</translation>
+    </message>
+    <message>
+        <source>Buffer</source>
+        <translation>缓冲区</translation>
+    </message>
+    <message>
+        <source>{name}: a constant of the ONNX file, never trained (before the export it may have been a parameter)</source>
+        <translation>{name}：ONNX 文件中的常量，不参与训练（导出前它可能是一个参数）</translation>
+    </message>
+    <message>
+        <source>{name}: a buffer, saved with the weights but not trained</source>
+        <translation>{name}：缓冲区，随权重保存但不参与训练</translation>
+    </message>
+    <message>
+        <source>Show This Module&apos;s Output</source>
+        <translation>显示此模块的输出</translation>
+    </message>
+    <message>
+        <source>Show what {name} outputs in the Feature maps dock</source>
+        <translation>在“特征图”面板中显示 {name} 的输出</translation>
     </message>
 </context>
 <context>
@@ -1397,12 +1866,36 @@ Nothing else was changed.</source>
         <translation>预测</translation>
     </message>
     <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Overlaid</source>
+        <translation>叠加</translation>
+    </message>
+    <message>
+        <source>The second network&apos;s bars beside the live network&apos;s, or over them as outlines</source>
+        <translation>第二个网络的柱形在当前网络的旁边，或以轮廓叠在其上</translation>
+    </message>
+    <message>
         <source>&lt;b style=&apos;color:{colour}&apos;&gt;Unsure&lt;/b&gt;&lt;br&gt;{digit} at {confidence:.0f} %, {runner_up} at {runner_up_confidence:.0f} %</source>
         <translation>&lt;b style=&apos;color:{colour}&apos;&gt;不确定&lt;/b&gt;&lt;br&gt;{digit}：{confidence:.0f} %，{runner_up}：{runner_up_confidence:.0f} %</translation>
     </message>
     <message>
         <source>&lt;b&gt;{confidence:.0f} %&lt;/b&gt; sure</source>
         <translation>置信度 &lt;b&gt;{confidence:.0f} %&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{live}&apos;&gt;■&lt;/span&gt; live · &lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt; reads the drawing too</source>
+        <translation>&lt;span style=&apos;color:{live}&apos;&gt;■&lt;/span&gt; 当前 · &lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt; 也在读取绘图</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:{live}&apos;&gt;■&lt;/span&gt; live · &lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt; reads &lt;b style=&apos;color:{colour}&apos;&gt;{digit}&lt;/b&gt; ({confidence:.0f} %)</source>
+        <translation>&lt;span style=&apos;color:{live}&apos;&gt;■&lt;/span&gt; 当前 · &lt;span style=&apos;color:{colour}&apos;&gt;■&lt;/span&gt; &lt;b&gt;{name}&lt;/b&gt; 读作 &lt;b style=&apos;color:{colour}&apos;&gt;{digit}&lt;/b&gt;（{confidence:.0f} %）</translation>
+    </message>
+    <message>
+        <source>⚠  The networks disagree: the live network reads {first}, {name} reads {second}</source>
+        <translation>⚠  两个网络意见不一：当前网络读作 {first}，{name} 读作 {second}</translation>
     </message>
     <message>
         <source>&lt;b style=&apos;color:{colour}&apos;&gt;Does not look like a digit&lt;/b&gt;&lt;br&gt;closest class: {digit}</source>
