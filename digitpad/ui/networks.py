@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ..compare import SecondNetwork
 from ..models import file_stem
 from ..networks import (
     ONNX_SUFFIX,
@@ -57,22 +58,8 @@ class NetworkDialogs(QObject):
         On any problem a dialog says why, with the traceback under Show Details, and the
         live network stays as it was."""
         path = Path(path)
-        try:
-            if path.suffix.lower() == ONNX_SUFFIX:
-                opened = onnx_network(path)
-            else:
-                if ask and not self.may_run(path):
-                    return False
-                module = import_python_file(path)
-                if name is None:
-                    name = self.choose(path, network_candidates(module))
-                    if name is None:
-                        return False
-                opened = python_network(path, name)
-        except NetworkError as exc:
-            self.window.warn(self.tr("Cannot open the network"),
-                             self.tr("{reason}\n\nThe live network stays as it was.").format(reason=exc),
-                             exc.details)
+        opened = self.opened_network(path, name, ask=ask)
+        if opened is None:
             return False
         self.opened = opened
         self.session.open_network(opened, origin=self.tr("weights from {file}").format(file=path.name))
@@ -80,6 +67,58 @@ class NetworkDialogs(QObject):
             self.tr("Opened {network}, {parameters:,} parameters").format(
                 network=opened.spec.display_name,
                 parameters=sum(p.numel() for p in opened.model.parameters())), STATUS_TIMEOUT_MS)
+        return True
+
+    def opened_network(self, path: Path, name: str | None = None, *, ask: bool = True,
+                       keeps: str | None = None) -> OpenedNetwork | None:
+        """The network in ``path``, built and checked but not installed; None when the user
+        declined, or when it failed (a dialog said why, ending with ``keeps``)."""
+        try:
+            if path.suffix.lower() == ONNX_SUFFIX:
+                return onnx_network(path)
+            if ask and not self.may_run(path):
+                return None
+            module = import_python_file(path)
+            if name is None:
+                name = self.choose(path, network_candidates(module))
+                if name is None:
+                    return None
+            return python_network(path, name)
+        except NetworkError as exc:
+            keeps = keeps or self.tr("The live network stays as it was.")
+            self.window.warn(self.tr("Cannot open the network"),
+                             self.tr("{reason}\n\n{keeps}").format(reason=exc, keeps=keeps),
+                             exc.details)
+            return None
+
+    def compare_dialog(self) -> None:
+        """Model ▸ Compare With ▸ Network of Your Own: a Python file (then its weights, if
+        any) or an ONNX file reads every drawing beside the live network."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Compare With a Network"), self._folder(),
+            self.tr("Networks (*.py *.onnx);;Python files (*.py);;ONNX files (*.onnx);;All files (*)"))
+        if not path:
+            return
+        opened = self.opened_network(Path(path), keeps=self.tr("Nothing was changed."))
+        if opened is None:
+            return
+        weights = ""
+        if Path(path).suffix.lower() != ONNX_SUFFIX:
+            weights, _ = QFileDialog.getOpenFileName(
+                self.window, self.tr("Weights for {network} (Cancel: untrained)").format(
+                    network=opened.spec.display_name), self._folder(), self.window._weights_filter())
+        self.compare_with_opened(opened, weights or None)
+
+    def compare_with_opened(self, opened: OpenedNetwork, weights=None) -> bool:
+        """Compare with ``opened``, with ``weights`` loaded into it if given (validated in
+        full: on a problem a dialog says why and nothing changes)."""
+        device = str(self.session.classifier.device)
+        if weights is not None:
+            return self.window.compare_with_file(weights)
+        name = opened.spec.display_name
+        if not opened.trained:
+            name = self.tr("{network} (untrained)").format(network=name)
+        self.window.compare_with(SecondNetwork(opened.model, name, device=device))
         return True
 
     def open_reference(self, reference: str, weights=None, *, ask: bool = True) -> bool:

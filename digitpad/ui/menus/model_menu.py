@@ -104,6 +104,12 @@ class ModelMenu(QObject):
         window.compare_file_act.setStatusTip(QCoreApplication.translate(
             "MainWindow", "A second network from a weights file reads every drawing too"))
         window.compare_file_act.triggered.connect(window.compare_with_file_dialog)
+        window.compare_network_act = menu.addAction(
+            QCoreApplication.translate("MainWindow", "&Network of Your Own…"))
+        window.compare_network_act.setStatusTip(QCoreApplication.translate(
+            "MainWindow", "A network from a Python file (and its weights) or an ONNX file reads "
+            "every drawing too"))
+        window.compare_network_act.triggered.connect(lambda: window.networks.compare_dialog())
         return menu
 
 
