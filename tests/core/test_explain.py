@@ -122,10 +122,10 @@ def test_grad_cam_matches_a_hand_computation_and_leaves_nothing_behind(seven):
     model = create_model("DeepCNN").eval()
     classifier = Classifier(model)
     explainer = Explainer(classifier)
-    explainer.anatomy()  # the classifier now also captures the deepest map
+    explainer.anatomy()  # the classifier now also captures the deepest map and Grad-CAM's
     prediction = classifier.classify(seven)
     hooks = hook_count(model)
-    assert hooks == classifier.capture.handle_count == 3  # two convs and block2.3
+    assert hooks == classifier.capture.handle_count == 4  # two convs, block2.2 and block2.3
     with torch.no_grad():
         evidence = explainer.explain(prediction, 4)
         assert not torch.is_grad_enabled()
