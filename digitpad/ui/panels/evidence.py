@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ...classifier import Classifier, Prediction
+from ...classifier import Classifier, GradientRequest, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES
@@ -73,6 +73,8 @@ class EvidencePanel(Panel):
         super().__init__(self.tr("Evidence"), "evidence", session, parent)
         self.explainer: Explainer | None = None
         self.evidence: Evidence | None = None  # what is shown now
+        # (prediction, target, method, evidence): the latest explanation, made once
+        self._explained: tuple[Prediction, int | None, str | None, Evidence] | None = None
         self.lut = evidence_lut()
         self._framed = None
         self._build_widgets()
@@ -157,11 +159,21 @@ class EvidencePanel(Panel):
         if classifier is not self.classifier:
             self.classifier = classifier
             self.explainer = Explainer(classifier)
+        self._explained = None  # another model or other weights explain differently
         self.explainer.anatomy()  # the classifier now captures the maps the split needs
         exact = self.explainer.exact_available
         self.method_choice.model().item(self.method_choice.findData(EXACT)).setEnabled(exact)
         if not exact and self.method() == EXACT:
             self.method_choice.setCurrentIndex(0)
+
+    def wanted_gradients(self) -> tuple[GradientRequest, ...]:
+        """Grad-CAM's or saliency's gradient, for the class and method chosen."""
+        if self.explainer is None:
+            return ()
+        return self.explainer.gradient_requests(self.target(), self.method())
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        self._explained = None
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -196,8 +208,16 @@ class EvidencePanel(Panel):
         self.method_choice.setCurrentIndex(self.method_choice.findData(method))
 
     def explain(self, prediction: Prediction) -> Evidence:
-        """The evidence the dock shows for ``prediction``, with its choices."""
-        return self.explainer.explain(prediction, self.target(), self.method())
+        """The evidence the dock shows for ``prediction``, with its choices: made once
+        per prediction and choice, however often it is asked for (shown again, exported)."""
+        target, method = self.target(), self.method()
+        explained = self._explained
+        if (explained is not None and explained[0] is prediction
+                and explained[1:3] == (target, method)):
+            return explained[3]
+        evidence = self.explainer.explain(prediction, target, method)
+        self._explained = (prediction, target, method, evidence)
+        return evidence
 
     def _choice_changed(self, *_) -> None:
         if not self.on_pad.isChecked():
