@@ -26,7 +26,8 @@ should cost nothing then). ``--on-pad`` also colours the pad with the evidence m
 
 Prints JSON lines: one per sample digit drawn, then a summary with p50/p95/p99 against
 the goal, the CPU time this process spent per move (the work itself, which other
-programs on a busy machine do not inflate) and the median breakdown of a move:
+programs on a busy machine do not inflate) and the median breakdown of a move, in CPU
+time of the GUI thread (so a busy machine inflates it little):
 ``classify`` (rasterising, the forward pass and any gradients the docks asked for),
 ``show:<dock>`` (each dock's show_prediction) and ``paint:<dock>`` (the paint events of
 its widgets: its share of the window repaint).
@@ -131,20 +132,20 @@ def make_clock(window, watched):
         def eventFilter(self, watched_object, event):
             if event.type() != QEvent.Type.Paint or not isinstance(watched_object, QWidget):
                 return False
-            start = time.perf_counter()
             name = self.group(watched_object)
             if name in self.last:
-                self.last[name] = start
+                self.last[name] = time.perf_counter()
             if not self.recording or self.delivering:
                 return False
             # Deliver it from here, through the widget's own filters (a graphics view's
             # viewport paints through one), to time it alone.
             self.delivering = True
+            start = time.thread_time()
             try:
                 QApplication.sendEvent(watched_object, event)
             finally:
                 self.delivering = False
-            self.timed[f"paint:{name}"] += 1000 * (time.perf_counter() - start)
+            self.timed[f"paint:{name}"] += 1000 * (time.thread_time() - start)
             return True
 
         def begin(self) -> None:
@@ -162,12 +163,12 @@ def make_clock(window, watched):
 def timed(clock, name: str, function):
     """``function`` wrapped so that its time within a move is charged to ``name``."""
     def wrapper(*args, **kwargs):
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             return function(*args, **kwargs)
         finally:
             if clock.recording:
-                clock.timed[name] += 1000 * (time.perf_counter() - start)
+                clock.timed[name] += 1000 * (time.thread_time() - start)
     return wrapper
 
 
