@@ -13,6 +13,7 @@ with it. Every result says which method made it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -67,20 +68,28 @@ def _resample(array: np.ndarray, length: int, origin: float, step: float) -> np.
     low = np.floor(centre).astype(int)
     high = np.minimum(low + 1, INPUT_SIZE - 1)
     frac = (centre - low).astype(np.float32)[:, None]
-    inside = ((edge >= 0) & (edge < INPUT_SIZE))[:, None]
-    return np.where(inside, array[low] * (1 - frac) + array[high] * frac, 0).astype(np.float32)
+    inside = np.flatnonzero((edge >= 0) & (edge < INPUT_SIZE))  # one run of rows
+    resampled = np.zeros((length, *array.shape[1:]), np.float32)
+    if inside.size:  # only those rows are worked out: this runs every frame
+        rows = slice(inside[0], inside[-1] + 1)
+        part = frac[rows]
+        resampled[rows] = array[low[rows]] * (1 - part) + array[high[rows]] * part
+    return resampled
 
 
+@lru_cache(maxsize=32)  # a handful of map sizes, asked for every frame
 def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:
     """(size, cells) weights that spread each cell of a map over the input pixels near its
     receptive-field centre, each cell's weights summing to 1, so totals are kept.
 
     A map of ``cells`` cells on a ``size`` input has stride ``size // cells`` with the grid
     centred: SimpleCNN's 13 pooled cells sit at 1.5, 3.5, ..., 25.5 (3x3 valid conv, 2x2
-    pool); DeepCNN's 7 and 14 cell maps at 1.5 + 4k and 0.5 + 2k.
+    pool); DeepCNN's 7 and 14 cell maps at 1.5 + 4k and 0.5 + 2k. Read-only: it is shared.
     """
     if cells == size:
-        return np.eye(size)
+        identity = np.eye(size)
+        identity.setflags(write=False)
+        return identity
     stride = size // cells
     first = (size - 1 - stride * (cells - 1)) / 2
     position = np.clip((np.arange(size) - first) / stride, 0.0, cells - 1.0)
@@ -90,7 +99,9 @@ def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:
     weights = np.zeros((size, cells))
     np.add.at(weights, (np.arange(size), low), 1.0 - frac)
     np.add.at(weights, (np.arange(size), high), frac)
-    return weights / weights.sum(axis=0, keepdims=True)
+    weights /= weights.sum(axis=0, keepdims=True)
+    weights.setflags(write=False)
+    return weights
 
 
 def to_input(grid: np.ndarray) -> np.ndarray:
