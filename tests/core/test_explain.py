@@ -301,3 +301,40 @@ def test_what_an_explanation_asks_of_the_forward_pass(simple):
     deep = Explainer(Classifier(create_model("DeepCNN")))
     request, = deep.gradient_requests()
     assert request.module == "block2.2"
+
+
+class OwnNetwork(torch.nn.Module):
+    """A network as a user might write one: nested blocks, in-place ReLUs, a pooled head."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(inplace=True),
+                                      nn.MaxPool2d(2), nn.Conv2d(8, 12, 3), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(48, 10))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+@pytest.mark.parametrize("method", [GRAD_CAM, SALIENCY])
+def test_any_networks_gradient_maps_come_from_its_one_pass(method, seven):
+    from digitpad.capture import FEATURE_MAP_TYPES
+
+    torch.manual_seed(0)
+    model = OwnNetwork().eval()
+    classifier = Classifier(model, capture_types=FEATURE_MAP_TYPES, record_shapes=True)
+    explainer = Explainer(classifier)
+    request, = explainer.gradient_requests(None, method)  # after probing the network once
+    assert request.module == ("features.4" if method == GRAD_CAM else "")  # found generically
+    calls = []
+    counter = model.register_forward_hook(lambda *_: calls.append(1))
+    prediction = classifier.classify(seven, gradients=[request])
+    evidence = explainer.explain(prediction, None, method)
+    assert len(calls) == 1
+    counter.remove()
+    reference, logit = separate_pass(model, prediction.model_input, prediction.digit, evidence.layer)
+    np.testing.assert_allclose(evidence.grid, reference, rtol=1e-5, atol=1e-7)
+    assert evidence.logit == pytest.approx(logit, rel=1e-6, abs=1e-6)
+    # The in-place ReLU after the last conv changes not the conv's map the views show.
+    assert prediction.feature_maps["features.3"].min() < 0
