@@ -21,8 +21,7 @@ HERE = Path(__file__).resolve().parent
 
 QUICK = [
     ["live_path.py", "--threads", "1"],
-    ["ui_latency.py"],
-    ["ui_latency.py", "--all-docks"],
+    ["ui_latency.py", "--matrix", "--digits", "80352"],  # every layout, both networks
     ["panels_latency.py", "--threads", "1"],
     ["explain_speed.py", "--threads", "1"],
     ["startup.py"],

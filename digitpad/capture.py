@@ -22,7 +22,9 @@ class FeatureCapture:
     as ``""``) gets one hook that notes the shape of its output, so ``output_shapes()``
     tells how data flows through the whole nesting; only the hooked types are copied.
     With ``keep_graph`` the hooks keep the output itself, still in the autograd graph, for
-    gradients with respect to a layer (Grad-CAM).
+    gradients with respect to a layer (Grad-CAM); ``keep_graph_of(names)`` does that for
+    the next forward passes for a few modules only, beside the detached copies, so one
+    pass serves both the views and a gradient (``graph_outputs()``).
     ``attach`` to another model, ``close()`` or leaving a ``with`` block removes every
     handle, so nothing stale keeps firing.
     """
@@ -42,6 +44,8 @@ class FeatureCapture:
         self.keep_graph = keep_graph
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
         self._latest: dict[str, torch.Tensor] = {}
+        self._graph_names: frozenset[str] = frozenset()
+        self._graph: dict[str, torch.Tensor] = {}
         self._shapes: dict[str, tuple[int, ...]] = {}
         self.module_names: list[str] = []
         self.model: nn.Module | None = None
@@ -66,6 +70,8 @@ class FeatureCapture:
             if captured:
                 # A copy, so a later in-place op (ReLU(inplace=True)) cannot change what we show.
                 self._latest[name] = output if self.keep_graph else output.detach().clone()
+                if name in self._graph_names:
+                    self._graph[name] = output
 
         return hook
 
@@ -88,8 +94,19 @@ class FeatureCapture:
         by module name, the model itself as ``""``."""
         return dict(self._shapes)
 
+    def keep_graph_of(self, names) -> None:
+        """From the next forward on, also keep these modules' outputs as they are, in the
+        autograd graph (``()``: none, and the graph kept so far is let go)."""
+        self._graph_names = frozenset(names)
+        self._graph.clear()
+
+    def graph_outputs(self) -> dict[str, torch.Tensor]:
+        """The outputs kept in the graph (see ``keep_graph_of``) by the latest forward."""
+        return dict(self._graph)
+
     def clear(self) -> None:
         self._latest.clear()
+        self._graph.clear()
         self._shapes.clear()
 
     def close(self) -> None:
@@ -97,6 +114,7 @@ class FeatureCapture:
             handle.remove()
         self._handles.clear()
         self._latest.clear()
+        self._graph.clear()
         self._shapes.clear()
         self.module_names = []
         self.model = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +22,18 @@ UNSURE_BELOW = 0.6
 
 
 @dataclass(frozen=True)
+class GradientRequest:
+    """A gradient to take in the forward pass that makes a prediction, so a view that
+    needs one (Grad-CAM, saliency) runs no pass of its own: of the logit of class
+    ``target`` (None: the class the prediction reads) with respect to the output of the
+    module named ``module`` (found through ``named_modules()``), or, for ``""``, with
+    respect to the model input."""
+
+    target: int | None
+    module: str = ""
+
+
+@dataclass(frozen=True)
 class Prediction:
     """Everything one classification produced: every panel draws from this one object."""
 
@@ -31,6 +44,10 @@ class Prediction:
     # name -> output shape of every module this forward ran, batch included (the model
     # itself as ""); empty unless the Classifier records shapes.
     output_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # (class, module) -> the gradient of that class's logit with respect to the module's
+    # output ("" the input), batch left out, from this very forward pass: one per
+    # GradientRequest asked for with it, its target resolved to a class.
+    gradients: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
 
     @property
     def has_digit(self) -> bool:
@@ -84,7 +101,9 @@ class Classifier:
     """Holds the model, its device and the feature capture.
 
     ``classify(image)`` preprocesses, runs the model once (``eval`` mode, no autograd) and
-    returns a Prediction with the feature maps of that very call.
+    returns a Prediction with the feature maps of that very call. Given ``gradients``
+    (``GradientRequest``), that one call runs with autograd and the prediction also holds
+    those gradients, each from one backward pass through the graph of that call.
     """
 
     def __init__(self, model: nn.Module, device: str = "cpu", *, capture_types=None,
@@ -173,21 +192,28 @@ class Classifier:
 
     # --------------------------------------------------------------- inference
 
-    def classify(self, image, *, min_extent: float | None = None) -> Prediction:
+    def classify(self, image, *, min_extent: float | None = None,
+                 gradients: Iterable[GradientRequest] = ()) -> Prediction:
         """Classify a drawing (any size, ink high)."""
         steps = preprocess(image, min_extent=min_extent)
-        return self.classify_steps(steps)
+        return self.classify_steps(steps, gradients=gradients)
 
     def classify_strokes(self, strokes, *, surface: float | None = None,
-                         image: np.ndarray | None = None) -> Prediction:
+                         image: np.ndarray | None = None,
+                         gradients: Iterable[GradientRequest] = ()) -> Prediction:
         """Classify a drawing given as pen strokes (see ``digitpad.strokes.rasterise``);
         ``image`` is the drawing as shown, kept as the first step for the views. The
         ink of strokes already rendered is reused while the drawing grows."""
-        return self.classify_steps(self._rasterise(strokes, surface=surface, image=image))
+        return self.classify_steps(self._rasterise(strokes, surface=surface, image=image),
+                                   gradients=gradients)
 
-    def classify_steps(self, steps: Preprocessed) -> Prediction:
+    def classify_steps(self, steps: Preprocessed,
+                       gradients: Iterable[GradientRequest] = ()) -> Prediction:
         if not steps.has_digit:
             return Prediction(steps=steps)
+        requests = tuple(dict.fromkeys(gradients))  # each once, in order
+        if requests:
+            return self._classify_with_gradients(steps, requests)
         if self.device.type == "cuda":
             logits, maps, shapes = self._forward_cuda(steps.model_input)
         else:
@@ -195,6 +221,58 @@ class Classifier:
         probabilities = softmax(logits)
         return Prediction(steps=steps, probabilities=probabilities, logits=logits,
                           feature_maps=maps, output_shapes=shapes)
+
+    def _classify_with_gradients(self, steps: Preprocessed,
+                                 requests: tuple[GradientRequest, ...]) -> Prediction:
+        """The one forward pass with autograd on: the hooks copy every map as in any pass
+        and keep the requested modules' outputs in the graph; then one backward pass per
+        class asked about gives every gradient of that class's logit."""
+        modules = dict(self.model.named_modules())
+        names = {request.module for request in requests if request.module}
+        unknown = sorted(name for name in names if name not in modules)
+        if unknown:
+            raise ValueError(f"{type(self.model).__name__} has no module named "
+                             f"{', '.join(map(repr, unknown))}")
+        self.watch([name for name in names if name not in self.capture.module_names])
+        model_input = steps.model_input
+        # The input always requires grad, so the graph exists even with frozen parameters.
+        x = torch.from_numpy(model_input).view(1, 1, *model_input.shape).to(self.device)
+        x.requires_grad_(True)
+        self.capture.clear()
+        self.capture.keep_graph_of(names)
+        try:
+            with torch.enable_grad():  # the backward passes too: indexing is recorded
+                return self._forward_and_backward(steps, x, requests)
+        finally:
+            self.capture.keep_graph_of(())  # let the graph go
+            self.capture.clear()
+
+    def _forward_and_backward(self, steps: Preprocessed, x: torch.Tensor,
+                              requests: tuple[GradientRequest, ...]) -> Prediction:
+        output = self.model(x)
+        kept = self.capture.graph_outputs()
+        logits = output[0].detach().cpu().numpy().astype(np.float32, copy=False)
+        probabilities = softmax(logits)
+        digit = int(probabilities.argmax())  # what Prediction.digit says
+        by_target: dict[int, list[str]] = {}
+        for request in requests:
+            target = digit if request.target is None else int(request.target)
+            if not 0 <= target < len(logits):
+                raise ValueError(f"no class {target}")
+            if request.module not in by_target.setdefault(target, []):
+                by_target[target].append(request.module)
+        gradients = {}
+        for index, (target, wrt) in enumerate(by_target.items()):
+            inputs = [kept[name] if name else x for name in wrt]
+            grads = torch.autograd.grad(output[0, target], inputs, allow_unused=True,
+                                        retain_graph=index < len(by_target) - 1)
+            for name, tensor, grad in zip(wrt, inputs, grads):
+                grad = torch.zeros_like(tensor) if grad is None else grad  # unused: no effect
+                gradients[(target, name)] = grad[0].detach().float().cpu().numpy()
+        maps = {name: t[0].numpy() for name, t in self.capture.outputs().items()}
+        shapes = self.capture.output_shapes()
+        return Prediction(steps=steps, probabilities=probabilities, logits=logits,
+                          feature_maps=maps, output_shapes=shapes, gradients=gradients)
 
     def _forward_cpu(self, model_input: np.ndarray):
         x = torch.from_numpy(model_input).view(1, 1, *model_input.shape)

@@ -4,13 +4,16 @@ When a model's logits are a scaled linear layer of a captured map ``h`` (SimpleC
 ``logit_c = scale * (W_c . h) + scale * b_c``), the logit splits exactly into one term per
 position: ``scale * sum_channels(W_c * h)``, and those terms add up to
 ``logit_c - scale * b_c``. That split comes from the classifier's own forward pass, so it
-costs a dot product. Other models get Grad-CAM on the rectified map after their last Conv2d (one forward and
-backward pass) or gradient saliency. Every result says which method made it.
+costs a dot product. Other models get Grad-CAM on the rectified map after their last Conv2d or
+gradient saliency, from the gradient the classifier took in the same forward pass when it
+was asked for (``Explainer.gradient_requests``), else from one pass of the classifier
+with it. Every result says which method made it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -18,8 +21,7 @@ import torch
 import torch.nn as nn
 
 from .anatomy import ModelAnatomy, anatomy, scale_of
-from .capture import FeatureCapture
-from .classifier import Classifier, Prediction
+from .classifier import Classifier, GradientRequest, Prediction
 from .preprocess import BLANK_INPUT, INPUT_SIZE
 
 EXACT = "exact"
@@ -66,20 +68,28 @@ def _resample(array: np.ndarray, length: int, origin: float, step: float) -> np.
     low = np.floor(centre).astype(int)
     high = np.minimum(low + 1, INPUT_SIZE - 1)
     frac = (centre - low).astype(np.float32)[:, None]
-    inside = ((edge >= 0) & (edge < INPUT_SIZE))[:, None]
-    return np.where(inside, array[low] * (1 - frac) + array[high] * frac, 0).astype(np.float32)
+    inside = np.flatnonzero((edge >= 0) & (edge < INPUT_SIZE))  # one run of rows
+    resampled = np.zeros((length, *array.shape[1:]), np.float32)
+    if inside.size:  # only those rows are worked out: this runs every frame
+        rows = slice(inside[0], inside[-1] + 1)
+        part = frac[rows]
+        resampled[rows] = array[low[rows]] * (1 - part) + array[high[rows]] * part
+    return resampled
 
 
+@lru_cache(maxsize=32)  # a handful of map sizes, asked for every frame
 def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:
     """(size, cells) weights that spread each cell of a map over the input pixels near its
     receptive-field centre, each cell's weights summing to 1, so totals are kept.
 
     A map of ``cells`` cells on a ``size`` input has stride ``size // cells`` with the grid
     centred: SimpleCNN's 13 pooled cells sit at 1.5, 3.5, ..., 25.5 (3x3 valid conv, 2x2
-    pool); DeepCNN's 7 and 14 cell maps at 1.5 + 4k and 0.5 + 2k.
+    pool); DeepCNN's 7 and 14 cell maps at 1.5 + 4k and 0.5 + 2k. Read-only: it is shared.
     """
     if cells == size:
-        return np.eye(size)
+        identity = np.eye(size)
+        identity.setflags(write=False)
+        return identity
     stride = size // cells
     first = (size - 1 - stride * (cells - 1)) / 2
     position = np.clip((np.arange(size) - first) / stride, 0.0, cells - 1.0)
@@ -89,7 +99,9 @@ def spread_matrix(cells: int, size: int = INPUT_SIZE) -> np.ndarray:
     weights = np.zeros((size, cells))
     np.add.at(weights, (np.arange(size), low), 1.0 - frac)
     np.add.at(weights, (np.arange(size), high), frac)
-    return weights / weights.sum(axis=0, keepdims=True)
+    weights /= weights.sum(axis=0, keepdims=True)
+    weights.setflags(write=False)
+    return weights
 
 
 def to_input(grid: np.ndarray) -> np.ndarray:
@@ -105,8 +117,10 @@ class Explainer:
     ``explain(prediction, target)`` uses the exact split when the classifier's model has
     one, from the maps captured in that very prediction (the Explainer asks the classifier
     to capture the head's input map), else Grad-CAM. ``method`` forces one of
-    ``METHODS``. Nothing is left behind: Grad-CAM's hooks are removed and no parameter
-    gets a ``.grad``.
+    ``METHODS``. Grad-CAM and saliency read the gradient in the prediction when it was
+    classified with ``gradient_requests(target, method)``; otherwise the classifier reads
+    the same input again with that request. No hook of its own, no ``.grad`` left on
+    any parameter.
     """
 
     def __init__(self, classifier: Classifier):
@@ -118,12 +132,25 @@ class Explainer:
         if model not in self._anatomies:
             self._anatomies[model] = anatomy(model)
             found = self._anatomies[model]
-            self.classifier.watch([name for name in (found.linear_source, found.last_map) if name])
+            self.classifier.watch([name for name in (found.linear_source, found.last_map,
+                                                     found.grad_cam_layer) if name])
         return self._anatomies[model]
 
     @property
     def exact_available(self) -> bool:
         return self.anatomy().linear_source is not None
+
+    def gradient_requests(self, target: int | None = None, method: str | None = None,
+                          layer: str | None = None) -> tuple[GradientRequest, ...]:
+        """What ``explain(prediction, target, method, layer)`` needs from the forward pass:
+        classify with these and it reads them from the prediction, with no pass of its own."""
+        if method not in (None, *METHODS):
+            raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+        found = self.anatomy()
+        if method == EXACT or (method is None and found.linear_source is not None):
+            return ()
+        layer = (layer or found.grad_cam_layer) if method in (None, GRAD_CAM) else None
+        return (GradientRequest(target, layer or ""),)
 
     def explain(self, prediction: Prediction, target: int | None = None,
                 method: str | None = None, layer: str | None = None) -> Evidence:
@@ -174,46 +201,44 @@ class Explainer:
         )
 
     def _recapture(self, prediction: Prediction, name: str) -> np.ndarray:
-        model = self.classifier.model
-        x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)
-        with FeatureCapture(model, types=(), names=(name,)) as capture, torch.no_grad():
-            model(x.to(self.classifier.device))
-            return capture.outputs()[name][0].numpy()
+        self.classifier.watch([name])
+        return self.classifier.classify_steps(prediction.steps).feature_maps[name]
 
     # -------------------------------------------------------------------- gradients
 
     def _gradients(self, prediction: Prediction, target: int, found: ModelAnatomy,
                    method: str, chosen: str | None = None) -> Evidence:
-        """Grad-CAM on the rectified map after the last conv, or saliency, from one forward
-        and backward pass. Grad-CAM's map is ``sum_k alpha_k A_k`` with ``alpha_k`` the mean
-        gradient over channel k's positions, left signed (no final ReLU) so the legend can
-        show what lowers the logit too."""
-        model = self.classifier.model
+        """Grad-CAM on the rectified map after the last conv (or on ``chosen``, a layer the
+        user picked), or saliency, from the gradient of the target's logit taken in the
+        prediction's own forward pass (or, not asked for then, in a pass of the classifier
+        with it). Grad-CAM's map is ``sum_k alpha_k A_k`` with ``alpha_k`` the mean gradient
+        over channel k's positions, left signed (no final ReLU) so the legend can show what
+        lowers the logit too."""
         layer = (chosen or found.grad_cam_layer) if method == GRAD_CAM else None
-        if layer and layer not in dict(model.named_modules()):
+        if layer and layer not in dict(self.classifier.model.named_modules()):
             raise ValueError(f"the model has no module {layer!r}")
         if method == GRAD_CAM and layer is None:
             method = SALIENCY  # no conv layer to weigh
-        x = torch.from_numpy(prediction.model_input).view(1, 1, INPUT_SIZE, INPUT_SIZE)
-        x = x.to(self.classifier.device).requires_grad_(True)
-        names = (layer,) if layer else ()
-        with torch.enable_grad(), FeatureCapture(model, types=(), names=names, keep_graph=True) as capture:
-            logits = model(x)
-            if layer:
-                activation = capture.latest()[layer]
-                if activation.dim() != 4:
-                    raise ValueError(f"{layer} outputs shape {tuple(activation.shape)}, not channel maps: "
-                                     "Grad-CAM needs a convolution's (or a later) map")
-                grad, = torch.autograd.grad(logits[0, target], activation)
-                alpha = grad[0].mean(dim=(1, 2))  # one weight per channel
-                grid = (alpha[:, None, None] * activation[0]).sum(dim=0).detach()
-            else:
-                grad, = torch.autograd.grad(logits[0, target], x)
-                # Gradient x (input - blank input): signed, and zero where there is no ink.
-                grid = (grad[0, 0] * (x[0, 0].detach() - BLANK_INPUT)).detach()
-        grid = grid.float().cpu().numpy()
-        return Evidence(method=method, target=target, layer=layer or "", grid=grid,
-                        input_map=to_input(grid), logit=float(logits[0, target].detach()))
+        module = layer or ""
+        source = prediction
+        if (target, module) not in source.gradients or (layer and layer not in source.feature_maps):
+            source = self.classifier.classify_steps(
+                prediction.steps, gradients=[GradientRequest(target, module)])
+        gradient = torch.from_numpy(source.gradients[(target, module)])
+        if layer:
+            activation = torch.from_numpy(source.feature_maps[layer])
+            if activation.dim() != 3:
+                raise ValueError(f"{layer} outputs shape {tuple(activation.shape)}, not channel maps: "
+                                 "Grad-CAM needs a convolution's (or a later) map")
+            alpha = gradient.mean(dim=(1, 2))  # one weight per channel
+            grid = (alpha[:, None, None] * activation).sum(dim=0)
+        else:
+            x = torch.from_numpy(source.model_input)
+            # Gradient x (input - blank input): signed, and zero where there is no ink.
+            grid = gradient[0] * (x - BLANK_INPUT)
+        grid_values = grid.float().numpy()
+        return Evidence(method=method, target=target, layer=module, grid=grid_values,
+                        input_map=to_input(grid_values), logit=float(source.logits[target]))
 
 
 def _placed(evidence: Evidence, rect, shape) -> Evidence:

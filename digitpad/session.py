@@ -12,13 +12,14 @@ and shows the result. No Qt: it works the same from a notebook::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch.nn as nn
 
-from .classifier import Classifier, Prediction
+from .classifier import Classifier, GradientRequest, Prediction
 from .compare import SecondNetwork
 from .edits import LoadedWeights
 from .models import DEFAULT_ARCH, ModelSpec, create_model, spec_of
@@ -220,13 +221,17 @@ class Session:
     # --------------------------------------------------------------- reading
 
     def classify(self, strokes: list[PenStroke], *, surface: float | None = None,
-                 image: np.ndarray | None = None) -> Prediction:
-        """Read a drawing given as pen strokes (see ``digitpad.strokes``)."""
-        return self.classifier.classify_strokes(strokes, surface=surface, image=image)
+                 image: np.ndarray | None = None,
+                 gradients: Iterable[GradientRequest] = ()) -> Prediction:
+        """Read a drawing given as pen strokes (see ``digitpad.strokes``), with the
+        ``gradients`` views will read from the same pass (see ``Classifier``)."""
+        return self.classifier.classify_strokes(strokes, surface=surface, image=image,
+                                                gradients=gradients)
 
-    def classify_image(self, image: np.ndarray) -> Prediction:
+    def classify_image(self, image: np.ndarray,
+                       gradients: Iterable[GradientRequest] = ()) -> Prediction:
         """Read a drawing given as a picture (any size, ink high)."""
-        return self.classifier.classify(image)
+        return self.classifier.classify(image, gradients=gradients)
 
     # --------------------------------------------------------------- a second network
 

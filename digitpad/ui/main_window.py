@@ -228,17 +228,30 @@ class MainWindow(QMainWindow):
     def classify(self, image: np.ndarray | None = None) -> None:
         """Classify the drawing and show it: the canvas's strokes through the rasteriser
         (the pixels the networks were trained on), or a given picture, or the canvas's
-        picture when a placed digit is part of it, through the pixel recipe."""
+        picture when a placed digit is part of it, through the pixel recipe. The one
+        forward pass also takes the gradients the receiving panels will read."""
         strokes = self.canvas.pen_strokes() if image is None else None
+        gradients = self.wanted_gradients()
         if strokes is not None:
-            self.session.classify(strokes, surface=LOGICAL_SIZE, image=as_ink(self.canvas.image()))
+            self.session.classify(strokes, surface=LOGICAL_SIZE, image=as_ink(self.canvas.image()),
+                                  gradients=gradients)
         else:
-            self.session.classify(None, image=self.canvas.image() if image is None else image)
+            self.session.classify(None, image=self.canvas.image() if image is None else image,
+                                  gradients=gradients)
+
+    def receiving_panels(self) -> list[Panel]:
+        """The panels the next prediction goes to: those on screen (not behind a tab) and
+        those that ask for every one."""
+        return [panel for panel in self.panels if panel.on_screen() or panel.needs_every_prediction]
+
+    def wanted_gradients(self) -> tuple:
+        """Every GradientRequest of the receiving panels, each once."""
+        return tuple(dict.fromkeys(
+            request for panel in self.receiving_panels() for request in panel.wanted_gradients()))
 
     def _show_prediction(self, prediction) -> None:
-        for panel in self.panels:
-            if panel.on_screen() or panel.needs_every_prediction:
-                panel.show_prediction(prediction)
+        for panel in self.receiving_panels():
+            panel.show_prediction(prediction)
 
     def _weights_edited(self, edited: frozenset[str]) -> None:
         """Parameters changed in place (a panel's edit, a restore, a save): tell the

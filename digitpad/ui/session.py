@@ -8,6 +8,7 @@ it announces. Nothing here knows about docks, menus or the canvas.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ import torch.nn as nn
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ..capture import FEATURE_MAP_TYPES
-from ..classifier import Classifier, DeviceStatus, Prediction
+from ..classifier import Classifier, DeviceStatus, GradientRequest, Prediction
 from ..collection import Collection, CollectionError, Drawing, input_pixels, weights_hash
 from ..compare import SecondNetwork
 from ..networks import OpenedNetwork
@@ -182,14 +183,16 @@ class AppSession(QObject):
     # --------------------------------------------------------------- reading the drawing
 
     def classify(self, strokes: list[PenStroke] | None, *, surface: float | None = None,
-                 image: np.ndarray) -> Prediction:
+                 image: np.ndarray, gradients: Iterable[GradientRequest] = ()) -> Prediction:
         """Read the drawing from its ``strokes`` (``image``: as shown), or from ``image``
-        alone when there are no strokes to read; every listener gets the prediction."""
+        alone when there are no strokes to read; every listener gets the prediction.
+        ``gradients``: those the listeners will read, taken in the same forward pass."""
         state = self.live()
         if strokes is not None:
-            self.prediction = state.classify(strokes, surface=surface, image=image)
+            self.prediction = state.classify(strokes, surface=surface, image=image,
+                                             gradients=gradients)
         else:
-            self.prediction = state.classify_image(image)
+            self.prediction = state.classify_image(image, gradients=gradients)
         # The same step reads it with the second network: the panels get both at once.
         self.second_prediction = state.read_second(self.prediction)
         self.prediction_changed.emit(self.prediction)

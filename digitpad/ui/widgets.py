@@ -65,8 +65,11 @@ class Caption(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().window())
-        self._document.setDefaultFont(self.font())
-        self._document.setTextWidth(self.width())
+        # Setting the font or the width lays the text out again: only when they changed.
+        if self._document.defaultFont() != self.font():
+            self._document.setDefaultFont(self.font())
+        if self._document.textWidth() != self.width():
+            self._document.setTextWidth(self.width())
         painter.translate(0, max(0.0, (self.height() - self._document.size().height()) / 2))
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette = self.palette()

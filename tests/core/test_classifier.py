@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from digitpad.capture import hook_count
 from digitpad.classifier import Classifier, cuda_unavailable_reason
@@ -114,3 +115,45 @@ def test_cuda_path_matches_cpu(arch):
     assert not np.allclose(classifier.classify(drawing()).logits, on_gpu.logits)
     assert classifier.set_device("cpu").device == "cpu"
     assert hook_count(classifier.model) == classifier.capture.handle_count
+
+
+def test_gradients_come_from_the_one_forward_pass(classifier):
+    from digitpad.classifier import GradientRequest
+
+    model = classifier.model
+    calls = []
+    counter = model.register_forward_hook(lambda *_: calls.append(1))
+    requests = [GradientRequest(None, "conv1"), GradientRequest(None, ""),
+                GradientRequest(2, "conv1"), GradientRequest(None, "conv1")]
+    with torch.no_grad():  # whatever the caller's mode
+        prediction = classifier.classify(drawing(), gradients=requests)
+    counter.remove()
+    assert len(calls) == 1
+    digit = prediction.digit
+    assert set(prediction.gradients) == {(digit, "conv1"), (digit, ""), (2, "conv1")}
+    assert prediction.gradients[(digit, "conv1")].shape == prediction.feature_maps["conv1"].shape
+    assert prediction.gradients[(digit, "")].shape == (1, 28, 28)
+
+    x = torch.from_numpy(prediction.model_input).view(1, 1, 28, 28).requires_grad_(True)
+    conv = model.conv1(x)
+    logits = model.fc(F.max_pool2d(F.relu(conv), 2).flatten(1)) * model.scale
+    for target in (digit, 2):
+        by_conv, by_input = torch.autograd.grad(logits[0, target], [conv, x], retain_graph=True)
+        np.testing.assert_allclose(prediction.gradients[(target, "conv1")], by_conv[0].numpy(),
+                                   rtol=1e-5, atol=1e-7)
+        if target == digit:
+            np.testing.assert_allclose(prediction.gradients[(digit, "")], by_input[0].numpy(),
+                                       rtol=1e-5, atol=1e-7)
+    assert all(p.grad is None for p in model.parameters())
+    assert classifier.capture.graph_outputs() == {}  # no graph kept after the pass
+    assert classifier.classify(drawing()).gradients == {}
+
+
+def test_bad_gradient_requests_are_refused_clearly(classifier):
+    from digitpad.classifier import GradientRequest
+
+    with pytest.raises(ValueError, match="no module named 'conv9'"):
+        classifier.classify(drawing(), gradients=[GradientRequest(None, "conv9")])
+    with pytest.raises(ValueError, match="no class 10"):
+        classifier.classify(drawing(), gradients=[GradientRequest(10, "")])
+    assert classifier.classify(drawing()).has_digit  # and it works on

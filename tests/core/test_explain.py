@@ -122,10 +122,10 @@ def test_grad_cam_matches_a_hand_computation_and_leaves_nothing_behind(seven):
     model = create_model("DeepCNN").eval()
     classifier = Classifier(model)
     explainer = Explainer(classifier)
-    explainer.anatomy()  # the classifier now also captures the deepest map
+    explainer.anatomy()  # the classifier now also captures the deepest map and Grad-CAM's
     prediction = classifier.classify(seven)
     hooks = hook_count(model)
-    assert hooks == classifier.capture.handle_count == 3  # two convs and block2.3
+    assert hooks == classifier.capture.handle_count == 4  # two convs, block2.2 and block2.3
     with torch.no_grad():
         evidence = explainer.explain(prediction, 4)
         assert not torch.is_grad_enabled()
@@ -213,3 +213,128 @@ def test_grad_cam_is_not_sign_inverted():
                         < deletion_score(prediction.model_input, digit, negative_first))
     # Grad-CAM is coarse (one 7x7 map), so one drawing may disagree; an inverted map fails most.
     assert sum(agreeing) >= 3, agreeing  # the same maps negated give the opposite answers
+
+
+def separate_pass(model, model_input, target, layer):
+    """Grad-CAM (``layer``) or saliency (``""``) as digitpad made them before the shared
+    pass: hooks and a forward and backward pass of their own."""
+    from digitpad.capture import FeatureCapture
+    from digitpad.preprocess import BLANK_INPUT
+
+    x = torch.from_numpy(model_input).view(1, 1, 28, 28).requires_grad_(True)
+    names = (layer,) if layer else ()
+    with torch.enable_grad(), FeatureCapture(model, types=(), names=names, keep_graph=True) as capture:
+        logits = model(x)
+        if layer:
+            activation = capture.latest()[layer]
+            grad, = torch.autograd.grad(logits[0, target], activation)
+            grid = (grad[0].mean(dim=(1, 2))[:, None, None] * activation[0]).sum(dim=0)
+        else:
+            grad, = torch.autograd.grad(logits[0, target], x)
+            grid = grad[0, 0] * (x[0, 0].detach() - BLANK_INPUT)
+    return grid.detach().numpy(), float(logits[0, target].detach())
+
+
+def shipped_or_seeded(arch):
+    from digitpad.weights import load_model, shipped_weights_path
+
+    if shipped_weights_path(arch).is_file():
+        return load_model(shipped_weights_path(arch)).model
+    torch.manual_seed(0)
+    return create_model(arch)
+
+
+@pytest.mark.parametrize("arch, method", [("DeepCNN", None), ("DeepCNN", SALIENCY),
+                                          ("SimpleCNN", GRAD_CAM), ("SimpleCNN", SALIENCY)])
+def test_gradient_maps_from_the_shared_pass_equal_a_separate_pass(arch, method, seven):
+    from digitpad.capture import FEATURE_MAP_TYPES
+
+    model = shipped_or_seeded(arch)
+    classifier = Classifier(model, capture_types=FEATURE_MAP_TYPES, record_shapes=True)  # as the app
+    explainer = Explainer(classifier)
+    calls = []
+    counter = model.register_forward_hook(lambda *_: calls.append(1))
+    for target in (None, 3):
+        requests = explainer.gradient_requests(target, method)
+        assert len(requests) == 1
+        calls.clear()
+        prediction = classifier.classify(seven, gradients=requests)
+        assert len(calls) == 1
+        evidence = explainer.explain(prediction, target, method)
+        assert len(calls) == 1  # read from the prediction's pass: no pass of its own
+        assert evidence.method == (method or GRAD_CAM)
+        digit = prediction.digit if target is None else target
+        assert evidence.target == digit
+        reference, logit = separate_pass(model, prediction.model_input, digit, evidence.layer)
+        np.testing.assert_allclose(evidence.grid, reference, rtol=1e-5, atol=1e-7)
+        assert evidence.logit == pytest.approx(logit, rel=1e-6, abs=1e-6)
+
+        # Not asked for with the prediction: one pass of the classifier, the same map.
+        plain = classifier.classify(seven)
+        assert plain.gradients == {}
+        calls.clear()
+        again = explainer.explain(plain, target, method)
+        assert len(calls) == 1
+        np.testing.assert_array_equal(again.grid, evidence.grid)
+        assert again.logit == evidence.logit
+    # Autograd on changes nothing the other views read from the same pass.
+    np.testing.assert_allclose(prediction.logits, plain.logits, rtol=1e-6, atol=1e-6)
+    assert list(prediction.feature_maps) == list(plain.feature_maps)
+    for name, values in plain.feature_maps.items():
+        np.testing.assert_allclose(prediction.feature_maps[name], values, rtol=1e-6, atol=1e-6)
+    assert prediction.output_shapes == plain.output_shapes
+    assert all(p.grad is None for p in model.parameters())
+    counter.remove()
+    assert hook_count(model) == classifier.capture.handle_count  # none left behind
+
+
+def test_what_an_explanation_asks_of_the_forward_pass(simple):
+    classifier, explainer = simple
+    assert explainer.gradient_requests() == ()  # the exact split reads the maps
+    assert explainer.gradient_requests(4, EXACT) == ()
+    grad_cam, = explainer.gradient_requests(4, GRAD_CAM)
+    assert (grad_cam.target, grad_cam.module) == (4, "pool")
+    saliency, = explainer.gradient_requests(None, SALIENCY)
+    assert (saliency.target, saliency.module) == (None, "")
+    with pytest.raises(ValueError, match="unknown method"):
+        explainer.gradient_requests(method="lime")
+    deep = Explainer(Classifier(create_model("DeepCNN")))
+    request, = deep.gradient_requests()
+    assert request.module == "block2.2"
+
+
+class OwnNetwork(torch.nn.Module):
+    """A network as a user might write one: nested blocks, in-place ReLUs, a pooled head."""
+
+    def __init__(self):
+        super().__init__()
+        nn = torch.nn
+        self.features = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(inplace=True),
+                                      nn.MaxPool2d(2), nn.Conv2d(8, 12, 3), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(48, 10))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+@pytest.mark.parametrize("method", [GRAD_CAM, SALIENCY])
+def test_any_networks_gradient_maps_come_from_its_one_pass(method, seven):
+    from digitpad.capture import FEATURE_MAP_TYPES
+
+    torch.manual_seed(0)
+    model = OwnNetwork().eval()
+    classifier = Classifier(model, capture_types=FEATURE_MAP_TYPES, record_shapes=True)
+    explainer = Explainer(classifier)
+    request, = explainer.gradient_requests(None, method)  # after probing the network once
+    assert request.module == ("features.4" if method == GRAD_CAM else "")  # found generically
+    calls = []
+    counter = model.register_forward_hook(lambda *_: calls.append(1))
+    prediction = classifier.classify(seven, gradients=[request])
+    evidence = explainer.explain(prediction, None, method)
+    assert len(calls) == 1
+    counter.remove()
+    reference, logit = separate_pass(model, prediction.model_input, prediction.digit, evidence.layer)
+    np.testing.assert_allclose(evidence.grid, reference, rtol=1e-5, atol=1e-7)
+    assert evidence.logit == pytest.approx(logit, rel=1e-6, abs=1e-6)
+    # The in-place ReLU after the last conv changes not the conv's map the views show.
+    assert prediction.feature_maps["features.3"].min() < 0

@@ -21,6 +21,10 @@ line in ``MainWindow.create_panels``. The contract is the ``Panel`` class below:
   None: none) starts or stops reading beside the live one. A panel that shows it reads
   ``session.second_reading(prediction)`` in ``show_prediction``: the second network's
   reading of the same input, made in the same step. Drop anything kept of the old one.
+- ``wanted_gradients()``: the ``GradientRequest``s the panel will read from the next
+  prediction (Grad-CAM, saliency). The window asks every panel that will get the
+  prediction and the one forward pass takes them all, so no panel runs the model again;
+  a panel behind a tab is not asked and costs nothing.
 - ``weights_edited(edited)`` follows an edit of the parameters in place (``edited``: the
   names of the parameters that now differ from the weights as loaded).
 - ``shut_down()`` is called when the window closes: end any thread the panel started.
@@ -42,7 +46,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QVBoxLayout, QWidget
 
-from ...classifier import Classifier, Prediction
+from ...classifier import Classifier, GradientRequest, Prediction
 from ..style import configure_plots
 
 if TYPE_CHECKING:
@@ -90,6 +94,10 @@ class Panel(QDockWidget):
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         raise NotImplementedError
+
+    def wanted_gradients(self) -> tuple[GradientRequest, ...]:
+        """The gradients it will read from the next prediction (most panels: none)."""
+        return ()
 
     def weights_edited(self, edited: frozenset[str]) -> None:
         """Parameters were changed in place; most panels just draw the next prediction."""

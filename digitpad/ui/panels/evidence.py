@@ -19,7 +19,7 @@ import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
-from ...classifier import Classifier, Prediction
+from ...classifier import Classifier, GradientRequest, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES, arch_name
@@ -81,6 +81,8 @@ class EvidencePanel(Panel):
         self.second = None  # the SecondNetwork read beside the live one
         self.second_explainer: Explainer | None = None
         self.second_evidence: Evidence | None = None
+        # (prediction, target, method, evidence): the latest explanation, made once
+        self._explained: tuple[Prediction, int | None, str | None, str | None, Evidence] | None = None
         self.lut = evidence_lut()
         self._framed = None
         self._build_widgets()
@@ -206,6 +208,7 @@ class EvidencePanel(Panel):
             self.classifier = classifier
             self.explainer = Explainer(classifier)
         self._show_live_title()
+        self._explained = None  # another model or other weights explain differently
         found = self.explainer.anatomy()  # the classifier now captures the maps the split needs
         self._fill_layers(classifier, found.grad_cam_layer)
         exact = self.explainer.exact_available
@@ -249,6 +252,15 @@ class EvidencePanel(Panel):
     def layer(self) -> str | None:
         """The layer picked for Grad-CAM (None: automatic)."""
         return self.layer_choice.currentData()
+
+    def wanted_gradients(self) -> tuple[GradientRequest, ...]:
+        """Grad-CAM's or saliency's gradient, for the class and method chosen."""
+        if self.explainer is None:
+            return ()
+        return self.explainer.gradient_requests(self.target(), self.method(), self.layer())
+
+    def weights_edited(self, edited: frozenset[str]) -> None:
+        self._explained = None
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -330,8 +342,16 @@ class EvidencePanel(Panel):
         self.method_choice.setCurrentIndex(self.method_choice.findData(method))
 
     def explain(self, prediction: Prediction) -> Evidence:
-        """The evidence the dock shows for ``prediction``, with its choices."""
-        return self.explainer.explain(prediction, self.target(), self.method(), self.layer())
+        """The evidence the dock shows for ``prediction``, with its choices: made once
+        per prediction and choice, however often it is asked for (shown again, exported)."""
+        target, method, layer = self.target(), self.method(), self.layer()
+        explained = self._explained
+        if (explained is not None and explained[0] is prediction
+                and explained[1:4] == (target, method, layer)):
+            return explained[4]
+        evidence = self.explainer.explain(prediction, target, method, layer)
+        self._explained = (prediction, target, method, layer, evidence)
+        return evidence
 
     def _choice_changed(self, *_) -> None:
         if not self.on_pad.isChecked():

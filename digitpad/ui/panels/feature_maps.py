@@ -82,6 +82,7 @@ class FeatureMapsPanel(Panel):
         self.layers: list[_LayerView] = []
         self.selected: tuple[str, int] | None = None  # (layer, channel) shown enlarged
         self.prediction: Prediction | None = None
+        self._drawn: object = self  # the prediction the maps show (self: none drawn yet)
         self._build_widgets()
         if session is not None:
             session.shown_outputs_changed.connect(self._shown_outputs_changed)
@@ -156,12 +157,13 @@ class FeatureMapsPanel(Panel):
     def show_prediction(self, prediction: Prediction) -> None:
         """Every classification: new values into the existing images, nothing rebuilt."""
         self.prediction = prediction
-        if self.isVisible():
+        if self.isVisible() and prediction is not self._drawn:
             self._draw()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._draw()  # frames skipped while hidden
+        if self.prediction is not self._drawn:
+            self._draw()  # frames skipped while hidden
 
     # ------------------------------------------------------------------ structure
 
@@ -306,7 +308,7 @@ class FeatureMapsPanel(Panel):
     # ------------------------------------------------------------------ per frame
 
     def _draw(self) -> None:
-        prediction = self.prediction
+        prediction = self._drawn = self.prediction
         if prediction is None or not prediction.has_digit:
             for layer in self.layers:
                 layer.image.show_empty()
