@@ -199,12 +199,13 @@ def skeleton_polylines(image: np.ndarray, threshold: float = 0.3) -> list[np.nda
                 continue
             linked.append((r + dr, c + dc))
         near[(r, c)] = linked
-    walked: set[frozenset] = set()
+    walked: set[frozenset] = set()  # segments drawn, as {pixel, pixel}
+    dots: set[tuple[int, int]] = set()
     lines = []
     # Ends and forks first, so open strokes run whole; then what is left (closed loops).
     for start in sorted(p for p, linked in near.items() if len(linked) != 2) + sorted(on):
-        if not near[start] and start not in walked:
-            walked.add(start)  # type: ignore[arg-type]  # an isolated dot, once
+        if not near[start] and start not in dots:  # an isolated pixel: a dot, once
+            dots.add(start)
             lines.append(np.array([[start[1], start[0]]], np.float32))
         for first in near[start]:
             if frozenset((start, first)) in walked:
