@@ -1093,6 +1093,14 @@ Nothing else was changed.</source>
         <translation>来自权重文件的第二个网络也读取每一幅绘图</translation>
     </message>
     <message>
+        <source>&amp;Network of Your Own…</source>
+        <translation>自己的网络(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>A network from a Python file (and its weights) or an ONNX file reads every drawing too</source>
+        <translation>来自 Python 文件（及其权重）或 ONNX 文件的网络也读取每一幅画</translation>
+    </message>
+    <message>
         <source>Read wrong? Tell the network what you drew and it learns from it</source>
         <translation>认错了？告诉网络你画的是什么，它会从中学习</translation>
     </message>
@@ -1407,20 +1415,40 @@ Nothing else was changed.</source>
         <translation>无法打开网络</translation>
     </message>
     <message>
-        <source>{reason}
-
-The live network stays as it was.</source>
-        <translation>{reason}
-
-当前网络保持不变。</translation>
-    </message>
-    <message>
         <source>weights from {file}</source>
         <translation>来自 {file} 的权重</translation>
     </message>
     <message>
         <source>Opened {network}, {parameters:,} parameters</source>
         <translation>已打开 {network}，共 {parameters:,} 个参数</translation>
+    </message>
+    <message>
+        <source>The live network stays as it was.</source>
+        <translation>当前网络保持不变。</translation>
+    </message>
+    <message>
+        <source>{reason}
+
+{keeps}</source>
+        <translation>{reason}
+
+{keeps}</translation>
+    </message>
+    <message>
+        <source>Compare With a Network</source>
+        <translation>与一个网络对比</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有任何改动。</translation>
+    </message>
+    <message>
+        <source>Weights for {network} (Cancel: untrained)</source>
+        <translation>{network} 的权重（取消：未训练）</translation>
+    </message>
+    <message>
+        <source>{network} (untrained)</source>
+        <translation>{network}（未训练）</translation>
     </message>
     <message>
         <source>Run this Python file?</source>
@@ -1579,6 +1607,14 @@ The live network stays as it was.</source>
     <message>
         <source>{name} kernels</source>
         <translation>{name} 卷积核</translation>
+    </message>
+    <message>
+        <source>logits</source>
+        <translation>对数几率</translation>
+    </message>
+    <message>
+        <source>probabilities</source>
+        <translation>概率</translation>
     </message>
     <message>
         <source>{name}.weight {shape} · kernels: click an element to edit it</source>

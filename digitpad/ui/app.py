@@ -148,6 +148,7 @@ def main(screenshot=None, digit=None, weights=None, model=None) -> int:
     if screenshot is not None:
         window = MainWindow(weights=None if model else weights)
         if model and not open_model_quietly(window, model, weights):
+            window.close()
             return 1
         return write_screenshot(window, Path(screenshot), digit)
 
@@ -206,6 +207,7 @@ def write_screenshot(window, path: Path, digit: int | None) -> int:
 
     if window.startup_error:
         print(f"digitpad: cannot open weights: {window.startup_error}", file=sys.stderr)
+        window.close()  # its worker threads end with it, before Python exits
         return 1
     window.resize(*SCREENSHOT_SIZE)
     window.show()

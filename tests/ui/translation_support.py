@@ -34,6 +34,7 @@ TECHNICAL_WORDS = {
     "digitpad", "Qt", "MNIST", "UNIPEN", "CPU", "CUDA", "AdamW", "ReLU", "Grad-CAM", "logit",
     "px", "deg",
     "PNG", "IDX", "JSON", "labels.csv", "Ctrl", "Alt", "Enter",  # file formats, keys
+    "Python", "ONNX", "safetensors",  # languages and formats of a network of one's own
     *ARCHITECTURES,
     *LANGUAGE_NAMES.values(),  # each language is offered under its own name
 }
@@ -63,6 +64,9 @@ def model_words(window) -> set[str]:
     for name, parameter in model.named_parameters():
         words.update(name.split("."))
         words.update((name, str(parameter.dtype).removeprefix("torch."), parameter.device.type))
+    for name, _buffer in model.named_buffers():  # shown beside the parameters
+        words.update(name.split("."))
+        words.add(name)
     words.update(("True", "False"))  # requires_grad
     if window.session.state.source.path is not None:
         words.add(window.session.state.source.path.name)

@@ -490,7 +490,8 @@ class NetworkViewPanel(Panel):
         self.jump_choice.clear()
         for block in blocks:
             label = {INPUT: self.tr("input"), KERNELS: self.tr("{name} kernels").format(
-                name=block.layer)}.get(block.kind, block.layer)
+                name=block.layer), LOGITS: self.tr("logits"),
+                PROBABILITIES: self.tr("probabilities")}.get(block.kind, block.layer)
             self.jump_choice.addItem(label, block.key)
         self.built_for = model
         self.stale = False
