@@ -205,7 +205,10 @@ class NetworkCanvas(QtWidgets.QGraphicsView):
         self.setObjectName("network_canvas")
         self.zoom = 1.0
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop)
+        # Left, not centred: the layout centres the blocks itself, and QGraphicsView centres
+        # by the width it had before its vertical scroll bar appeared (a dock's scroller
+        # resizing the canvas), shifting the right-hand tiles out of the viewport.
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.NoAnchor)
