@@ -205,9 +205,9 @@ class NetworkCanvas(QtWidgets.QGraphicsView):
         self.setObjectName("network_canvas")
         self.zoom = 1.0
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        # Left, not centred: the layout centres the blocks itself, and QGraphicsView centres
-        # by the width it had before its vertical scroll bar appeared (a dock's scroller
-        # resizing the canvas), shifting the right-hand tiles out of the viewport.
+        # Left, not centred: the layout centres the blocks itself, and QGraphicsView (Qt 6.11)
+        # centres a scene in the width the viewport would have without its vertical scroll
+        # bar, which pushes the right-hand tiles of a scrolling view out of sight.
         self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
