@@ -156,19 +156,21 @@ def test_a_modules_output_is_shown_on_demand_and_its_hook_removed_after(window, 
     model = window.session.model
     hooks = hook_count(model)  # the app hooks every module once, to note output shapes
     capture = window.session.classifier.capture
-    assert "heads.fine.0" not in capture.module_names
-    action, = window.parameters.module_actions("heads.fine.0")  # a Linear: no Conv2d
+    assert "heads.fine.2" not in capture.module_names
+    # The fine head's last Linear: no Conv2d, and no view watches it (the network view
+    # watches the hidden Linears, heads.fine.0 among them, for as long as the model is live).
+    action, = window.parameters.module_actions("heads.fine.2")
     action.trigger()
-    assert "heads.fine.0" in capture.module_names and hook_count(model) == hooks  # moved, none leaked
+    assert "heads.fine.2" in capture.module_names and hook_count(model) == hooks  # moved, none leaked
     draw(window, sample(7).strokes, qtbot)
-    assert "heads.fine.0" in window.feature_maps.shown_layers()
-    assert window.session.prediction.feature_maps["heads.fine.0"].shape == (32,)
-    assert window.parameters.tree_items["heads.fine.0"].font(0).bold()
-    action, = window.parameters.module_actions("heads.fine.0")
+    assert "heads.fine.2" in window.feature_maps.shown_layers()
+    assert window.session.prediction.feature_maps["heads.fine.2"].shape == (10,)
+    assert window.parameters.tree_items["heads.fine.2"].font(0).bold()
+    action, = window.parameters.module_actions("heads.fine.2")
     assert action.isChecked()
     action.trigger()
-    assert "heads.fine.0" not in capture.module_names and hook_count(model) == hooks
-    assert "heads.fine.0" not in window.feature_maps.shown_layers()
+    assert "heads.fine.2" not in capture.module_names and hook_count(model) == hooks
+    assert "heads.fine.2" not in window.feature_maps.shown_layers()
 
 
 def test_an_onnx_network_opens_without_code_and_shows_its_constants(window, qtbot, tmp_path, trained_weights):

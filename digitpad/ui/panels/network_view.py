@@ -205,7 +205,10 @@ class NetworkCanvas(QtWidgets.QGraphicsView):
         self.setObjectName("network_canvas")
         self.zoom = 1.0
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop)
+        # Left, not centred: the layout centres the blocks itself, and QGraphicsView (Qt 6.11)
+        # centres a scene in the width the viewport would have without its vertical scroll
+        # bar, which pushes the right-hand tiles of a scrolling view out of sight.
+        self.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.NoAnchor)
