@@ -191,9 +191,13 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.network_input, panel)
         self.tabifyDockWidget(self.network_view, self.feature_maps)
         self.tabifyDockWidget(self.network_view, self.parameters)
-        for panel in (self.training, self.correction, self.evaluation, self.my_digits):
-            panel.hide()  # before joining the group: a tab bar made for it would be left on screen
-            self.tabifyDockWidget(self.parameters, panel)
+        # Shown on demand, two on the left and two under the pad: a vertical tab bar needs
+        # the height of all its tabs, and seven in one would not fit a window 600 high.
+        for group, panels in ((self.parameters, (self.training, self.correction)),
+                              (self.uncertainty, (self.evaluation, self.my_digits))):
+            for panel in panels:
+                panel.hide()  # before joining the group: a tab bar made for it would be left on screen
+                self.tabifyDockWidget(group, panel)
         self.evidence.raise_()
         self.network_view.raise_()
         for dock in self.findChildren(QDockWidget):  # any dock, however it was added

@@ -109,10 +109,13 @@ def test_every_text_fits_and_every_dock_is_reachable(language_window, arch, qtbo
         found += problems_at(window, size)
         if size[0] >= DEFAULT_SIZE[0]:  # room enough that nothing needs to scroll
             found += [f"{size}: scrolls: {dock}" for dock in scrolling_docks(window)]
+            window.parameters.raise_()  # behind the network view's tab: its table as shown
+            settle()
             table = window.parameters.table
             found += [f"{size}: parameters column {title!r} not whole"
                       for title in columns_cut(table, [table.model().headerData(
                           column, Qt.Orientation.Horizontal) for column in (3, 4)])]
+            window.network_view.raise_()
     # Every dock open (Train, Correct It, Evaluate, My Digits and any other), each in turn
     # brought forward: still nothing cut, every dock reachable, 800 x 600 still fits.
     for dock in window.findChildren(QDockWidget):

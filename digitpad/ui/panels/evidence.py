@@ -129,9 +129,9 @@ class EvidencePanel(Panel):
         self.layer_choice = QtWidgets.QComboBox()
         self.layer_choice.setObjectName("grad_cam_layer")
         self.layer_choice.setToolTip(self.tr("The layer Grad-CAM weighs"))
+        # As wide as its longest choice: a layer's name is never cut.
         self.layer_choice.setSizeAdjustPolicy(
-            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.layer_choice.setMinimumContentsLength(6)
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer_choice.currentIndexChanged.connect(self._choice_changed)
         options.addWidget(self.layer_choice, 1)
         self.on_pad = QtWidgets.QCheckBox(self.tr("On the pad"))

@@ -341,6 +341,7 @@ class NetworkViewPanel(Panel):
         self.colour_bar = ColourBar()
         self.readout = QtWidgets.QLabel()
         self.readout.setObjectName("network_readout")
+        self.readout.setWordWrap(True)  # a long hint wraps in a narrow dock, never cut
         self.readout.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                                    QtWidgets.QSizePolicy.Policy.Preferred)
         self.readout.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
