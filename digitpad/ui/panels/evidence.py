@@ -248,6 +248,22 @@ class EvidencePanel(Panel):
         self.layer_choice.setCurrentIndex(max(0, self.layer_choice.findData(kept)))
         self.layer_choice.blockSignals(False)
         self.layer_choice.setEnabled(bool(convolutions))
+        # Never narrower than its longest choice (the dock scrolls instead): no name is cut.
+        self.layer_choice.setMinimumWidth(self._layer_choice_width())
+
+    def _layer_choice_width(self) -> int:
+        """The least width whose text field holds every choice whole (with some fonts,
+        such as a CJK one, the combo box's own size hint falls a few pixels short)."""
+        box = self.layer_choice
+        need = max((box.fontMetrics().horizontalAdvance(box.itemText(index))
+                    for index in range(box.count())), default=0)
+        option = QtWidgets.QStyleOptionComboBox()
+        option.initFrom(box)
+        width = box.sizeHint().width()
+        option.rect = QtCore.QRect(0, 0, width, box.sizeHint().height())
+        field = box.style().subControlRect(QtWidgets.QStyle.ComplexControl.CC_ComboBox, option,
+                                           QtWidgets.QStyle.SubControl.SC_ComboBoxEditField, box)
+        return width + max(0, need - field.width())
 
     def layer(self) -> str | None:
         """The layer picked for Grad-CAM (None: automatic)."""
