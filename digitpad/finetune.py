@@ -28,6 +28,9 @@ REPLAY = 56  # MNIST training digits in each batch
 DISTILLATION = 1.0  # weight of keeping the replayed digits' answers as they were
 # (SGD learning rate, probability for the label at which to stop), gentler each attempt
 ATTEMPTS = ((1e-3, 0.7), (5e-4, 0.6), (2.5e-4, 0.5))
+# When the first attempt cannot learn the drawing (a confident network, large logits):
+# bolder steps, tried in turn until one does.
+BOLDER = ((2e-3, 0.6), (4e-3, 0.5))
 GUARD_SIZE = 1000  # training digits that measure what a correction costs
 GUARD_TOLERANCE = 0.003  # accuracy on them an attempt may lose before a gentler one
 AUGMENTATION = Augmentation()  # the distortions the shipped weights were trained with
@@ -72,8 +75,9 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
     the attempt's target probability. If that cost more than GUARD_TOLERANCE of accuracy
     on GUARD_SIZE other training digits, it tries again more gently (smaller steps, a
     lower target), and returns the attempt that fixed the drawing at the least cost. When
-    the first attempt cannot make the drawing read as ``label`` within MAX_STEPS, the
-    result says so (``learnt`` is False) and the caller should not swap it in.
+    the first attempt cannot make the drawing read as ``label`` within MAX_STEPS, bolder
+    steps are tried (BOLDER); when none can, the result says so (``learnt`` is False) and
+    the caller should not swap it in.
     BatchNorm statistics are kept.
     """
     if not 0 <= int(label) < NUM_CLASSES:
@@ -100,6 +104,14 @@ def correct(model: nn.Module, model_input: np.ndarray, label: int, replay: Digit
             best = (rank, tuned, steps, after, guard_after)
         if rank[0] or rank[1] <= GUARD_TOLERANCE:
             break  # good enough, or not learnt at all: gentler steps would not learn it either
+    for offset, (learning_rate, target) in enumerate(BOLDER if best[0][0] else ()):
+        tuned, steps = _fine_tune(teacher, drawing, label, replay, learning_rate, target,
+                                  seed + len(ATTEMPTS) + offset)
+        after = _probabilities(tuned, drawing)
+        guard_after = _accuracy(tuned, guard_inputs, replay.labels[guard])
+        best = ((after.argmax() != label, guard_before - guard_after), tuned, steps, after, guard_after)
+        if not best[0][0]:
+            break
     _, tuned, steps, after, guard_after = best
     return Correction(model=tuned, previous_state=cpu_state_dict(model), label=label,
                       before=_probabilities(teacher, drawing), after=after, steps=steps,

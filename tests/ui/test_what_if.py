@@ -101,7 +101,7 @@ def test_zeroing_a_channel_zeroes_its_feature_map(window, qtbot):
 
 def test_restore_returns_the_loaded_weights_exactly(window, qtbot, trained_weights):
     draw_each(window, sample(4).strokes, qtbot)
-    before = window.session.prediction.probabilities.copy()
+    before = window.session.prediction.logits.copy()  # probabilities of a sure reading barely move
     panel = window.parameters
     window.feature_maps.zero_channel("conv1", 3)
     panel.select("scale")
@@ -113,13 +113,13 @@ def test_restore_returns_the_loaded_weights_exactly(window, qtbot, trained_weigh
     assert panel.cell == (0, (2 * 13 + 5) * 13 + 7)
     panel.cell_spin.setValue(-1.0)
     assert window.session.state.loaded.edited() == {"conv1.weight", "conv1.bias", "scale", "fc.weight"}
-    assert not np.allclose(window.session.prediction.probabilities, before)
+    assert not np.allclose(window.session.prediction.logits, before)
 
     window.restore_act.trigger()
     loaded = load_model(trained_weights).model.state_dict()
     for name, value in window.session.classifier.model.state_dict().items():
         assert torch.equal(value, loaded[name]), name
-    np.testing.assert_array_equal(window.session.prediction.probabilities, before)
+    np.testing.assert_array_equal(window.session.prediction.logits, before)
     assert not window.isWindowModified() and not window.restore_act.isEnabled()
     assert not window.edited_badge.isVisible()
     assert not any(panel.table.item(row, 0).font().italic() for row in range(4))
