@@ -22,7 +22,7 @@ from PySide6 import QtCore, QtWidgets
 from ...classifier import Classifier, GradientRequest, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
-from ...models import NUM_CLASSES, arch_name
+from ...models import NUM_CLASSES, display_name
 from ..mosaic import picture_box
 from ..widgets import Caption, choice_box
 from . import Panel
@@ -233,7 +233,7 @@ class EvidencePanel(Panel):
     def _show_live_title(self) -> None:
         if self.second is not None and self.classifier is not None:
             self.titles[0].setText(self.tr("<b>{arch}</b> (live)").format(
-                arch=arch_name(self.classifier.model)))
+                arch=display_name(self.classifier.model)))
 
     def _fill_layers(self, classifier: Classifier, automatic: str | None) -> None:
         """Grad-CAM's choices: automatic, then every convolution of this model."""
