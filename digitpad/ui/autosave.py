@@ -39,6 +39,7 @@ class Autosave(QObject):
         # Only a copy this window wrote is removed on its own: a copy left by a crash
         # waits for the user's answer (``discard``).
         self.wrote = False
+        self.closed = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -49,7 +50,7 @@ class Autosave(QObject):
 
     def write_now(self) -> None:
         """Keep a copy of unsaved weights, or remove the copy once nothing is unsaved."""
-        if self.session.state is None:
+        if self.closed or self.session.state is None:
             return
         state = self.session.live()
         if not state.modified:
@@ -63,6 +64,12 @@ class Autosave(QObject):
             self.wrote = True
         except (WeightsError, OSError):
             pass  # a full disk must not interrupt drawing; the quit prompt still asks
+
+    def close(self) -> None:
+        """The window has closed: a job that finishes afterwards (or a timer still
+        running) must not write a copy the next start would offer as a crash's."""
+        self.closed = True
+        self.timer.stop()
 
     def discard(self) -> None:
         self.timer.stop()

@@ -891,6 +891,7 @@ class MainWindow(QMainWindow):
             return
         if self.autosave.wrote:
             self.autosave.discard()  # saved or discarded: nothing left to restore
+        self.autosave.close()
         self.session.jobs.stop()  # a cancelled training keeps the weights from before it
         self.network_focus.set_active(False)  # the docks as they were are what is saved
         for panel in self.panels:

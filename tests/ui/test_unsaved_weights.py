@@ -99,6 +99,20 @@ def test_unsaved_weights_are_autosaved_and_offered_at_the_next_start(
     assert again.close() and not autosave_path().exists()
 
 
+def test_nothing_is_autosaved_after_the_window_closed(window, answers, qtbot):
+    # An edit starts the autosave timer; quitting with Discard must not leave a copy that
+    # the timer (or a job finishing late) writes afterwards, to be offered as a crash's.
+    asked, queue = answers
+    edit(window)
+    assert window.autosave.timer.isActive()
+    queue.append(Button.Discard)
+    assert window.close()
+    assert not window.autosave.timer.isActive()
+    window.autosave.write_now()  # what a late timer or a late job's edit would do
+    qtbot.wait(50)
+    assert not autosave_path().exists()
+
+
 def test_declining_the_restore_removes_the_copy(window, answers, tmp_path):
     asked, queue = answers
     autosave_path().parent.mkdir(parents=True, exist_ok=True)
