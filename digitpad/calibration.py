@@ -9,6 +9,8 @@ numpy at two pen widths and put through the same MNIST recipe as a drawing.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -17,7 +19,11 @@ from .data import DataError, load_mnist, local_mnist_dir
 from .preprocess import normalise, preprocess
 from .samples import SAMPLES
 
+if TYPE_CHECKING:
+    from .classifier import Calibration, Classifier
+
 CALIBRATION_COUNT = 64
+MAX_CALIBRATIONS = 4  # the networks of a session: switching back costs nothing
 INK_SIZE = 96  # px: the MNIST recipe shrinks the ink to 20 px anyway
 SUPERSAMPLE = 2
 PEN_WIDTHS = (0.06, 0.1)  # of the pad's side: a thin and a broad pen
@@ -57,3 +63,23 @@ def calibration_inputs(count: int = CALIBRATION_COUNT) -> np.ndarray:
         except DataError:
             pass  # a damaged copy: the samples still give sensible levels
     return sample_inputs()
+
+
+_calibrations: OrderedDict[tuple, Calibration] = OrderedDict()
+
+
+def calibrated(classifier: Classifier) -> Calibration:
+    """``classifier``'s colour levels over ``calibration_inputs()``. One pass per weights
+    and set of captured modules, kept for the last few: every panel that shows levels,
+    and every switch back to a network, reuses it (DeepCNN's pass takes 0.1-0.3 s)."""
+    from .uncertainty import model_fingerprint  # it needs the classifier module first
+
+    key = (classifier.arch, model_fingerprint(classifier.model),
+           tuple(classifier.capture.module_names))
+    calibration = _calibrations.pop(key, None)
+    if calibration is None:
+        calibration = classifier.calibrate(calibration_inputs())
+    _calibrations[key] = calibration
+    while len(_calibrations) > MAX_CALIBRATIONS:
+        _calibrations.popitem(last=False)
+    return calibration

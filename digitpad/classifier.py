@@ -80,6 +80,14 @@ class FeatureRange:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """Fixed colour levels for one model: each captured module's, and the logits'."""
+
+    ranges: dict[str, FeatureRange]
+    logit_levels: tuple[float, float]
+
+
+@dataclass(frozen=True)
 class DeviceStatus:
     device: str  # where the model is now
     message: str = ""  # why a requested device was not taken, if it was not
@@ -296,16 +304,19 @@ class Classifier:
         """Each captured module's output shape and fixed colour levels, from one batch of
         28x28 model inputs (say a few hundred MNIST digits), so that a colour means the
         same value in every frame. See ``capture.display_range`` for the levels."""
+        return self.calibrate(model_inputs, percentile).ranges
+
+    def calibrate(self, model_inputs: np.ndarray, percentile: float = 99.9) -> Calibration:
+        """``feature_ranges`` and the logits' levels, from one pass over the batch."""
         x = torch.from_numpy(np.ascontiguousarray(model_inputs, np.float32)).unsqueeze(1)
         self.capture.clear()
         with torch.no_grad():
-            self.model(x.to(self.device))
+            logits = self.model(x.to(self.device)).float().cpu()
         outputs = self.capture.outputs()
         self.capture.clear()
-        return {
-            name: FeatureRange(tuple(t.shape[1:]), *display_range(t, percentile))
-            for name, t in outputs.items()
-        }
+        ranges = {name: FeatureRange(tuple(t.shape[1:]), *display_range(t, percentile))
+                  for name, t in outputs.items()}
+        return Calibration(ranges, display_range(logits, percentile))
 
     def logits_batch(self, model_inputs: np.ndarray, batch_size: int = 1024) -> np.ndarray:
         """Logits for a stack of 28x28 model inputs, in batches (no feature maps)."""

@@ -85,3 +85,30 @@ def test_feature_ranges_cover_every_captured_layer_without_side_effects():
     prediction = classifier.classify(drawn_seven())
     assert prediction.feature_maps["block1.0"].shape == (32, 28, 28)
     assert prediction.output_shapes["block1.0"] == (1, 32, 28, 28)
+
+
+def test_calibration_is_one_pass_per_weights_and_shared():
+    from digitpad.calibration import calibrated, calibration_inputs
+
+    torch.manual_seed(0)
+    classifier = Classifier(DeepCNN(), capture_types=FEATURE_MAP_TYPES)
+    passes = []
+    classifier.model.register_forward_hook(lambda module, inputs, output: passes.append(len(output)))
+    first = calibrated(classifier)
+    assert passes == [len(calibration_inputs())]
+    # The logits' levels are those of the same batch's logits.
+    passes.clear()
+    logits = classifier.logits_batch(calibration_inputs())
+    assert first.logit_levels == display_range(torch.from_numpy(logits))
+    passes.clear()
+    # A second panel, or the same weights in another classifier, reuses the pass.
+    twin = Classifier(classifier.model, capture_types=FEATURE_MAP_TYPES)
+    assert calibrated(twin) is first and passes == []
+    # Other weights, or other captured modules, are measured again.
+    with torch.no_grad():
+        classifier.model.block1[0].weight.mul_(2.0)
+    second = calibrated(classifier)
+    assert passes and second.ranges["block1.0"].high > first.ranges["block1.0"].high
+    passes.clear()
+    classifier.watch(["classifier.1"])
+    assert "classifier.1" in calibrated(classifier).ranges and passes

@@ -13,6 +13,7 @@ from digitpad.ui.canvas import LOGICAL_SIZE
 from digitpad.ui.panels.evidence import coloured, peak_of
 
 from .insight_support import draw_each
+from .window_support import bring_forward
 
 SPLIT = re.compile(r"logit\((\d)\) = <b>([+-]\d+\.\d\d)</b> cells <b>([+-]\d+\.\d\d)</b> "
                    r"bias = <b>(-?\d+\.\d\d)</b>")
@@ -121,6 +122,7 @@ def test_the_maps_it_captures_leave_the_feature_dock_and_hooks_as_they_were(wind
     assert hook_count(simple) == 0
     assert hook_count(deep) == classifier.capture.handle_count
     classifier.watch(["block1.1"])  # a BatchNorm2d map, as a view might ask for
+    bring_forward(window.feature_maps, qtbot)
     window.feature_maps.set_classifier(classifier)
     stages = window.feature_maps.stage_choice
     stages.setCurrentIndex(stages.findData(ALL_STAGES))

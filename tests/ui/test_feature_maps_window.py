@@ -120,3 +120,19 @@ def test_no_hooks_leak_across_architecture_switches_and_devices(window, qtbot):
         assert capture.handle_count == len(list(window.session.classifier.model.modules()))
         assert sum(hook_count(model) for model in retired if model is not window.session.classifier.model) == 0
         assert_shows(window.feature_maps, window.session.prediction)
+
+
+def test_a_dock_behind_a_tab_builds_for_a_new_network_only_when_it_comes_forward(window, qtbot):
+    from .window_support import bring_forward
+
+    maps = window.feature_maps
+    window.network_view.raise_()  # the default: the feature maps a tab behind the network view
+    qtbot.waitUntil(lambda: not maps.on_screen())
+    simple_layers = maps.shown_layers()
+    window.set_architecture("DeepCNN")
+    # Nothing measured or laid out for a dock nobody sees: the switch costs nothing here.
+    assert maps.waiting is window.session.classifier and maps.shown_layers() == simple_layers
+    draw(window, sample(8).strokes, qtbot)  # a frame while hidden must not reach the old tiles
+    bring_forward(maps, qtbot)
+    assert maps.shown_layers() == ["block1.0", "block2.0"]
+    assert maps._drawn is window.session.prediction  # the latest frame drawn as it came forward

@@ -20,7 +20,7 @@ from digitpad.networks import export_onnx, forget
 from digitpad.samples import sample
 from digitpad.weights import load_model
 
-from .window_support import draw
+from .window_support import bring_forward, draw
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 onnxruntime = pytest.importorskip("onnxruntime")
@@ -124,6 +124,7 @@ def test_every_panel_shows_the_lesson_network(window, qtbot, tmp_path):
     # Feature maps of every Conv2d.
     convolutions = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
     assert convolutions == ["features.0.0", "features.1.0"]
+    bring_forward(window.feature_maps, qtbot)  # a dock behind a tab is built when shown
     assert window.feature_maps.shown_layers() == convolutions
     # The parameters table and the Modules tree: ParameterList, ParameterDict, register_parameter,
     # the ModuleDict of heads, the buffer and the nested Sequentials.
@@ -163,6 +164,7 @@ def test_a_modules_output_is_shown_on_demand_and_its_hook_removed_after(window, 
     action.trigger()
     assert "heads.fine.2" in capture.module_names and hook_count(model) == hooks  # moved, none leaked
     draw(window, sample(7).strokes, qtbot)
+    bring_forward(window.feature_maps, qtbot)
     assert "heads.fine.2" in window.feature_maps.shown_layers()
     assert window.session.prediction.feature_maps["heads.fine.2"].shape == (10,)
     assert window.parameters.tree_items["heads.fine.2"].font(0).bold()
@@ -189,6 +191,7 @@ def test_an_onnx_network_opens_without_code_and_shows_its_constants(window, qtbo
         "onnx_initializer", __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchContains
         | __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchRecursive)]
     assert constants == ["Constant []"]
+    bring_forward(window.feature_maps, qtbot)
     assert window.feature_maps.shown_layers()  # its Conv2d, rebuilt by onnx2torch
 
 

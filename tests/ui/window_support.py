@@ -26,6 +26,13 @@ def same_state(a, b):
     return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
+def bring_forward(panel, qtbot) -> None:
+    """A dock behind a tab to the front, as its tab's click does, and wait until it has
+    caught up with the live network (a hidden panel builds nothing)."""
+    panel.raise_()
+    qtbot.waitUntil(lambda: getattr(panel, "waiting", None) is None)
+
+
 def show_maps_and_parameters(window) -> None:
     """The feature maps above the parameters, both on screen (by default both are tabs
     behind the network view, and a dock behind a tab draws no prediction)."""

@@ -4,7 +4,6 @@ A convolution's map can be silenced from its context menu (a what-if edit)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,14 +11,12 @@ import pyqtgraph as pg
 import torch.nn as nn
 from PySide6 import QtCore, QtWidgets
 
-from ...calibration import calibration_inputs
+from ...calibration import calibrated
 from ...capture import FEATURE_MAP_TYPES
 from ...classifier import Classifier, FeatureRange, Prediction
 from ...edits import zero_channel
-from ...models import arch_name
 from ...params import format_shape
 from ...preprocess import MNIST_MEAN, MNIST_STD
-from ...uncertainty import model_fingerprint
 from ..mosaic import Mosaic, MosaicImage, Spot, grey_lut, grid_columns, outline, picture_box, show_in
 from ..widgets import choice_box
 from . import Panel, pop_up, zero_channel_action
@@ -34,16 +31,6 @@ INPUT_LEVELS = (-MNIST_MEAN / MNIST_STD, (1.0 - MNIST_MEAN) / MNIST_STD)
 MAX_LAYER_COLUMNS = 3
 MIN_LAYER_WIDTH = 200  # px: below this a layer's title and tiles get cramped
 WIDE = 1.2  # a dock this many times wider than tall shows the enlargement beside the layers
-# Colour levels by (architecture, weights fingerprint), the latest few: switching back to
-# weights seen before needs no calibration pass.
-MAX_CACHED_RANGES = 4
-_ranges: OrderedDict[tuple, dict[str, FeatureRange]] = OrderedDict()
-
-
-def weights_key(model: nn.Module) -> tuple:
-    return (arch_name(model), model_fingerprint(model))
-
-
 def as_channels(shape: tuple[int, ...]) -> tuple[int, int, int]:
     """How an output of any shape (one input's, batch left out) is shown: (C, H, W) maps
     as they are, a vector (a linear layer's) as one row, (C, L) as C rows."""
@@ -75,9 +62,11 @@ class FeatureMapsPanel(Panel):
     def __init__(self, session: AppSession | None = None,
                  parent: QtWidgets.QWidget | None = None):
         super().__init__(self.tr("Feature maps"), "feature_maps", session, parent)
+        self.visibilityChanged.connect(self._visibility_changed)
         self.classifier: Classifier | None = None
         self.ranges: dict[str, FeatureRange] = {}
         self.calibrated_model: nn.Module | None = None
+        self.waiting: Classifier | None = None  # arrived while hidden: built when shown
         self.module_types: dict[str, type[nn.Module]] = {}
         self.layers: list[_LayerView] = []
         self.selected: tuple[str, int] | None = None  # (layer, channel) shown enlarged
@@ -126,17 +115,17 @@ class FeatureMapsPanel(Panel):
     # ------------------------------------------------------------------ panel interface
 
     def set_classifier(self, classifier: Classifier) -> None:
-        """A new model, architecture, device or weights: re-calibrate levels, rebuild."""
+        """A new model, architecture, device or weights: re-calibrate levels, rebuild; for
+        a dock behind a tab or closed, when it is next shown (a switch of network then
+        costs nothing here)."""
+        if not self.on_screen():
+            self.waiting = classifier
+            return
+        self.waiting = None
         if classifier.model is not self.calibrated_model:  # a device move keeps the levels
             modules = dict(classifier.model.named_modules())
             # The modules shown on demand are captured, so measured, only while shown.
-            key = (*weights_key(classifier.model), frozenset(classifier.shown_outputs))
-            ranges = _ranges.pop(key, None)
-            if ranges is None:  # a few hundred digits through the network: 0.1-0.3 s
-                ranges = classifier.feature_ranges(calibration_inputs())
-            _ranges[key] = ranges
-            while len(_ranges) > MAX_CACHED_RANGES:
-                _ranges.popitem(last=False)
+            ranges = calibrated(classifier).ranges
             self.ranges = {
                 name: r for name, r in ranges.items()
                 # Channel maps of the stages shown here (other docks may capture more),
@@ -157,12 +146,17 @@ class FeatureMapsPanel(Panel):
     def show_prediction(self, prediction: Prediction) -> None:
         """Every classification: new values into the existing images, nothing rebuilt."""
         self.prediction = prediction
-        if self.isVisible() and prediction is not self._drawn:
+        if self.isVisible() and self.waiting is None and prediction is not self._drawn:
             self._draw()
+
+    def _visibility_changed(self, visible: bool) -> None:
+        if visible and self.waiting is not None and self.on_screen():
+            self.set_classifier(self.waiting)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self.prediction is not self._drawn:
+        self._visibility_changed(True)
+        if self.waiting is None and self.prediction is not self._drawn:
             self._draw()  # frames skipped while hidden
 
     # ------------------------------------------------------------------ structure
@@ -192,7 +186,7 @@ class FeatureMapsPanel(Panel):
     def eventFilter(self, watched, event) -> bool:
         # Lay the layers out again when the dock's shape calls for another arrangement.
         if (watched is self.plots and event.type() == QtCore.QEvent.Type.Resize
-                and self.classifier is not None
+                and self.classifier is not None and self.waiting is None
                 and self._fitting_arrangement() != self.arrangement):
             self._rebuild()
         return False

@@ -26,8 +26,7 @@ import torch
 import torch.nn as nn
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...calibration import calibration_inputs
-from ...capture import display_range
+from ...calibration import calibrated
 from ...classifier import Classifier, Prediction
 from ...edits import set_element, zero_channel
 from ...params import format_shape
@@ -446,9 +445,8 @@ class NetworkViewPanel(Panel):
         classifier = self.classifier
         model = classifier.model
         modules = dict(model.named_modules())
-        inputs = calibration_inputs()
-        ranges = classifier.feature_ranges(inputs)
-        logit_levels = display_range(torch.from_numpy(classifier.logits_batch(inputs)))
+        calibration = calibrated(classifier)
+        ranges, logit_levels = calibration.ranges, calibration.logit_levels
         self.clear_cell()
         self._clear_scene()
         self._hovered, self.reading, self.channel_block = None, None, None
