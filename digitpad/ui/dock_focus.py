@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
+from .dock_layout import drop_retired_tab_bars
+
 
 class DockFocus(QObject):
     """``set_active(True)`` hides every other dock and widens ``dock`` until the central
@@ -47,6 +49,7 @@ class DockFocus(QObject):
             else:
                 state, self.layout_before = self.layout_before, None
                 window.restoreState(state)
+                drop_retired_tab_bars(window)
         finally:
             self._changing = False
         self.active_changed.emit(active)

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea, QSizePolicy, QStyle, QTabBar, QWidget
 
 # The least a dock asks for, whatever its contents need (they scroll below that): small
@@ -123,6 +123,17 @@ def fit_tab_bar(bar: QTabBar) -> None:
     """Whole titles, no scroll buttons: the bar's minimum is then all its tabs."""
     bar.setElideMode(Qt.TextElideMode.ElideNone)
     bar.setUsesScrollButtons(False)
+
+
+def drop_retired_tab_bars(window: QMainWindow) -> None:
+    """Delete now the dock tab bars Qt has retired. Qt (6.11) makes one tab bar too many
+    when a second tab group forms (tabifyDockWidget) and a new bar per group on
+    restoreState; it retires the spare ones with deleteLater but leaves them shown, so
+    until the event loop deletes them they sit, stale, over the docks (a duplicate tab
+    bar in a window driven without an event loop, a test's, a screenshot's)."""
+    window.layout().activate()  # the layout retires the bars no tab group uses
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        QCoreApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
 
 
 def docks_in(window: QMainWindow, area: Qt.DockWidgetArea) -> list[QDockWidget]:

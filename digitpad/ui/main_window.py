@@ -48,7 +48,7 @@ from .autosave import Autosave, pending_autosave
 from .canvas import LOGICAL_SIZE, MAX_BRUSH, MIN_BRUSH, PAD_MARGIN, DrawingCanvas
 from .collect import CollectBar
 from .dock_focus import DockFocus
-from .dock_layout import DockSharing, make_scrollable
+from .dock_layout import DockSharing, drop_retired_tab_bars, make_scrollable
 from .menus import digits_menu, edit_menu, file_menu, help_menu, model_menu, view_menu
 from .menus.edit_menu import UndoStackAction
 from .networks import NetworkDialogs
@@ -825,6 +825,7 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Vertical)
             self.resizeDocks([self.probabilities, self.evidence], [240, 480],
                              Qt.Orientation.Vertical)
+        drop_retired_tab_bars(self)  # those of the tab groups made above, or restored
         self.canvas.set_brush_size(self._saved("brush_size", self.canvas.brush_size,
                                                allowed=range(MIN_BRUSH, MAX_BRUSH + 1)))
         self.recent_files = self._saved("recent_files", [])[:MAX_RECENT_FILES]

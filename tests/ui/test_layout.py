@@ -9,11 +9,14 @@ checked without a change here. Chinese needs a CJK font for real metrics: withou
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QStyle
+from PySide6.QtWidgets import QApplication, QDockWidget, QStyle, QTabBar
 
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
@@ -24,6 +27,7 @@ from digitpad.ui.translation import LANGUAGE_KEY, install_language, remove_trans
 from .layout_support import cut_texts, on_screen, unreachable_docks
 
 SIZES = [(800, 600), (1280, 800), (1366, 768), (1920, 1080)]
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 LEFT, RIGHT = SIDE_AREAS
 
 
@@ -209,3 +213,31 @@ def test_a_saved_layout_comes_back_and_an_older_version_is_left_alone(
     again.training.present()
     settle()
     assert again.training in again.tabifiedDockWidgets(again.parameters)
+
+
+def duplicate_tab_bars(window) -> list[str]:
+    """Dock titles shown by more than one of the window's tab bars (a tab bar left over
+    from an earlier layout, drawn over the docks)."""
+    titles = Counter()
+    for bar in window.findChildren(QTabBar):
+        if bar.parent() is window and bar.isVisible() and window.rect().intersects(bar.geometry()):
+            titles.update(bar.tabText(index) for index in range(bar.count()))
+    return sorted(title for title, bars in titles.items() if bars > 1)
+
+
+def test_every_tab_group_has_one_tab_bar_through_layout_changes(window, settings, trained_weights, qtbot):
+    # settle() runs no event loop, as a script driving the window would not: a tab bar
+    # Qt retired but only deletes later would still be on screen.
+    settle()
+    assert duplicate_tab_bars(window) == [], "as first shown"
+    assert window.networks.open(EXAMPLES / "lenet5.py", "LeNet5", ask=False)
+    settle()
+    assert duplicate_tab_bars(window) == [], "after opening a network"
+    window.network_focus.set_active(True)
+    settle()
+    window.network_focus.set_active(False)  # the layout from before, restored
+    settle()
+    assert duplicate_tab_bars(window) == [], "after the network view's full window"
+    window.write_settings()
+    again = reopened(settings, trained_weights, qtbot)  # the saved layout restored
+    assert duplicate_tab_bars(again) == [], "a saved layout, restored"
