@@ -68,6 +68,7 @@ from .panels.uncertainty import UncertaintyPanel
 from .session import AppSession
 from .settings import typed_setting
 from .translation import LANGUAGE_KEY, LANGUAGE_NAMES, SYSTEM_LANGUAGE, chosen_language, core_message
+from .widgets import ToolBar
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_DOCK_WIDTH = 420
@@ -288,7 +289,8 @@ class MainWindow(QMainWindow):
         help_menu.create(self)
 
     def create_tool_bars(self) -> None:
-        bar = self.addToolBar(self.tr("Drawing"))
+        bar = ToolBar(self.tr("Drawing"), self)  # its buttons without "(&C)"
+        self.addToolBar(bar)
         bar.setObjectName("drawing_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         # Fixed labels: "Undo Place Digit" would shift every button after it sideways.
@@ -315,13 +317,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.brush_slider)
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
-        bar = self.addToolBar(self.tr("Teaching"))
+        bar = ToolBar(self.tr("Teaching"), self)
+        self.addToolBar(bar)
         bar.setObjectName("teaching_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addActions([self.train_act, self.correct_act, self.evaluate_act])
         self.view_menu.insertAction(self.steps_act, bar.toggleViewAction())
 
-        bar = self.addToolBar(self.tr("Keep As"))
+        bar = ToolBar(self.tr("Keep As"), self)
+        self.addToolBar(bar)
         bar.setObjectName("keep_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addWidget(QLabel(self.tr(" Keep as ")))

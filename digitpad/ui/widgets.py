@@ -4,13 +4,14 @@ of the ten probabilities and square image views."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QTextDocument
-from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QColor, QPainter, QTextDocument
+from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from ..models import NUM_CLASSES
 from ..preprocess import INPUT_SIZE, normalise
@@ -135,6 +136,45 @@ class WrappedLabel(QLabel):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self._fit()
+
+
+# A menu's access key written after the text, as Chinese (and Japanese) menus do:
+# "清除(&C)". Qt's icon text drops only the "&", leaving "清除(C)" on a tool button.
+ACCESS_KEY_SUFFIX = re.compile(r"\s*[(（]&[^()（）]+[)）]")
+
+
+def menu_text_shown_plain(text: str) -> str:
+    """``text`` as Qt derives an action's icon text from it: no "…", no "&" ("&&": "&")."""
+    text = text.replace("...", "").replace("…", "")
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def tool_button_text(action: QAction) -> str:
+    """What a tool button should say for ``action``: its icon text when set on purpose,
+    else its menu text without the access key, in either form ("&Clear", "清除(&C)")."""
+    if action.iconText() != menu_text_shown_plain(action.text()):
+        return action.iconText()
+    return menu_text_shown_plain(ACCESS_KEY_SUFFIX.sub("", action.text())).strip()
+
+
+class ToolBar(QToolBar):
+    """A tool bar whose buttons never show a menu's access key: every action on it gets
+    the icon text ``tool_button_text`` gives (the menus keep "清除(&C)")."""
+
+    def actionEvent(self, event) -> None:
+        super().actionEvent(event)
+        if event.type() in (QEvent.Type.ActionAdded, QEvent.Type.ActionChanged):
+            action = event.action()
+            text = tool_button_text(action)
+            if text != action.iconText():  # changing it sends ActionChanged once more
+                action.setIconText(text)
+
+def action_button(action: QAction) -> QToolButton:
+    """A tool button for ``action`` in a panel, its text without the menu's access key."""
+    action.setIconText(tool_button_text(action))
+    button = QToolButton()
+    button.setDefaultAction(action)
+    return button
 
 
 def text_label(text: str = "", object_name: str | None = None, *,

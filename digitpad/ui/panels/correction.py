@@ -23,7 +23,7 @@ from ...preprocess import denormalise
 from ...session import Snapshot
 from ...train import DoneEvent, TrainConfig, train
 from ..teaching import bring_forward, missing_mnist_message, mnist
-from ..widgets import image_view, probability_chart, text_label
+from ..widgets import action_button, image_view, probability_chart, text_label
 from ..workers import single
 from . import Panel
 
@@ -141,9 +141,8 @@ class CorrectionPanel(Panel):
         self.undo_action = QAction(self.tr("&Undo Correction"), self, enabled=False,
                                    statusTip=self.tr("Put back the weights from before the last "
                                                      "correction"), triggered=self.undo)
-        self.undo_button = QToolButton()
+        self.undo_button = action_button(self.undo_action)  # the menu's "&U" left out
         self.undo_button.setObjectName("undo_correction")
-        self.undo_button.setDefaultAction(self.undo_action)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.undo_button)
