@@ -5,15 +5,17 @@ screen nor one click away behind a tab.
 Every measure compares the font's metrics with the space the widget was given, the way
 the style lays the text out: a label's size hint (or its height for its width when it
 wraps), a push button's contents rectangle, a tab's rectangle less the style's padding, a
-header section less its margins, a dock's title bar less its buttons.
+header section less its margins, a tree's or table's cell less the item's margins (and a
+tree's indentation), a dock's title bar less its buttons.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QCheckBox,
     QComboBox,
@@ -27,7 +29,9 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
     QStyleOptionComboBox,
     QTabBar,
+    QTableView,
     QToolButton,
+    QTreeView,
     QWidget,
 )
 
@@ -150,6 +154,44 @@ def header_problems(header: QHeaderView):
             yield text, f"column {header.sectionSize(section)} px wide, needs {need}"
 
 
+def shown_rows(view: QAbstractItemView, parent: QModelIndex = QModelIndex()):
+    """The first cell of every row a tree or table shows (a tree's expanded ones)."""
+    model = view.model()
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        if isinstance(view, QTableView) and view.isRowHidden(row) or \
+                isinstance(view, QTreeView) and view.isRowHidden(row, parent):
+            continue
+        yield index
+        if isinstance(view, QTreeView) and view.isExpanded(index):
+            yield from shown_rows(view, index)
+
+
+def item_problems(view: QAbstractItemView):
+    """Cells of a tree or table whose text is wider than its column leaves it (elided),
+    whether scrolled into view or not."""
+    model = view.model()
+    if model is None:
+        return
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+    for first in shown_rows(view):
+        for column in range(model.columnCount(first.parent())):
+            if view.isColumnHidden(column):
+                continue
+            index = first.siblingAtColumn(column)
+            text = index.data(Qt.ItemDataRole.DisplayRole)
+            if text is None or str(text) == "":
+                continue
+            font = index.data(Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(font) if isinstance(font, QFont) else view.fontMetrics()
+            need = metrics.horizontalAdvance(str(text)) + 2 * margin
+            if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+                need += view.iconSize().width() + 2 * margin
+            space = view.visualRect(index).width()  # a tree's indentation already left out
+            if space + SLACK < need:
+                yield str(text), f"cell {space} px wide, needs {need}"
+
+
 def caption_problem(caption: Caption) -> str | None:
     document = QTextDocument()
     document.setDefaultFont(caption.font())
@@ -220,6 +262,8 @@ def cut_texts(window: QMainWindow) -> list[tuple[str, str, str]]:
             found.extend((where(widget), tab, why) for tab, why in tab_problems(widget))
         elif isinstance(widget, QHeaderView):
             found.extend((where(widget), title, why) for title, why in header_problems(widget))
+        elif isinstance(widget, (QTreeView, QTableView)):
+            found.extend((where(widget), text, why) for text, why in item_problems(widget))
         if problem is None and text and not isinstance(widget, QDockWidget) \
                 and hidden_by_an_edge(widget):
             problem = "partly outside what holds it"

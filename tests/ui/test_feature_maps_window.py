@@ -11,7 +11,7 @@ from digitpad.capture import hook_count
 from digitpad.models import create_model
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
-from digitpad.ui.panels.parameters import COLUMNS
+from digitpad.ui.panels.parameters import COLUMNS, TREE_SHAPE
 from digitpad.weights import save_weights
 
 from .panel_support import pixels_of_tile
@@ -60,7 +60,7 @@ def test_a_digit_drawn_with_the_mouse_fills_both_docks(window, qtbot):
     np.testing.assert_array_equal(pixels_of_tile(window.feature_maps.layers[0].image, 3), conv1[3])
     np.testing.assert_array_equal(window.feature_maps.input_image.image, prediction.model_input)
     tree = window.parameters.tree_items
-    assert tree["conv1"].text(3) == "[1, 16, 26, 26]" and tree["pool"].text(3) == "[1, 16, 13, 13]"
+    assert tree["conv1"].text(TREE_SHAPE) == "[1, 16, 26, 26]" and tree["pool"].text(TREE_SHAPE) == "[1, 16, 13, 13]"
 
     draw(window, sample(7, 1).strokes, qtbot)  # a crossbar: the same items show new values
     assert_shows(window.feature_maps, window.session.prediction)
@@ -93,7 +93,7 @@ def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
     assert params.tree.topLevelItem(0).text(0) == "DeepCNN"
     assert [layer.name for layer in window.feature_maps.layers] == ["block1.0", "block2.0"]
     assert_shows(window.feature_maps, window.session.prediction)  # the drawing, read by the new model
-    assert params.tree_items["block2.3"].text(3) == "[1, 64, 7, 7]"
+    assert params.tree_items["block2.3"].text(TREE_SHAPE) == "[1, 64, 7, 7]"
 
     torch.manual_seed(4)
     simple = save_weights(tmp_path / "simple.pt", create_model("SimpleCNN"), arch="SimpleCNN")

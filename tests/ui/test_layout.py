@@ -16,15 +16,16 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDockWidget, QStyle, QTabBar
+from PySide6.QtWidgets import QApplication, QDockWidget, QStyle, QTabBar, QTreeView, QTreeWidget, QTreeWidgetItem
 
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 from digitpad.ui.dock_layout import SIDE_AREAS, area_extent, contents_of
 from digitpad.ui.main_window import DEFAULT_SIZE, WINDOW_STATE_VERSION
+from digitpad.ui.panels.parameters import TREE_NAME, TREE_SHAPE, TREE_TYPE
 from digitpad.ui.translation import LANGUAGE_KEY, install_language, remove_translators
 
-from .layout_support import cut_texts, on_screen, unreachable_docks
+from .layout_support import cut_texts, item_problems, on_screen, unreachable_docks
 
 SIZES = [(800, 600), (1280, 800), (1366, 768), (1920, 1080)]
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -85,8 +86,8 @@ def scrolling_docks(window) -> list[str]:
 
 
 def columns_cut(table, titles: list[str]) -> list[str]:
-    """Of the columns titled ``titles``, those not whole in the table's view."""
-    header = table.horizontalHeader()
+    """Of the columns titled ``titles``, those not whole in the table's (or tree's) view."""
+    header = table.header() if isinstance(table, QTreeView) else table.horizontalHeader()
     view = table.viewport().width()
     found = []
     for section in range(header.count()):
@@ -108,18 +109,29 @@ def test_every_text_fits_and_every_dock_is_reachable(language_window, arch, qtbo
         draw_strokes(window.canvas, [stroke])
     qtbot.waitUntil(lambda: window.session.prediction is not None
                     and window.session.prediction.has_digit)
+    parameters = window.parameters
     found = []
     for size in SIZES:
         found += problems_at(window, size)
         if size[0] >= DEFAULT_SIZE[0]:  # room enough that nothing needs to scroll
             found += [f"{size}: scrolls: {dock}" for dock in scrolling_docks(window)]
-            window.parameters.raise_()  # behind the network view's tab: its table as shown
-            settle()
-            table = window.parameters.table
+        parameters.raise_()  # behind the network view's tab: its table as shown
+        settle()
+        found += [f"{size}: parameters: {problem}" for problem in problems_at(window, size)]
+        parameters.tabs.setCurrentWidget(parameters.tree)  # the Modules tree, each cell
+        settle()
+        found += [f"{size}: modules: {problem}" for problem in problems_at(window, size)]
+        if size[0] >= DEFAULT_SIZE[0]:  # whole in view, no scrolling sideways
+            table, tree = parameters.table, parameters.tree
             found += [f"{size}: parameters column {title!r} not whole"
                       for title in columns_cut(table, [table.model().headerData(
                           column, Qt.Orientation.Horizontal) for column in (3, 4)])]
-            window.network_view.raise_()
+            found += [f"{size}: modules column {title!r} not whole"
+                      for title in columns_cut(tree, [tree.headerItem().text(column) for column in (
+                          TREE_NAME, TREE_TYPE, TREE_SHAPE)])]
+        parameters.tabs.setCurrentIndex(0)
+        window.network_view.raise_()
+    parameters.tabs.setCurrentWidget(parameters.tree)  # below, each dock in front: the tree too
     # Every dock open (Train, Correct It, Evaluate, My Digits and any other), each in turn
     # brought forward: still nothing cut, every dock reachable, 800 x 600 still fits.
     for dock in window.findChildren(QDockWidget):
@@ -241,3 +253,23 @@ def test_every_tab_group_has_one_tab_bar_through_layout_changes(window, settings
     window.write_settings()
     again = reopened(settings, trained_weights, qtbot)  # the saved layout restored
     assert duplicate_tab_bars(again) == [], "a saved layout, restored"
+
+
+def test_a_cell_narrower_than_its_text_is_found(qtbot):
+    tree = QTreeWidget()
+    qtbot.addWidget(tree)
+    tree.setHeaderLabels(["name", "shape"])
+    parent = QTreeWidgetItem(tree, ["classifier", "[1, 10]"])
+    QTreeWidgetItem(parent, ["num_batches_tracked", "[1, 32, 28, 28]"])
+    tree.expandAll()
+    tree.show()
+    tree.setColumnWidth(0, 60)  # the child's name, one level in, cannot fit
+    tree.setColumnWidth(1, 200)
+    settle()
+    assert [text for text, _ in item_problems(tree)] == ["classifier", "num_batches_tracked"]
+    tree.resizeColumnToContents(0)
+    settle()
+    assert list(item_problems(tree)) == []
+    tree.setIndentation(tree.indentation() + 40)  # the indentation counts too
+    settle()
+    assert [text for text, _ in item_problems(tree)] == ["num_batches_tracked"]

@@ -18,6 +18,7 @@ from digitpad.capture import hook_count
 from digitpad.models import MODEL_SPECS
 from digitpad.networks import export_onnx, forget
 from digitpad.samples import sample
+from digitpad.ui.panels.parameters import TREE_SHAPE, TREE_TYPE
 from digitpad.weights import load_model
 
 from .window_support import bring_forward, draw
@@ -134,8 +135,9 @@ def test_every_panel_shows_the_lesson_network(window, qtbot, tmp_path):
     assert {"block_gains.0", "head_mix.fine", "temperature", "heads.fine.2.weight"} <= set(names)
     tree = window.parameters.tree_items
     assert {"features.1.0", "heads", "heads.fine.2", "block_gains", "head_mix"} <= set(tree)
-    root_children = [tree[""].child(i).text(1) for i in range(tree[""].childCount())]
-    assert "Buffer [1]" in root_children and "Parameter []" in root_children
+    root_children = [(tree[""].child(i).text(TREE_TYPE), tree[""].child(i).text(TREE_SHAPE))
+                     for i in range(tree[""].childCount())]
+    assert ("Buffer", "[1]") in root_children and ("Parameter", "[]") in root_children
     # Evidence: Grad-CAM on a convolution the user picks, and saliency.
     evidence = window.evidence
     evidence.choose(None, "grad-cam")
@@ -187,10 +189,10 @@ def test_an_onnx_network_opens_without_code_and_shows_its_constants(window, qtbo
     with torch.no_grad():
         expected = simple(x).softmax(1)[0].numpy()
     np.testing.assert_allclose(window.session.prediction.probabilities, expected, atol=1e-5)
-    constants = [item.text(1) for item in window.parameters.tree.findItems(
+    constants = [(item.text(TREE_TYPE), item.text(TREE_SHAPE)) for item in window.parameters.tree.findItems(
         "onnx_initializer", __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchContains
         | __import__("PySide6.QtCore").QtCore.Qt.MatchFlag.MatchRecursive)]
-    assert constants == ["Constant []"]
+    assert constants == [("Constant", "[]")]
     bring_forward(window.feature_maps, qtbot)
     assert window.feature_maps.shown_layers()  # its Conv2d, rebuilt by onnx2torch
 

@@ -10,7 +10,7 @@ from PySide6 import QtCore
 from digitpad.models import create_model
 from digitpad.params import format_shape
 from digitpad.ui.panels.parameter_views import ALL, SUM
-from digitpad.ui.panels.parameters import COLUMNS, ParametersPanel
+from digitpad.ui.panels.parameters import COLUMNS, TREE_COUNT, TREE_SHAPE, ParametersPanel
 from digitpad.weights import load_model, save_weights
 
 from .panel_support import ARCHES, drawn, hover, make_classifier, pixels_of_tile, shown
@@ -208,14 +208,14 @@ def test_module_tree_shows_nesting_parameter_counts_and_output_shapes(panel):
         "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d"]
     conv = panel.tree_items["block1.0"]
     assert [conv.child(i).text(0) for i in range(conv.childCount())] == ["weight", "bias"]
-    assert panel.tree_items["classifier.1"].text(2) == f"{128 * 3136 + 128:,}"
-    assert root.text(2) == f"{sum(p.numel() for p in classifier.model.parameters()):,}"
-    assert panel.tree_items["block2.3"].text(3) == "—"  # no forward pass yet
+    assert panel.tree_items["classifier.1"].text(TREE_COUNT) == f"{128 * 3136 + 128:,}"
+    assert root.text(TREE_COUNT) == f"{sum(p.numel() for p in classifier.model.parameters()):,}"
+    assert panel.tree_items["block2.3"].text(TREE_SHAPE) == "—"  # no forward pass yet
     panel.show_prediction(classifier.classify(drawn(8)))
-    assert panel.tree_items["block1.0"].text(3) == "[1, 32, 28, 28]"
-    assert panel.tree_items["block2.3"].text(3) == "[1, 64, 7, 7]"
-    assert panel.tree_items["classifier.0"].text(3) == "[1, 3136]"
-    assert root.text(3) == "[1, 10]"
+    assert panel.tree_items["block1.0"].text(TREE_SHAPE) == "[1, 32, 28, 28]"
+    assert panel.tree_items["block2.3"].text(TREE_SHAPE) == "[1, 64, 7, 7]"
+    assert panel.tree_items["classifier.0"].text(TREE_SHAPE) == "[1, 3136]"
+    assert root.text(TREE_SHAPE) == "[1, 10]"
 
 
 def test_simple_tree_and_clicking_a_parameter_leaf_selects_it(panel, qtbot):
@@ -225,7 +225,7 @@ def test_simple_tree_and_clicking_a_parameter_leaf_selects_it(panel, qtbot):
     root = panel.tree.topLevelItem(0)
     assert [root.child(i).text(0) for i in range(root.childCount())] == [
         "scale", "conv1", "pool", "fc"]
-    assert panel.tree_items["pool"].text(3) == "[1, 16, 13, 13]"
+    assert panel.tree_items["pool"].text(TREE_SHAPE) == "[1, 16, 13, 13]"
     panel.tabs.setCurrentIndex(1)
     leaf = panel.tree_items["fc"].child(1)
     qtbot.mouseClick(panel.tree.viewport(), QtCore.Qt.MouseButton.LeftButton,

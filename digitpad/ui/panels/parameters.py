@@ -49,10 +49,15 @@ COLUMN_TITLES = {
     "requires_grad": QT_TRANSLATE_NOOP("ParametersPanel", "requires_grad"),
 }
 NUMERIC_COLUMNS = {"numel", "mean", "std", "min", "max"}
+# A module's output shape and a parameter's or buffer's own shape share one column (the
+# kind alone under "type"); what a module is and makes come first, so that a dock of the
+# default width shows them whole (the counts, last, may need the tree scrolled sideways).
 TREE_COLUMNS = (QT_TRANSLATE_NOOP("ParametersPanel", "module"),
                 QT_TRANSLATE_NOOP("ParametersPanel", "type"),
-                QT_TRANSLATE_NOOP("ParametersPanel", "parameters"),
-                QT_TRANSLATE_NOOP("ParametersPanel", "output shape"))
+                QT_TRANSLATE_NOOP("ParametersPanel", "shape"),
+                QT_TRANSLATE_NOOP("ParametersPanel", "parameters"))
+TREE_NAME, TREE_TYPE, TREE_SHAPE, TREE_COUNT = range(len(TREE_COLUMNS))
+TREE_INDENT = 12  # px a level: names three levels deep ("num_batches_tracked") stay whole
 SLIDER_STEPS = 1000
 MODULE_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1  # a module item's full name
 TABLE_ROWS_SHOWN = 6
@@ -127,6 +132,11 @@ class ParametersPanel(Panel):
 
         self.tree = QtWidgets.QTreeWidget()
         self.tree.setHeaderLabels([self.tr(title) for title in TREE_COLUMNS])
+        self.tree.headerItem().setToolTip(TREE_SHAPE, self.tr(
+            "A module's output shape (from the latest reading); a parameter's or buffer's own shape"))
+        self.tree.setIndentation(TREE_INDENT)
+        self.tree.setRootIsDecorated(False)  # the model's own row is always open: no arrow
+        self.tree.setUniformRowHeights(True)
         self.tree.itemClicked.connect(self._tree_clicked)
         self.tree.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
@@ -236,7 +246,8 @@ class ParametersPanel(Panel):
             return
         self.output_shapes = dict(shapes)
         for name, item in self.tree_items.items():
-            item.setText(3, format_shape(shapes[name]) if name in shapes else "—")
+            item.setText(TREE_SHAPE, format_shape(shapes[name]) if name in shapes else "—")
+        self._fit_tree_columns()  # shapes are wider than the "—" they replace
         if self.current is not None and self.parameters[self.current].ndim == 2:
             self._show_parameter()  # its template shape may be known now
 
@@ -542,9 +553,8 @@ class ParametersPanel(Panel):
             parent = self.tree_items[name.rpartition(".")[0]] if name else self.tree
             count = sum(p.numel() for p in module.parameters())
             shape = self.output_shapes.get(name)
-            item = QtWidgets.QTreeWidgetItem(parent, [
-                name.rpartition(".")[2] or type(module).__name__, type(module).__name__,
-                f"{count:,}", format_shape(shape) if shape else "—"])
+            item = self._tree_item(parent, name.rpartition(".")[2] or type(module).__name__,
+                                   type(module).__name__, format_shape(shape) if shape else "—", count)
             item.setToolTip(0, name or self.tr("the model itself"))
             item.setData(0, MODULE_ROLE, name)
             if name in shown:
@@ -552,32 +562,40 @@ class ParametersPanel(Panel):
                 font.setBold(True)
                 item.setFont(0, font)
                 item.setToolTip(0, self.tr("{name}: its output is shown in Feature maps").format(name=name))
-            item.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
             self.tree_items[name] = item
             for leaf_name, parameter in module.named_parameters(recurse=False):
                 full = f"{name}.{leaf_name}" if name else leaf_name
-                leaf = QtWidgets.QTreeWidgetItem(item, [
-                    leaf_name, f"Parameter {format_shape(parameter.shape)}",
-                    f"{parameter.numel():,}", ""])
+                leaf = self._tree_item(item, leaf_name, self.tr("Parameter"),
+                                       format_shape(parameter.shape), parameter.numel(), grey)
                 leaf.setData(0, QtCore.Qt.ItemDataRole.UserRole, full)
                 leaf.setToolTip(0, self.tr("{name}: click to show it").format(name=full))
-                leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
-                for col in range(len(TREE_COLUMNS)):
-                    leaf.setForeground(col, grey)
             for leaf_name, buffer in module.named_buffers(recurse=False):
                 full = f"{name}.{leaf_name}" if name else leaf_name
                 constant = full in constants
                 kind = self.tr("Constant") if constant else self.tr("Buffer")
-                leaf = QtWidgets.QTreeWidgetItem(item, [
-                    leaf_name, f"{kind} {format_shape(buffer.shape)}", f"{buffer.numel():,}", ""])
+                leaf = self._tree_item(item, leaf_name, kind, format_shape(buffer.shape),
+                                       buffer.numel(), grey)
                 leaf.setToolTip(0, self.tr(
                     "{name}: a constant of the ONNX file, never trained (before the export it "
                     "may have been a parameter)").format(name=full) if constant else self.tr(
                     "{name}: a buffer, saved with the weights but not trained").format(name=full))
-                leaf.setTextAlignment(2, QtCore.Qt.AlignmentFlag.AlignRight)
-                for col in range(len(TREE_COLUMNS)):
-                    leaf.setForeground(col, grey)
         self.tree.expandAll()
+        self._fit_tree_columns()
+
+    @staticmethod
+    def _tree_item(parent, name: str, kind: str, shape: str, count: int,
+                   colour: QtGui.QColor | None = None) -> QtWidgets.QTreeWidgetItem:
+        texts = {TREE_NAME: name, TREE_TYPE: kind, TREE_SHAPE: shape, TREE_COUNT: f"{count:,}"}
+        item = QtWidgets.QTreeWidgetItem(parent, [texts[col] for col in range(len(TREE_COLUMNS))])
+        item.setTextAlignment(TREE_COUNT, QtCore.Qt.AlignmentFlag.AlignRight)
+        if colour is not None:  # a parameter's or buffer's row: quieter than its module's
+            for col in range(len(TREE_COLUMNS)):
+                item.setForeground(col, colour)
+        return item
+
+    def _fit_tree_columns(self) -> None:
+        """Every column as wide as its widest text (never elided); the tree scrolls
+        sideways only when the dock is narrower than all of them."""
         for col in range(len(TREE_COLUMNS)):
             self.tree.resizeColumnToContents(col)
 
