@@ -136,6 +136,14 @@ def drop_retired_tab_bars(window: QMainWindow) -> None:
         QCoreApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
 
 
+def wished_height(dock: QDockWidget) -> int:
+    """The height ``dock``'s contents would like: their least height, or more where the
+    dock says so (``wished_contents_height()``: a roomier layout it uses when it can)."""
+    need = dock.widget().needed_height()
+    wish = getattr(dock, "wished_contents_height", None)
+    return max(need, wish()) if callable(wish) else need
+
+
 def docks_in(window: QMainWindow, area: Qt.DockWidgetArea) -> list[QDockWidget]:
     """The docks shown in ``area``: not floating, not closed, not behind another's tab
     (the dock layout moves those out of the window)."""
@@ -234,13 +242,14 @@ class DockSharing(QObject):
 
     def balance(self) -> None:
         """Within each column of docks, give height from docks with room to spare to
-        docks whose contents would scroll: Qt only knows their floors (DOCK_FLOOR)."""
+        docks whose contents would scroll (or that wish for more, ``wished_height``): Qt
+        only knows their floors (DOCK_FLOOR)."""
         self._balance_queued = False
         for area in SIDE_AREAS:
             for line in lines_of(docks_in(self.window, area), side=True):
                 line = [dock for dock in line if isinstance(dock.widget(), DockScroller)]
                 needs = [dock.height() - dock.widget().viewport().height()
-                         + dock.widget().needed_height() for dock in line]
+                         + wished_height(dock) for dock in line]
                 short = sum(max(0, need - dock.height()) for dock, need in zip(line, needs))
                 spare = sum(max(0, dock.height() - need) for dock, need in zip(line, needs))
                 if short <= 0 or spare <= 0:

@@ -38,6 +38,11 @@ class Caption(QWidget):
     def text(self) -> str:
         return self._html
 
+    def set_base_height(self, height: int) -> None:
+        """Made for ``height`` px from now on (taller still if its text needs it)."""
+        self.base_height = height
+        self._fit(grow_only=False)
+
     def setText(self, html: str) -> None:
         if html != self._html:
             self._html = html

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QStyle, QTabBar, QTreeView, QTreeWidget, QTreeWidgetItem
@@ -143,6 +143,33 @@ def test_every_text_fits_and_every_dock_is_reachable(language_window, arch, qtbo
             found += [f"all open, {dock.objectName()} in front: {problem}"
                       for problem in problems_at(window, size)]
     assert found == [], "\n".join(found)
+
+
+def scroll_bars_shown(dock) -> list[str]:
+    scroller = dock.widget()
+    return [name for name, bar in (("vertical", scroller.verticalScrollBar()),
+                                   ("horizontal", scroller.horizontalScrollBar())) if bar.isVisible()]
+
+
+def test_the_prediction_fits_its_dock_in_a_window_of_800_by_600(language_window, qtbot):
+    window = language_window
+    panel = window.probabilities
+    window.resize(800, 600)
+    settle()
+    assert on_screen(panel)
+    assert scroll_bars_shown(panel) == [], f"an empty pad: {panel.room()} px high"
+    for stroke in sample(5).strokes:
+        draw_strokes(window.canvas, [stroke])
+    qtbot.waitUntil(lambda: window.session.prediction is not None
+                    and window.session.prediction.has_digit)
+    settle()
+    assert scroll_bars_shown(panel) == [], f"a reading: {panel.room()} px high"
+    assert [cut for cut in cut_texts(window) if cut[0].startswith("probabilities/")] == []
+    chart, view = panel.plot, panel.widget().viewport()
+    assert view.rect().contains(QRect(chart.mapTo(view, QPoint(0, 0)), chart.size()))  # all of it
+    window.resize(*DEFAULT_SIZE)  # room again: the roomy reading, its big digit
+    settle()
+    assert panel.digit_label.font().pixelSize() >= 72 and scroll_bars_shown(panel) == []
 
 
 def side_widths(window) -> tuple[int, int]:

@@ -6,13 +6,14 @@ flagged in a banner."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...models import NUM_CLASSES
 from ..style import WARNING_BANNER
@@ -34,6 +35,21 @@ BAR_WIDTH = 0.72
 SIDE_BY_SIDE, OVERLAID = "side", "over"
 
 
+@dataclass(frozen=True)
+class Size:
+    """The reading's proportions: roomy, or compact for a short dock (a window 600 high)."""
+    digit_box: tuple[int, int]  # the big digit's label, fixed: a new digit never relayouts
+    digit_pixels: int
+    caption_height: int
+    caption_scale: float  # of the panel's font
+    chart_height: int  # the least
+    margins: tuple[int, int, int, int]
+
+
+ROOMY = Size((104, 96), 72, 96, 1.25, 130, (12, 8, 12, 8))
+COMPACT = Size((60, 52), 44, 52, 1.0, 80, (8, 2, 8, 2))
+
+
 class ProbabilitiesPanel(Panel):
     def __init__(self, session: AppSession | None = None, parent: QWidget | None = None):
         super().__init__(self.tr("Prediction"), "probabilities", session, parent)
@@ -43,22 +59,13 @@ class ProbabilitiesPanel(Panel):
         self.digit_label = QLabel()
         self.digit_label.setObjectName("prediction")
         self.digit_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.digit_label.setFixedSize(104, 96)  # a new text never relayouts the dock
-        font = QFont(self.font())
-        font.setPixelSize(72)
-        font.setBold(True)
-        self.digit_label.setFont(font)
         header.addWidget(self.digit_label)
-        self.confidence_label = Caption(height=96)
+        self.confidence_label = Caption(height=ROOMY.caption_height)
         self.confidence_label.setObjectName("confidence")
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.confidence_label.setFont(font)
         header.addWidget(self.confidence_label, 1)
         layout.addLayout(header)
 
         self.plot = probability_chart("probability_chart", top=1.12)  # room for the value
-        self.plot.setMinimumHeight(130)
         self.plot.setAntialiasing(False)  # upright bars: crisp without it, and cheaper
         self.bars = pg.BarGraphItem(x=CLASSES, height=np.zeros(NUM_CLASSES), width=BAR_WIDTH,
                                     brushes=[IDLE] * NUM_CLASSES, pen=None)
@@ -74,6 +81,8 @@ class ProbabilitiesPanel(Panel):
         self.plot.addItem(self.top_value)
         layout.addWidget(self.plot, 1)
         self._build_comparison(layout)
+        self.size_used: Size | None = None
+        self._use(ROOMY)
 
         self.second = None  # the SecondNetwork read beside the live one
         self._colour = None
@@ -81,6 +90,54 @@ class ProbabilitiesPanel(Panel):
         self.show_prediction(None)
         if session is not None:
             session.digit_check_done.connect(self._digit_checked)
+
+    def _use(self, size: Size) -> None:
+        if size == self.size_used:
+            return
+        self.size_used = size
+        self.digit_label.setFixedSize(*size.digit_box)
+        font = QFont(self.font())
+        font.setPixelSize(size.digit_pixels)
+        font.setBold(True)
+        self.digit_label.setFont(font)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * size.caption_scale)
+        self.confidence_label.setFont(font)
+        self.confidence_label.set_base_height(size.caption_height)
+        self.plot.setMinimumHeight(size.chart_height)
+        self.widget_body().layout().setContentsMargins(*size.margins)
+
+    def widget_body(self) -> QWidget:
+        """The panel's contents, inside the dock's scroller or not."""
+        widget = self.widget()
+        return widget.widget() if isinstance(widget, QAbstractScrollArea) else widget
+
+    def room(self) -> int:
+        """The height the dock gives its contents without scrolling."""
+        widget = self.widget()
+        return widget.maximumViewportSize().height() if isinstance(widget, QAbstractScrollArea) \
+            else widget.height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
+
+    def roomy_height(self) -> int:
+        """The least height of the contents in the roomy layout, whichever is in use."""
+        body, used = self.widget_body(), self.size_used
+        header = max(self.digit_label.height(), self.confidence_label.height())
+        rest = body.minimumSizeHint().height() - header - used.chart_height \
+            - used.margins[1] - used.margins[3]
+        return rest + max(ROOMY.digit_box[1], ROOMY.caption_height) + ROOMY.chart_height \
+            + ROOMY.margins[1] + ROOMY.margins[3]
+
+    # The dock layout gives a dock the height it wishes for when another has it to spare.
+    wished_contents_height = roomy_height
+
+    def fit_height(self) -> None:
+        """Roomy when the dock is tall enough for it, else compact: the reading and the
+        whole chart in view either way, without scrolling, down to a window 600 high."""
+        self._use(ROOMY if self.room() >= self.roomy_height() else COMPACT)
 
     def _build_comparison(self, layout) -> None:
         """Under the chart, hidden until a second network reads: its reading, the legend
