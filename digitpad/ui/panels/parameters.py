@@ -137,6 +137,7 @@ class ParametersPanel(Panel):
         self.tree.setIndentation(TREE_INDENT)
         self.tree.setRootIsDecorated(False)  # the model's own row is always open: no arrow
         self.tree.setUniformRowHeights(True)
+        self.tree.header().setStretchLastSection(False)  # the counts beside their header
         self.tree.itemClicked.connect(self._tree_clicked)
         self.tree.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
