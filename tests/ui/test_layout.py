@@ -18,6 +18,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QStyle, QTabBar, QTreeView, QTreeWidget, QTreeWidgetItem
 
+from digitpad.models import MODEL_SPECS
+from digitpad.networks import forget
 from digitpad.samples import sample
 from digitpad.ui.canvas import draw_strokes
 from digitpad.ui.dock_layout import SIDE_AREAS, area_extent, contents_of
@@ -264,7 +266,17 @@ def duplicate_tab_bars(window) -> list[str]:
     return sorted(title for title, bars in titles.items() if bars > 1)
 
 
-def test_every_tab_group_has_one_tab_bar_through_layout_changes(window, settings, trained_weights, qtbot):
+@pytest.fixture
+def registry_as_it_was():
+    """Networks opened by a test are forgotten after it (later windows would list them)."""
+    before = set(MODEL_SPECS)
+    yield
+    for name in set(MODEL_SPECS) - before:
+        forget(name)
+
+
+def test_every_tab_group_has_one_tab_bar_through_layout_changes(
+        window, settings, trained_weights, qtbot, registry_as_it_was):
     # settle() runs no event loop, as a script driving the window would not: a tab bar
     # Qt retired but only deletes later would still be on screen.
     settle()
