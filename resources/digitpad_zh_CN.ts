@@ -1731,10 +1731,6 @@ Nothing else was changed.</source>
         <translation>参数</translation>
     </message>
     <message>
-        <source>output shape</source>
-        <translation>输出形状</translation>
-    </message>
-    <message>
         <source>all input channels (rows: output, columns: input)</source>
         <translation>所有输入通道（行：输出，列：输入）</translation>
     </message>
@@ -1785,6 +1781,10 @@ Nothing else was changed.</source>
     <message>
         <source>Parameters</source>
         <translation>参数</translation>
+    </message>
+    <message>
+        <source>A module&apos;s output shape (from the latest reading); a parameter&apos;s or buffer&apos;s own shape</source>
+        <translation>模块的输出形状（来自最近一次读取）；参数或缓冲区自身的形状</translation>
     </message>
     <message>
         <source>Picture</source>
@@ -1865,6 +1865,10 @@ Nothing else was changed.</source>
     <message>
         <source>{name}: its output is shown in Feature maps</source>
         <translation>{name}：其输出显示在“特征图”中</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>参数</translation>
     </message>
     <message>
         <source>{name}: click to show it</source>
