@@ -48,7 +48,9 @@ def test_the_display_shows_the_prediction_of_the_drawing(window, qtbot):
     panel = window.probabilities
     assert np.allclose(panel.bars.opts["height"], prediction.probabilities)
     assert panel.bars.opts["brushes"][2] == SURE
-    assert f"{100 * prediction.confidence:.0f} %" in panel.confidence_label.text()
+    # The percentage never wraps away from its number (it did in Chinese at 800x600).
+    assert f"{100 * prediction.confidence:.0f}\u00a0%" in panel.confidence_label.text()
+    assert " %" not in panel.confidence_label.text()
     assert np.array_equal(window.network_input.input_item.image, prediction.model_input)
 
 
@@ -82,7 +84,7 @@ def test_a_low_confidence_reading_is_marked_unsure(window):
     window.probabilities.show_prediction(unsure)
     assert shown_digit(window) == "3"
     assert "Unsure" in window.probabilities.confidence_label.text()
-    assert "5 at 23 %" in window.probabilities.confidence_label.text()
+    assert "5 at 23\u00a0%" in window.probabilities.confidence_label.text()
     assert UNSURE in window.findChild(QLabel, "prediction").styleSheet()
     assert window.probabilities.bars.opts["brushes"][3] == UNSURE
 

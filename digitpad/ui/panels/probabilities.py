@@ -34,6 +34,8 @@ CLASSES = np.arange(NUM_CLASSES)
 BAR_WIDTH = 0.72
 SIDE_BY_SIDE, OVERLAID = "side", "over"
 
+NBSP = "\u00a0"
+
 
 @dataclass(frozen=True)
 class Size:
@@ -212,7 +214,7 @@ class ProbabilitiesPanel(Panel):
         brushes[digit] = colour
         self.bars.setOpts(height=probabilities, brushes=brushes)
         if self.second is None:
-            self.top_value.setText(f"{100 * prediction.confidence:.0f} %")
+            self.top_value.setText(f"{100 * prediction.confidence:.0f}{NBSP}%")
             self._place_top_value(digit, float(probabilities[digit]))
         else:  # two bars per digit: the readings under the chart say the numbers
             self.top_value.setText("")
@@ -227,6 +229,8 @@ class ProbabilitiesPanel(Panel):
         else:
             self.confidence_label.setText(self.tr("<b>{confidence:.0f} %</b> sure").format(
                 confidence=100 * prediction.confidence))
+        # A percentage never breaks from its number ("置信度 100" over a lone "%").
+        self.confidence_label.setText(self.confidence_label.text().replace(" %", NBSP + "%"))
 
     def second_prediction(self, prediction):
         """The second network's reading of ``prediction``'s input, if one is shown."""
