@@ -162,7 +162,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     stroke_order = _Cycle(len(drawn), generator, device) if drawn is not None else None
     pen_check = PenBank(pen_validation, device) if pen_validation is not None else None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
-                                  fused=device.type == "cuda" or None)  # one kernel on CUDA
+                                  fused=device.type in ("cuda", "cpu") or None)  # one kernel per tensor
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
     average = WeightAverage(student, config.epochs * steps) if config.average else None
     trained = average.module if average is not None else student  # what is tested and saved
