@@ -18,6 +18,7 @@ their provenance.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import platform
 import time
@@ -38,13 +39,17 @@ from .data import Digits
 from .evaluate import accuracy
 from .fileio import check_writable
 from .memory import reuse_freed_memory
-from .models import DEFAULT_ARCH, arch_name, create_model, fresh_copy
+from .models import DEFAULT_ARCH, SimpleCNN, arch_name, create_model, fresh_copy
 from .pendata import PenBank, PenDigits, PenVariation
-from .preprocess import MNIST_MEAN, MNIST_STD
+from .preprocess import INPUT_SIZE, MNIST_MEAN, MNIST_STD
 from .weights import WeightsError, load_model, save_weights
 
 # The weight average spans about this fraction of all steps: the settling end of the run.
 AVERAGE_SPAN = 0.1
+# On a CPU the inputs of this many steps are made at once: the per-operation cost of
+# augmenting and rendering (hundreds of small tensor operations a call) is paid once for
+# all of them, while their numbers (a few MB) stay in the cache.
+BATCHES_AHEAD = 8
 
 
 @dataclass(frozen=True)
@@ -157,11 +162,13 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     if batch_size < 1:
         raise TrainingError("the pen and stroke shares leave no room for MNIST's digits in a batch")
     steps = len(labels) // batch_size  # the remainder changes every epoch
-    pen_order = _Cycle(len(pens), generator, device) if pens is not None else None
-    stroke_order = _Cycle(len(drawn), generator, device) if drawn is not None else None
+    sources = [(bank, _Cycle(len(bank), generator, device), count)
+               for bank, count in ((pens, pen_batch), (drawn, stroke_batch)) if bank is not None and count > 0]
+    batch_maker = _Batches(images, labels, batch_size, sources, config, generator,
+                           ahead=BATCHES_AHEAD if device.type == "cpu" else 1)
     pen_check = PenBank(pen_validation, device) if pen_validation is not None else None
     optimizer = torch.optim.AdamW(student.parameters(), lr=config.lr, weight_decay=config.weight_decay,
-                                  fused=device.type == "cuda" or None)  # one kernel on CUDA
+                                  fused=device.type in ("cuda", "cpu") or None)  # one kernel per tensor
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.epochs * steps)
     average = WeightAverage(student, config.epochs * steps) if config.average else None
     trained = average.module if average is not None else student  # what is tested and saved
@@ -174,17 +181,11 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), device=device, dtype=torch.long)
         start = time.perf_counter()
+        batches = batch_maker.epoch(order, steps)
         for step in range(1, steps + 1):
-            index = order[(step - 1) * batch_size : step * batch_size]
-            inputs = model_inputs(images[index], config.augmentation, generator, config.augment_share)
-            targets = labels[index]
-            for bank, cycle, count in ((pens, pen_order, pen_batch), (drawn, stroke_order, stroke_batch)):
-                if bank is not None and cycle is not None:
-                    chosen = cycle.take(count)
-                    inputs = torch.cat([inputs, pen_inputs(bank.render(chosen, config.pen_variation, generator))])
-                    targets = torch.cat([targets, bank.labels[chosen]])
+            inputs, targets = next(batches)
             with torch.autocast(device.type, torch.bfloat16, enabled=config.bfloat16):
-                logits = student(inputs)
+                logits = training_forward(student)(inputs)
                 loss = F.cross_entropy(logits, targets, label_smoothing=config.label_smoothing)
                 if teacher is not None:
                     with torch.no_grad():
@@ -238,6 +239,40 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     yield DoneEvent(trained, test_accuracy, metadata, out, total_seconds)
 
 
+def training_forward(model: nn.Module) -> Callable[[torch.Tensor], torch.Tensor]:
+    """How the trainer runs ``model`` on a batch: the module itself, or for a SimpleCNN
+    that nothing hooks, the same function in a cheaper order (``simple_cnn_logits``). The
+    module, its state_dict and what a hook sees stay the lesson's SimpleCNN."""
+    if type(model) is SimpleCNN and not _hooked(model):
+        return functools.partial(simple_cnn_logits, model)
+    return model
+
+
+def simple_cnn_logits(model: SimpleCNN, inputs: torch.Tensor) -> torch.Tensor:
+    """``model(inputs)`` with the max-pool before the ReLU: ReLU is monotonic, so the two
+    commute and the logits and weight gradients are the same, while the ReLU (and its
+    backward pass) handles a quarter of the values. About 1.5x faster forward and
+    backward on a CPU."""
+    conv, pool = model.conv1, model.pool
+    maps = F.conv2d(inputs, conv.weight, conv.bias, conv.stride, conv.padding, conv.dilation, conv.groups)
+    pooled = F.max_pool2d(maps, pool.kernel_size, pool.stride, pool.padding, pool.dilation,
+                          ceil_mode=pool.ceil_mode).relu_()
+    return F.linear(pooled.flatten(1), model.fc.weight, model.fc.bias) * model.scale
+
+
+def _hooked(model: nn.Module) -> bool:
+    """Whether anything would see ``model``'s calls: hooks on it or its modules, or
+    hooks on every module."""
+    from torch.nn.modules import module as torch_module
+
+    if any(getattr(torch_module, name, None) for name in (
+            "_global_forward_hooks", "_global_forward_pre_hooks", "_global_backward_hooks",
+            "_global_backward_pre_hooks")):
+        return True
+    return any(m._forward_hooks or m._forward_pre_hooks or m._backward_hooks or m._backward_pre_hooks
+               for m in model.modules())
+
+
 def pen_inputs(ink: torch.Tensor) -> torch.Tensor:
     """Rendered pen ink (B, 28, 28) as network inputs, like ``augment.model_inputs``."""
     batch = (ink.unsqueeze(1) - MNIST_MEAN) / MNIST_STD
@@ -255,6 +290,39 @@ def pen_bank_accuracy(model: nn.Module, bank: PenBank, batch_size: int = 1000) -
         right += (model(pen_inputs(bank.render(index))).argmax(1) == bank.labels[index]).sum().item()
     model.train(was_training)
     return right / max(len(bank), 1)
+
+
+class _Batches:
+    """The training batches of an epoch: ``batch_size`` MNIST digits in the epoch's order,
+    a share of them distorted, followed by each source's ``count`` drawings (pen data,
+    MNIST's digits as strokes), rendered with random variations; ``ahead`` steps' worth
+    made in one go. Every digit and drawing draws its own random numbers, so the batches
+    have the same distribution however many are made at once."""
+
+    def __init__(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int,
+                 sources: list[tuple[PenBank, _Cycle, int]], config: TrainConfig,
+                 generator: torch.Generator, ahead: int = 1):
+        self.images, self.labels, self.batch_size = images, labels, batch_size
+        self.sources, self.config, self.generator = sources, config, generator
+        self.ahead = max(1, ahead)
+
+    def epoch(self, order: torch.Tensor, steps: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """(inputs (B, 1, 28, 28) channels-last, targets (B,)) for each of ``steps``."""
+        config, size = self.config, self.batch_size
+        for first in range(0, steps, self.ahead):
+            count = min(self.ahead, steps - first)
+            index = order[first * size : (first + count) * size]
+            parts = [model_inputs(self.images[index], config.augmentation, self.generator,
+                                  config.augment_share).view(count, size, 1, INPUT_SIZE, INPUT_SIZE)]
+            targets = [self.labels[index].view(count, size)]
+            for bank, cycle, share in self.sources:
+                chosen = cycle.take(count * share)
+                ink = bank.render(chosen, config.pen_variation, self.generator)
+                parts.append(pen_inputs(ink).view(count, share, 1, INPUT_SIZE, INPUT_SIZE))
+                targets.append(bank.labels[chosen].view(count, share))
+            inputs, labels = torch.cat(parts, dim=1), torch.cat(targets, dim=1)
+            for step in range(count):
+                yield inputs[step].contiguous(memory_format=torch.channels_last), labels[step]
 
 
 class _Cycle:

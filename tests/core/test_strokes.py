@@ -78,17 +78,31 @@ def test_a_lone_point_among_strokes_is_a_dot():
     assert (with_dot > 0.5).sum() > (rasterise([line], surface=280).centred > 0.5).sum()
 
 
-def test_the_windowed_ink_equals_the_ink_measured_at_every_pixel():
+@pytest.mark.parametrize("spread, length", [(24, 1.0), (24, 6.0), (40, 1.0)])
+def test_the_windowed_ink_equals_the_ink_measured_at_every_pixel(spread, length):
+    # Short segments inside the field (the disc around each middle), long ones and ones
+    # reaching outside the field (every pixel): the same ink, to float rounding.
     generator = torch.Generator().manual_seed(1)
-    starts = torch.rand(3, 40, 2, generator=generator) * 24 + 2
-    ends = starts + torch.rand(3, 40, 2, generator=generator) - 0.5
+    starts = torch.rand(3, 40, 2, generator=generator) * spread + (14 - spread / 2)
+    ends = starts + (torch.rand(3, 40, 2, generator=generator) - 0.5) * length
     half = torch.rand(3, 40, generator=generator) + 0.8
     half[:, ::7] = 0  # no segment
     edges = torch.tensor([0.8, 1.0, 1.5])
     windowed = segment_ink(starts, ends, half, edges)
     pixels = rasteriser._PIXELS.expand(3, 40, -1, -1)
     everywhere = rasteriser._pen_ink(starts, ends, half, edges, pixels).amax(1).view(3, 28, 28)
-    assert torch.equal(windowed, everywhere)
+    assert windowed.shape == (3, 28, 28)
+    assert (everywhere > 0).sum() > 100
+    assert torch.allclose(windowed, everywhere, atol=1e-6, rtol=0)
+
+
+def test_drawings_without_segments_have_no_ink():
+    starts = torch.rand(2, 5, 2) * 20 + 4
+    assert torch.equal(segment_ink(starts, starts + 1, torch.zeros(2, 5)), torch.zeros(2, 28, 28))
+    half = torch.zeros(2, 5)
+    half[1, 2] = 1.0
+    ink = segment_ink(starts, starts + 1, half)
+    assert ink[0].sum() == 0 and ink[1].sum() > 1
 
 
 def test_a_growing_drawing_reuses_what_it_rendered_and_reads_the_same():

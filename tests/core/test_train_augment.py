@@ -100,3 +100,15 @@ def test_augmentation_gives_the_same_bits_as_the_plain_formulation(aug, share):
     images = digits(300, seed=3)
     expected = reference_augment(images, aug, torch.Generator().manual_seed(7), share)
     assert torch.equal(augment(images, aug, torch.Generator().manual_seed(7), share), expected)
+
+
+def test_the_sampling_grid_is_affine_grids_to_the_bit():
+    from digitpad.augment import grid_of, random_maps
+
+    theta, _ = random_maps(50, Augmentation(), torch.Generator().manual_seed(2), "cpu")
+    expected = F.affine_grid(theta, [50, 1, 28, 28], align_corners=False)
+    assert torch.equal(grid_of(theta, None), expected)
+    assert torch.equal(grid_of(theta[7:9], None), expected[7:9])  # a few alone: the same bits
+    theta, coarse = random_maps(5, Augmentation(elastic=1.5), torch.Generator().manual_seed(2), "cpu")
+    displaced = grid_of(theta, coarse) - F.affine_grid(theta, [5, 1, 28, 28], align_corners=False)
+    assert 0 < displaced.abs().max() <= 2 * 1.5 / 28 + 1e-6
