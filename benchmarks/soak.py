@@ -7,7 +7,6 @@ of architecture, a what-if edit of a bias and its restore. A separate 10 ms hear
 timer measures the event loop: a stall is the time its tick came late.
 
     python benchmarks/soak.py [--minutes 30] [--seed 0] [--max-growth-mb 20] [--max-stall-ms 100]
-                              [--profile undo] [--census]
 
 Prints one JSON line a minute (RSS, the minute's worst stall, the slowest action of each
 kind, actions done, strokes on the pad), then a summary. Exits 1 when RSS grew more than --max-growth-mb from the end
@@ -17,12 +16,9 @@ of the first minute (the warm-up) to the end, or any stall passed --max-stall-ms
 from __future__ import annotations
 
 import argparse
-import cProfile
 import gc
-import io
 import json
 import os
-import pstats
 import random
 import time
 
@@ -59,31 +55,12 @@ class Session:
         self.actions = 0
         self.slowest: dict[str, float] = {}  # this minute's slowest action of each kind, ms
         self.kind = ""
-        self.profiled: str | None = None  # this kind of action runs under cProfile
-        self.profile_of_slowest: tuple[float, cProfile.Profile | None] = (0.0, None)
 
     def step(self) -> None:
         started = time.perf_counter()
-        profile = self.profiled is not None and self._next_kind() == self.profiled
-        profiler = cProfile.Profile() if profile else None
-        if profiler is not None:
-            profiler.enable()
         self._step()
-        if profiler is not None:
-            profiler.disable()
         took = 1000 * (time.perf_counter() - started)
         self.slowest[self.kind] = max(self.slowest.get(self.kind, 0.0), took)
-        if profiler is not None and took > self.profile_of_slowest[0]:
-            self.profile_of_slowest = (took, profiler)
-
-    def _next_kind(self) -> str:
-        """The kind of the action the next step takes (the same roll, not consumed)."""
-        if self.points:
-            return "move" if len(self.points) > 1 else "release"
-        state = self.rng.getstate()
-        roll = self.rng.random()
-        self.rng.setstate(state)
-        return next(kind for limit, kind in ACTIONS if roll < limit)
 
     def _step(self) -> None:
         self.actions += 1
@@ -143,9 +120,6 @@ def main() -> int:
     parser.add_argument("--weights", help="weights file (default: shipped)")
     parser.add_argument("--report-seconds", type=float, default=60.0,
                         help="seconds between reports (a \"minute\"); shorter for trying")
-    parser.add_argument("--profile", metavar="KIND", choices=[kind for _, kind in ACTIONS],
-                        help="run every action of this kind under cProfile and print the "
-                             "slowest one's profile at the end (slows those actions)")
     parser.add_argument("--census", action="store_true",
                         help="also count live Python objects by type each minute and print "
                              "the types that grew most since minute 1 (slow: a full gc pass)")
@@ -166,7 +140,6 @@ def main() -> int:
     settle_start_up_objects()  # as the app does once its window is up
 
     session = Session(window, random.Random(args.seed))
-    session.profiled = args.profile
     started = time.monotonic()
     state = {"last_tick": time.perf_counter(), "minute_stall": 0.0, "worst_stall": 0.0,
              "minute": 0, "rss": [], "stalls": []}
@@ -209,11 +182,6 @@ def main() -> int:
 
     # Minute 1 is the warm-up (caches, the second architecture's first load); growth
     # counts from its end.
-    took, profiler = session.profile_of_slowest
-    if profiler is not None:
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(30)
-        print(f"# the slowest {args.profile}: {took:.1f} ms\n{text.getvalue()}", flush=True)
     growth = state["rss"][-1] - state["rss"][0] if state["rss"] else 0.0
     worst = max(state["stalls"][1:] or state["stalls"] or [0.0])
     passed = growth <= args.max_growth_mb and worst <= args.max_stall_ms
