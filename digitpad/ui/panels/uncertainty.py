@@ -267,8 +267,10 @@ class UncertaintyPanel(Panel):
             self.show_prediction(self.prediction)
 
     def fitting(self) -> bool:
-        """Whether a fit is waiting or running."""
-        return self._fit_timer.isActive() or self.worker is not None
+        """Whether a fit for the weights now live is waiting or running. A worker that
+        has delivered their check, or fits weights that are gone, may still be winding
+        down (its end arrives as a queued event): that is not fitting."""
+        return self._fit_timer.isActive() or (self.worker is not None and self.check is None)
 
     def _start_fit(self) -> None:
         if self.worker is not None:  # one at a time: the next starts when this one ends
