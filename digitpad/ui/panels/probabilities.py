@@ -221,16 +221,16 @@ class ProbabilitiesPanel(Panel):
         self._set_digit(str(digit), colour)
         if prediction.unsure:
             runner_up = int(np.argsort(probabilities)[-2])
-            self.confidence_label.setText(self.tr(
+            text = self.tr(
                 "<b style='color:{colour}'>Unsure</b><br>{digit} at {confidence:.0f} %, "
                 "{runner_up} at {runner_up_confidence:.0f} %").format(
                 colour=UNSURE, digit=digit, confidence=100 * prediction.confidence,
-                runner_up=runner_up, runner_up_confidence=100 * probabilities[runner_up]))
+                runner_up=runner_up, runner_up_confidence=100 * probabilities[runner_up])
         else:
-            self.confidence_label.setText(self.tr("<b>{confidence:.0f} %</b> sure").format(
-                confidence=100 * prediction.confidence))
+            text = self.tr("<b>{confidence:.0f} %</b> sure").format(
+                confidence=100 * prediction.confidence)
         # A percentage never breaks from its number ("置信度 100" over a lone "%").
-        self.confidence_label.setText(self.confidence_label.text().replace(" %", NBSP + "%"))
+        self.confidence_label.setText(text.replace(" %", NBSP + "%"))
 
     def second_prediction(self, prediction):
         """The second network's reading of ``prediction``'s input, if one is shown."""
