@@ -99,8 +99,40 @@ class Stroke:
             yield self.piece(index)
         yield self.tail()
 
+    def runs(self) -> list[tuple[QPainterPath, float]]:
+        """The same curve as ``pieces``, joined into one path while the width stays the
+        same: a whole mouse stroke is one path, stroked once rather than once a point."""
+        if isinstance(self.points, _Points):
+            xy = self.points.xy.tolist()
+        else:
+            xy = [(p.x(), p.y()) for p in self.points]
+        if len(xy) == 1:
+            return [self.tail()]
+        widths = [self.width * factor for factor in self.factors]
+        runs: list[tuple[QPainterPath, float]] = []
+        path, width = None, None
+        previous_mid = None
+        for index in range(1, len(xy)):
+            (x0, y0), (x1, y1) = xy[index - 1], xy[index]
+            mid = ((x0 + x1) / 2, (y0 + y1) / 2)
+            if widths[index] != width:
+                if path is not None:
+                    runs.append((path, width))
+                path, width = QPainterPath(QPointF(*(xy[0] if index == 1 else previous_mid))), widths[index]
+            if index == 1:
+                path.lineTo(*mid)
+            else:
+                path.quadTo(x0, y0, *mid)
+            previous_mid = mid
+        if widths[-1] != width:  # the tail has the last point's width, as the last piece
+            runs.append((path, width))
+            path, width = QPainterPath(QPointF(*previous_mid)), widths[-1]
+        path.lineTo(*xy[-1])
+        runs.append((path, width))
+        return runs
+
     def paint_on(self, layer: _Layer) -> None:
-        layer.paint(list(self.pieces()), self.erase)
+        layer.paint(self.runs(), self.erase)
 
     def finish(self) -> None:
         """Pen up: the points go into one array (a QPointF is a Python object of its own;
@@ -173,21 +205,29 @@ class _Layer:
         """Keep a copy of the layer as painted with ``count`` strokes, ``last`` the last,
         every CHECKPOINT_EVERY strokes, so an undo repaints a few strokes, not all."""
         if count and count % CHECKPOINT_EVERY == 0:
-            self.checkpoints = [c for c in self.checkpoints if c[0] != count]
-            self.checkpoints.append((count, last, self.image.copy()))
-            self.checkpoints.sort(key=lambda checkpoint: checkpoint[0])
-            del self.checkpoints[:-KEPT_CHECKPOINTS]
+            self.keep(count, last)
+
+    def keep(self, count: int, last) -> None:
+        """Keep a copy of the layer as it is, painted with ``count`` strokes. The least
+        recently kept or used go beyond KEPT_CHECKPOINTS, so those of the drawing being
+        undone stay, not those of one cleared long ago that merely had more strokes."""
+        self.checkpoints = [c for c in self.checkpoints if c[1] is not last]
+        self.checkpoints.append((count, last, self.image.copy()))
+        del self.checkpoints[:-KEPT_CHECKPOINTS]
 
     def restore_checkpoint(self, strokes) -> int:
         """The latest checkpoint of a drawing that ``strokes`` begin with put back
         (cleared if none); returns how many strokes it holds. Those of another drawing
         stay (an undone clear brings it back) until newer ones push them out."""
-        for count, last, image in reversed(self.checkpoints):
-            if count <= len(strokes) and strokes[count - 1] is last:
-                self.image = image.copy()
-                return count
-        self.clear()
-        return 0
+        fitting = [c for c in self.checkpoints if c[0] <= len(strokes) and strokes[c[0] - 1] is c[1]]
+        if not fitting:
+            self.clear()
+            return 0
+        best = max(fitting, key=lambda checkpoint: checkpoint[0])
+        self.checkpoints.remove(best)
+        self.checkpoints.append(best)  # just used: the last to go
+        self.image = best[2].copy()
+        return best[0]
 
     def paint(self, pieces, erase: bool) -> None:
         painter = QPainter(self.image)
@@ -229,9 +269,18 @@ class _Layer:
         self.image.fill(self.background if self.background is not None else Qt.GlobalColor.transparent)
 
 
+_pens: dict[tuple[int, float], QPen] = {}
+
+
 def _pen(colour: QColor, width: float) -> QPen:
-    return QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin)
+    key = (colour.rgba(), width)
+    pen = _pens.get(key)
+    if pen is None:
+        if len(_pens) > 256:  # pressure makes many widths; keep a few
+            _pens.clear()
+        pen = _pens[key] = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                Qt.PenJoinStyle.RoundJoin)
+    return pen
 
 
 _history_keys = itertools.count(1)
@@ -289,6 +338,9 @@ class _Clear(_PadCommand):
 
     def redo(self):
         super().redo()
+        if self.cleared:  # the drawing as a checkpoint: undoing the clear costs no repaint
+            for layer in self.canvas._layers():
+                layer.keep(len(self.cleared), self.cleared[-1])
         self.canvas.strokes = []
         self.canvas._rebuild()
 
@@ -342,6 +394,7 @@ class DrawingCanvas(QWidget):
         self._brush_size = DEFAULT_BRUSH
         self._eraser = False
         self._active: Stroke | None = None
+        self._before_stroke: list[tuple[_Layer, QImage]] = []  # the layers at pen-down
         self._hover: QPointF | None = None
         self._macro_depth = 0
 
@@ -511,6 +564,9 @@ class DrawingCanvas(QWidget):
         self._finish_stroke()
         if self.is_empty():  # the invitation goes at once, not piece by piece under the ink
             self.update(self.pad_rect().toAlignedRect())
+        # The layers as they are now: at pen-up the stroke is painted again whole, as an
+        # undo repaints it, so cached and repainted pictures stay exactly alike.
+        self._before_stroke = [(layer, layer.image.copy()) for layer in self._layers()]
         self._active = Stroke(width=float(self._brush_size), erase=erase or self._eraser)
         self._active.points.append(self.to_logical(point))
         self._active.factors.append(_pressure_factor(pressure))
@@ -538,9 +594,13 @@ class DrawingCanvas(QWidget):
         if stroke is None:
             return
         self._active = None
-        self._paint_on_layers([stroke.tail()], stroke.erase)
-        self._update_logical(stroke.tail())
         stroke.finish()
+        before, self._before_stroke = self._before_stroke, []
+        for layer in self._layers():
+            # A layer made since pen-down (a resize) has none of the stroke yet.
+            layer.image = next((image for owner, image in before if owner is layer), layer.image)
+            stroke.paint_on(layer)
+        self.update(self.pad_rect().toAlignedRect())
         self._push(_AddStroke(self, stroke))
 
     def _finish_stroke(self) -> None:

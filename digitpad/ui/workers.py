@@ -31,7 +31,11 @@ def single(function, *args, **kwargs) -> Work:
 class Worker(QThread):
     """Runs ``work`` in its own thread; ``event`` carries each item it yields, ``failed``
     a message when it raises. Items yielded after ``cancel()`` are dropped and the
-    generator is closed, so a core generator stops at its next step."""
+    generator is closed, so a core generator stops at its next step.
+
+    Make it without a parent and, once it has ended, drop the last reference rather than
+    call ``deleteLater()``: PySide 6.11 keeps a ``deleteLater()``'d thread's Python
+    wrapper (and what it holds) alive for good, a leak per job over a long session."""
 
     event = Signal(object)
     failed = Signal(str)
@@ -62,6 +66,7 @@ class Worker(QThread):
             close = getattr(events, "close", None)
             if close is not None:
                 close()
+            self._work = None  # the work's closure may hold a model copy: free it now
 
 
 class Jobs(QObject):
@@ -80,6 +85,7 @@ class Jobs(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.worker: Worker | None = None
+        self._ended: Worker | None = None  # the last job's thread, ended (see Worker)
         self._callbacks = None
         self._failed = False
 
@@ -92,7 +98,7 @@ class Jobs(QObject):
         """Start ``work``; False (and nothing started) while another job runs."""
         if self.busy:
             return False
-        worker = Worker(work, self)
+        worker = Worker(work)
         queued = Qt.ConnectionType.QueuedConnection  # delivered in this (the GUI) thread
         worker.event.connect(self._event, queued)
         worker.failed.connect(self._failure, queued)
@@ -117,7 +123,8 @@ class Jobs(QObject):
     def _current(self) -> bool:
         """Whether the signal being delivered comes from the running, uncancelled job
         (a stopped job's last signals may still be queued)."""
-        return self.sender() is self.worker and not self.worker.is_cancelled()
+        worker = self.sender()  # None once a stopped job's thread is freed
+        return worker is not None and worker is self.worker and not worker.is_cancelled()
 
     @Slot(object)
     def _event(self, item) -> None:
@@ -135,11 +142,12 @@ class Jobs(QObject):
         self._end(self.sender())
 
     def _end(self, worker) -> None:
-        if worker is not self.worker:
+        if worker is None or worker is not self.worker:
             return  # already ended by stop()
         callbacks = self._callbacks
         worker.wait()
-        worker.deleteLater()
+        # Freed with the next job, not inside its own finished signal.
+        self._ended = worker
         self.worker, self._callbacks = None, None
         self.busy_changed.emit(False)
         callbacks[1](not (worker.is_cancelled() or self._failed))

@@ -96,3 +96,34 @@ def test_stop_waits_for_the_thread(qtbot):
     worker = jobs.worker
     jobs.stop()
     assert worker.isFinished() and not jobs.busy and seen.finished == [False]
+
+
+def test_ended_jobs_leave_neither_their_threads_nor_what_their_work_held(qtbot):
+    # A long session runs thousands of jobs: PySide kept every deleteLater()'d thread's
+    # wrapper, and with it the work's closure (a model copy), alive for good.
+    import gc
+    import weakref
+
+    from digitpad.ui.workers import Worker
+
+    class Held:  # stands for the model copy a job's closure holds
+        pass
+
+    jobs, held = Jobs(), []
+
+    def job():
+        thing = Held()
+        held.append(weakref.ref(thing))
+
+        def work(cancelled):
+            yield thing
+        return work
+
+    finished = []
+    for count in range(1, 21):
+        assert jobs.start(job(), lambda item: None, finished.append, print)
+        qtbot.waitUntil(lambda count=count: len(finished) == count, timeout=5000)
+    qtbot.wait(20)  # deferred deletions, had there been any
+    gc.collect()
+    assert sum(ref() is not None for ref in held) == 0
+    assert sum(type(obj) is Worker for obj in gc.get_objects()) <= 1  # the last one

@@ -112,6 +112,7 @@ class UncertaintyPanel(Panel):
         self.latest: Uncertainty | None = None  # the last full assessment shown
         self.judged: Prediction | None = None  # the prediction ``latest`` is about
         self.worker: Worker | None = None
+        self._ended: Worker | None = None
         self._fit_key: tuple | None = None  # of the weights the running worker fits
         self._check_pending = False  # a prediction came while the check was resting
         self._build_widgets()
@@ -283,14 +284,14 @@ class UncertaintyPanel(Panel):
         model = fresh_copy(self.classifier.model)  # made here, in the thread that edits
         # Only weights as loaded from a file are worth a file in the cache, not every edit.
         store = self.session is None or self.session.state is None or not self.session.state.modified
-        self.worker = Worker(fitting_work(model, store), self)
+        self.worker = Worker(fitting_work(model, store))
         self.worker.event.connect(self._fit_done, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self._fit_failed, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.finished.connect(self._fit_finished, QtCore.Qt.ConnectionType.QueuedConnection)
         self.worker.start()
 
     def _fit_done(self, check: DigitCheck | str) -> None:
-        if self.sender() is not self.worker or self.worker.is_cancelled():
+        if not self._from_current_worker():
             return
         if check == REFERENCE_READY:
             self._show_nearest()
@@ -304,18 +305,24 @@ class UncertaintyPanel(Panel):
             if self.prediction is not None:
                 self.show_prediction(self.prediction)
 
+    def _from_current_worker(self) -> bool:
+        """Whether the signal being delivered comes from the running, uncancelled fit
+        (sender() is None once a stopped worker is freed)."""
+        worker = self.sender()
+        return worker is not None and worker is self.worker and not worker.is_cancelled()
+
     def _fit_failed(self, message: str) -> None:
-        if self.sender() is self.worker and not self.worker.is_cancelled():
+        if self._from_current_worker():
             self.unavailable = message
             self.verdict.setToolTip(message)
             self.show_prediction(self.prediction)
 
     def _fit_finished(self) -> None:
         worker = self.sender()
-        if worker is not self.worker:
-            return
+        if worker is None or worker is not self.worker:
+            return  # a worker already stopped (and maybe freed) by shut_down
         worker.wait()
-        worker.deleteLater()
+        self._ended = worker  # freed with the next fit, not inside its own signal (see Worker)
         self.worker = None
         if self.check is None and self.unavailable is None:
             self._start_fit()  # the weights changed while it ran
