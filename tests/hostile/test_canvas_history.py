@@ -96,3 +96,46 @@ def test_resizing_keeps_the_picture(pad, qtbot):
     pad.undo_stack.undo()
     pad.undo_stack.redo()
     np.testing.assert_array_equal(pad.image(), before)
+
+
+def test_undo_after_a_clear_of_a_bigger_drawing_stays_bounded(pad, monkeypatch):
+    # The checkpoints used to be kept by stroke count, so those of a bigger drawing
+    # cleared earlier pushed out the current drawing's: every undo repainted everything.
+    draw(pad, 300)
+    pad.clear()
+    draw(pad, 200, seed=1)
+    painted = count_paints(monkeypatch)
+    for _ in range(60):
+        painted.clear()
+        pad.undo_stack.undo()
+        assert len(painted) <= 2 * CHECKPOINT_EVERY
+    np.testing.assert_array_equal(pad.image().copy(), from_scratch(pad))
+
+
+def test_undoing_a_clear_repaints_nothing(pad, monkeypatch):
+    draw(pad, 150)
+    before = pad.image().copy()
+    pad.clear()
+    draw(pad, 10, seed=2)
+    for _ in range(10):
+        pad.undo_stack.undo()
+    painted = count_paints(monkeypatch)
+    pad.undo_stack.undo()  # the clear
+    assert len(pad.strokes) == 150 and painted == []
+    np.testing.assert_array_equal(pad.image(), before)
+
+
+def test_a_finished_stroke_is_painted_whole_with_one_path_per_width():
+    from digitpad.ui.canvas import Stroke
+
+    stroke = Stroke(width=10.0, erase=False)
+    for index in range(50):
+        stroke.points.append(QPointF(float(index), float(index % 7)))
+        stroke.factors.append(1.0 if index < 30 else 0.5)
+    stroke.finish()
+    runs = stroke.runs()
+    assert [width for _, width in runs] == [10.0, 5.0]
+    # The joined runs trace the same curve as the pieces painted while drawing.
+    pieces = list(stroke.pieces())
+    assert runs[0][0].pointAtPercent(0.0) == pieces[0][0].pointAtPercent(0.0)
+    assert runs[-1][0].pointAtPercent(1.0) == pieces[-1][0].pointAtPercent(1.0)
