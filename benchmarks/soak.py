@@ -132,6 +132,8 @@ def main() -> int:
 
     for kind in ("warning", "information", "critical"):  # a dialog would block the session
         setattr(QMessageBox, kind, lambda *a, **k: QMessageBox.StandardButton.Ok)
+    # Quitting with what-if edits live asks whether to save them: not at the end of a soak.
+    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Discard
     window = MainWindow(weights=args.weights)
     window.resize(1280, 800)
     window.show()
@@ -173,7 +175,9 @@ def main() -> int:
             line["objects_grown_since_minute_1"] = dict(sorted(grown.items(), key=lambda kv: -kv[1])[:8])
         print(json.dumps(line), flush=True)
         if time.monotonic() - started >= 60 * args.minutes:
-            app.quit()
+            for timer in (beat, actions, minutes):
+                timer.stop()
+            app.quit()  # closes the window: its Save/Discard question is answered Discard
 
     beat = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=HEARTBEAT_MS, timeout=heartbeat)
     actions = QTimer(interval=0, timeout=session.step)
