@@ -69,6 +69,13 @@ class Worker(QThread):
             self._work = None  # the work's closure may hold a model copy: free it now
 
 
+def sent_by_running(sender, worker: Worker | None) -> bool:
+    """Whether a signal's ``sender`` is ``worker``, still running its work and not
+    cancelled (a stopped worker's last signals may still be queued, and ``sender`` is
+    None once its thread is freed)."""
+    return worker is not None and sender is worker and not worker.is_cancelled()
+
+
 class Jobs(QObject):
     """The app's background work, one job at a time: on a small machine a second job
     would only slow the first, and every job reads the current weights.
@@ -123,8 +130,7 @@ class Jobs(QObject):
     def _current(self) -> bool:
         """Whether the signal being delivered comes from the running, uncancelled job
         (a stopped job's last signals may still be queued)."""
-        worker = self.sender()  # None once a stopped job's thread is freed
-        return worker is not None and worker is self.worker and not worker.is_cancelled()
+        return sent_by_running(self.sender(), self.worker)
 
     @Slot(object)
     def _event(self, item) -> None:

@@ -34,7 +34,7 @@ from ...uncertainty import (
 )
 from ..teaching import mnist
 from ..widgets import BLANK_INPUT, INPUT_LEVELS, Caption, Meter, image_view
-from ..workers import Worker
+from ..workers import Worker, sent_by_running
 from . import Panel
 from .probabilities import MUTED, SURE, UNSURE
 
@@ -291,7 +291,7 @@ class UncertaintyPanel(Panel):
         self.worker.start()
 
     def _fit_done(self, check: DigitCheck | str) -> None:
-        if not self._from_current_worker():
+        if not sent_by_running(self.sender(), self.worker):
             return
         if check == REFERENCE_READY:
             self._show_nearest()
@@ -305,14 +305,8 @@ class UncertaintyPanel(Panel):
             if self.prediction is not None:
                 self.show_prediction(self.prediction)
 
-    def _from_current_worker(self) -> bool:
-        """Whether the signal being delivered comes from the running, uncancelled fit
-        (sender() is None once a stopped worker is freed)."""
-        worker = self.sender()
-        return worker is not None and worker is self.worker and not worker.is_cancelled()
-
     def _fit_failed(self, message: str) -> None:
-        if self._from_current_worker():
+        if sent_by_running(self.sender(), self.worker):
             self.unavailable = message
             self.verdict.setToolTip(message)
             self.show_prediction(self.prediction)
