@@ -147,3 +147,22 @@ def test_one_drawing_in_numpy_is_the_batched_torch_path():
         assert np.array_equal(rasteriser.centre_shift(one), shifts[0].numpy())
         assert np.array_equal(rasteriser.shifted(one, shifts[0].numpy()),
                               rasteriser.shift_images(torch.from_numpy(one)[None], shifts)[0].numpy())
+
+
+def test_many_strokes_give_the_segments_and_ink_each_stroke_gives_alone(monkeypatch):
+    # Strokes are grouped by length and segments drawn in chunks for speed (a box change
+    # on a pad of thousands of strokes draws them all again); neither may change the ink.
+    rng = np.random.default_rng(5)
+    drawing = [PenStroke.of(rng.normal(0, 20, (int(n), 2)).cumsum(0) + 200,
+                            rng.uniform(0.5, 1.5, int(n)) if n % 3 == 0 else None)
+               for n in rng.integers(1, 12, 3000)]
+    scale, offset = 0.04, np.array([2.0, 3.0])
+    together = np.concatenate(rasteriser.stroke_segments(drawing, scale, offset, 2.6)[:2], axis=1)
+    alone = np.concatenate([np.concatenate(rasteriser.stroke_segments([s], scale, offset, 2.6)[:2], axis=1)
+                            for s in drawing])
+    assert len(together) == len(alone) > rasteriser.INK_CHUNK
+    assert np.array_equal(together[np.lexsort(together.T)], alone[np.lexsort(alone.T)])
+    chunked = rasteriser.drawing_ink(*rasteriser.stroke_segments(drawing, scale, offset, 2.6))
+    monkeypatch.setattr(rasteriser, "INK_CHUNK", 10**9)
+    whole = rasteriser.drawing_ink(*rasteriser.stroke_segments(drawing, scale, offset, 2.6))
+    assert np.array_equal(chunked, whole) and whole.max() == 1.0 and whole.min() < 1.0
