@@ -217,3 +217,25 @@ def test_errors_start_with_one_plain_line_and_keep_the_details_apart(tmp_path):
     assert "tensors missing" in summary and "block1.0.weight" not in summary
     assert "\n" not in summary
     assert "block1.0.weight" in caught.value.details and "conv1.weight" in caught.value.details
+
+
+def test_shipped_weights_are_checked_once_copied_each_time_and_read_again_when_replaced(
+        tmp_path, monkeypatch, simple_weights):
+    from digitpad import session as session_module
+
+    path = tmp_path / "shipped.pt"
+    path.write_bytes(simple_weights.read_bytes())
+    monkeypatch.setattr(session_module, "shipped_weights_path", lambda arch: path)
+    reads = []
+    real_load = session_module.load_model
+    monkeypatch.setattr(session_module, "load_model", lambda *a, **k: reads.append(a) or real_load(*a, **k))
+    first, where, _, error = session_module.shipped_or_random("SimpleCNN")
+    second, *_ = session_module.shipped_or_random("SimpleCNN")
+    assert where == path and error is None and len(reads) == 1
+    assert first is not second and torch.equal(first.fc.weight, second.fc.weight)
+    with torch.no_grad():
+        first.fc.weight.zero_()  # the caller's copy: the next one is still the file's
+    assert session_module.shipped_or_random("SimpleCNN")[0].fc.weight.abs().sum() > 0
+    path.write_bytes(b"not weights any more")  # replaced: read again, and refused
+    model, where, _, error = session_module.shipped_or_random("SimpleCNN")
+    assert where is None and error and len(reads) == 2

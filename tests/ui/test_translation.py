@@ -70,6 +70,7 @@ def test_the_chinese_interface_has_no_english_in_menus_and_docks(chinese_window,
     assert english_left(window) == [], report(english_left(window))
 
     window.set_architecture("DeepCNN")  # other layers, and Grad-CAM instead of the split
+    qtbot.waitUntil(lambda: not window.network_view.stale)  # built in the next turn
     assert english_left(window) == [], report(english_left(window))
 
 

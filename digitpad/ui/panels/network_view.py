@@ -414,6 +414,12 @@ class NetworkViewPanel(Panel):
         linears = [name for name, m in modules if isinstance(m, nn.Linear)]
         classifier.watch(linears[:-1])  # the last one's output is (a multiple of) the logits
         if self.isVisible() and self.on_screen():
+            # In the next event-loop turn: a network switch then does not build this view
+            # in the same turn as every other panel's update (together over 100 ms).
+            QtCore.QTimer.singleShot(0, self, self._rebuild_if_stale)
+
+    def _rebuild_if_stale(self) -> None:
+        if self.stale and self.classifier is not None and self.isVisible() and self.on_screen():
             self._rebuild()
 
     def show_prediction(self, prediction: Prediction | None) -> None:
