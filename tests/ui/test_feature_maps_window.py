@@ -88,6 +88,7 @@ def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
     deep = save_weights(tmp_path / "deep.pt", create_model("DeepCNN"), arch="DeepCNN")
     assert window.load_weights(deep)
     params = window.parameters
+    qtbot.waitUntil(lambda: not params.stale)  # the table is built a turn later
     named = list(window.session.classifier.model.named_parameters())
     assert [params.table.item(row, 0).text() for row in range(len(named))] == [n for n, _ in named]
     assert params.tree.topLevelItem(0).text(0) == "DeepCNN"
@@ -98,6 +99,7 @@ def test_loading_new_weights_refreshes_both_docks(window, qtbot, tmp_path):
     torch.manual_seed(4)
     simple = save_weights(tmp_path / "simple.pt", create_model("SimpleCNN"), arch="SimpleCNN")
     assert window.load_weights(simple)
+    qtbot.waitUntil(lambda: not params.stale)
     conv1 = window.session.classifier.model.conv1.weight.detach().double()
     row = params.row_of("conv1.weight")
     mean = params.table.item(row, COLUMNS.index("mean")).data(Qt.ItemDataRole.UserRole)

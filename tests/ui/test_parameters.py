@@ -59,7 +59,7 @@ def test_table_is_named_parameters_with_a_total_row(panel, arch):
     assert trainable < total
 
 
-def test_loading_new_weights_refreshes_table_and_tree(panel, tmp_path):
+def test_loading_new_weights_refreshes_table_and_tree(panel, tmp_path, qtbot):
     classifier = make_classifier("SimpleCNN")
     panel.set_classifier(classifier)
     before = cell(panel, 1, "mean").data(QtCore.Qt.ItemDataRole.UserRole)
@@ -67,12 +67,15 @@ def test_loading_new_weights_refreshes_table_and_tree(panel, tmp_path):
     path = save_weights(tmp_path / "deep.pt", create_model("DeepCNN"), arch="DeepCNN")
     classifier.set_model(load_model(path).model)
     panel.set_classifier(classifier)
+    assert panel.stale  # a new model: built in the next event-loop turn
+    qtbot.waitUntil(lambda: not panel.stale)
     assert cell(panel, 0, "name").text() == "block1.0.weight"
     assert panel.tree.topLevelItem(0).text(0) == "DeepCNN"
     torch.manual_seed(8)
     path = save_weights(tmp_path / "simple.pt", create_model("SimpleCNN"), arch="SimpleCNN")
     classifier.set_model(load_model(path).model)
     panel.set_classifier(classifier)
+    qtbot.waitUntil(lambda: not panel.stale)
     after = cell(panel, 1, "mean").data(QtCore.Qt.ItemDataRole.UserRole)
     assert after == pytest.approx(classifier.model.conv1.weight.double().mean().item())
     assert after != before

@@ -165,7 +165,7 @@ def test_saving_with_edits_asks_which_weights(window, qtbot, tmp_path, monkeypat
     assert len(asked) == 3
 
 
-def test_weights_changed_here_are_compared_with_those_loaded(window, trained_weights):
+def test_weights_changed_here_are_compared_with_those_loaded(window, trained_weights, qtbot):
     # As after Correct It: a fine-tuned copy goes live, "modified" since the file.
     tuned = load_model(trained_weights).model.eval()
     with torch.no_grad():
@@ -174,6 +174,7 @@ def test_weights_changed_here_are_compared_with_those_loaded(window, trained_wei
     window.session.install(tuned, source.path, source.metadata, modified=True)
     assert window.session.state.loaded.edited() == {"fc.bias"}
     assert window.isWindowModified() and window.edited_badge.text() == "edited: fc.bias"
+    qtbot.waitUntil(lambda: not window.parameters.stale)  # its table is built a turn later
     assert window.parameters.table.item(window.parameters.row_of("fc.bias"), 0).font().italic()
     window.restore_act.trigger()
     loaded = load_model(trained_weights).model.state_dict()

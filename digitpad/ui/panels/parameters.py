@@ -92,9 +92,15 @@ class ParametersPanel(Panel):
         self.cell_spot: Spot | None = None  # where it is in the picture
         self.cell_marker = outline()
         self._slider_span = 1.0  # the scalar slider reaches this far either side of zero
+        # Table, tree and picture of a new model are built in the event-loop turn after
+        # the switch itself (together they took over 100 ms in one turn).
+        self.stale = False
+        self._rebuild_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._rebuild_timer.timeout.connect(self.build_now)
         self._build_widgets()
         if session is not None:  # a module's output picked here or elsewhere: marked in the tree
-            session.shown_outputs_changed.connect(lambda: self.model is not None and self._build_tree())
+            session.shown_outputs_changed.connect(
+                lambda: self.model is not None and not self.stale and self._build_tree())
 
     # ------------------------------------------------------------------ widgets
 
@@ -224,6 +230,18 @@ class ParametersPanel(Panel):
         self.classifier = classifier
         self.model = classifier.model
         self.parameters = dict(self.model.named_parameters())
+        self.stale = True
+        if self.tree_items:
+            self._rebuild_timer.start()
+        else:
+            self.build_now()  # the first model: nothing shown to keep meanwhile
+
+    def build_now(self) -> None:
+        """Build what a set_classifier left for later, if anything (before a change
+        that needs the table: a selection, an edit from elsewhere)."""
+        if not self.stale or self.model is None:
+            return
+        self.stale = False
         self._fill_table()
         self._build_tree()
         keep = self.current if self.current in self.parameters else None
@@ -236,6 +254,8 @@ class ParametersPanel(Panel):
         """Parameters changed (here, in another dock, or restored): new numbers, marks,
         picture values."""
         self.edited = edited
+        if self.stale:
+            return  # the build to come shows them
         for row, entry in enumerate(summarize_parameters(self.model)):
             self._set_row(row, entry)
         self._show_values()
@@ -246,6 +266,8 @@ class ParametersPanel(Panel):
         if not shapes or shapes == self.output_shapes:
             return
         self.output_shapes = dict(shapes)
+        if self.stale:
+            return  # the tree to come is built with them
         for name, item in self.tree_items.items():
             item.setText(TREE_SHAPE, format_shape(shapes[name]) if name in shapes else "—")
         self._fit_tree_columns()  # shapes are wider than the "—" they replace
@@ -316,6 +338,7 @@ class ParametersPanel(Panel):
 
     def select(self, name: str | None) -> None:
         """Show parameter ``name`` (its table row selected); None shows nothing."""
+        self.build_now()
         if name is None:
             self.table.clearSelection()
             return

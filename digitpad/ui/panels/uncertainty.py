@@ -119,6 +119,8 @@ class UncertaintyPanel(Panel):
 
         self._fit_timer = QtCore.QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
         self._fit_timer.timeout.connect(self._start_fit)
+        self._new_weights_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._new_weights_timer.timeout.connect(lambda: self._weights_changed(at_once=True))
         self._check_timer = QtCore.QTimer(self, singleShot=True, interval=CHECK_INTERVAL_MS)
         self._check_timer.timeout.connect(self._check_rested)
         self.show_prediction(None)
@@ -163,10 +165,14 @@ class UncertaintyPanel(Panel):
         feature = anatomy(classifier.model).last_map
         if feature is not None:
             classifier.watch([feature])  # the map the check compares, in every prediction
-        self._weights_changed(at_once=True)
+        # The check is looked up (or its fit started) in the next event-loop turn, not in
+        # the turn of a network switch, which every panel's update makes long already.
+        self.key, self.check, self.latest = None, None, None
+        self._new_weights_timer.start()
 
     def weights_edited(self, edited: frozenset[str]) -> None:
-        self._weights_changed(at_once=False)
+        if not self._new_weights_timer.isActive():  # else the new weights' lookup covers it
+            self._weights_changed(at_once=False)
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -271,15 +277,16 @@ class UncertaintyPanel(Panel):
         """Whether a fit for the weights now live is waiting or running. A worker that
         has delivered their check, or fits weights that are gone, may still be winding
         down (its end arrives as a queued event): that is not fitting."""
-        return self._fit_timer.isActive() or (self.worker is not None and self.check is None)
+        return (self._fit_timer.isActive() or self._new_weights_timer.isActive()
+                or (self.worker is not None and self.check is None))
 
     def _start_fit(self) -> None:
         if self.worker is not None:  # one at a time: the next starts when this one ends
             if self._fit_key != self.key:
                 self.worker.cancel()  # it fits weights that are gone
             return
-        if self.check is not None or self.classifier is None:
-            return
+        if self.check is not None or self.classifier is None or self.key is None:
+            return  # no key yet: new weights, looked up in the next turn
         self._fit_key = self.key
         model = fresh_copy(self.classifier.model)  # made here, in the thread that edits
         # Only weights as loaded from a file are worth a file in the cache, not every edit.
@@ -324,6 +331,7 @@ class UncertaintyPanel(Panel):
     def shut_down(self) -> None:
         """Stop fitting (the window is closing): cancel and wait for the thread."""
         self._fit_timer.stop()
+        self._new_weights_timer.stop()
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait()
