@@ -263,13 +263,16 @@ class MainWindow(QMainWindow):
         panels, mark what differs from the loaded weights, read the drawing again."""
         for panel in self.panels:
             panel.weights_edited(edited)
-        self._show_edits()
+        self._show_edits(edited)
         self.classify()
 
-    def _show_edits(self) -> None:
+    def _show_edits(self, edited: frozenset[str] | None = None) -> None:
+        """``edited``: what differs from the loaded weights, when just worked out (each
+        time compares every parameter)."""
         state = self.session.live()
-        edited = state.edited()
-        self.setWindowModified(state.modified)
+        if edited is None:
+            edited = state.edited()
+        self.setWindowModified(state.changed_since_loaded or bool(edited))
         self.restore_act.setEnabled(bool(edited) and not self.session.jobs.busy)
         self.edited_badge.setVisible(bool(edited))
         self.edited_badge.setText(self.tr("edited: {names}").format(names=", ".join(sorted(edited))))

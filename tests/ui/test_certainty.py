@@ -76,7 +76,8 @@ def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):
     assert reading.confidence == pytest.approx(window.session.prediction.confidence)
 
     window.restore_act.trigger()  # the loaded weights' check is remembered
-    assert panel.check is fitted_before and not panel.fitting()
+    qtbot.waitUntil(lambda: panel.check is fitted_before)  # looked up in the next turn
+    assert not panel.fitting()
 
 
 def test_a_second_start_judges_the_first_stroke_from_the_cache(qtbot, settings, trained_weights,

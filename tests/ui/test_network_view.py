@@ -327,7 +327,8 @@ def test_clicking_a_kernel_element_edits_the_weight_through_the_session_path(win
     np.testing.assert_array_equal(pixels_of_tile(panel.block("maps:conv1").image, 6),
                                   prediction.feature_maps["conv1"][6])
     assert pixels_of_tile(block.image, 6)[1, 2] == 2.5
-    # The parameters dock hears of it as of its own edits.
+    # The parameters dock hears of it as of its own edits (its numbers in the next turn).
+    qtbot.waitUntil(lambda: not window.parameters.refresh_due())
     row = window.parameters.row_of("conv1.weight")
     assert window.parameters.table.item(row, 0).font().italic()
 

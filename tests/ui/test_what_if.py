@@ -66,7 +66,8 @@ def test_editing_a_kernel_element_reads_the_drawing_with_the_edited_model(window
     np.testing.assert_allclose(window.evidence.evidence_item.image, evidence.on_source(), atol=1e-6)
     assert pixels_of_tile(image, 6)[1, 2] == 2.5  # the kernel picture, in place
 
-    # Marked: the row, the title, the status bar; Restore is offered.
+    # Marked: the row (in the next turn), the title, the status bar; Restore is offered.
+    qtbot.waitUntil(lambda: not panel.refresh_due())
     name = panel.table.item(panel.row_of("conv1.weight"), 0)
     assert name.font().italic() and not panel.table.item(panel.row_of("fc.weight"), 0).font().italic()
     assert window.isWindowModified() and window.restore_act.isEnabled()
@@ -122,6 +123,7 @@ def test_restore_returns_the_loaded_weights_exactly(window, qtbot, trained_weigh
     np.testing.assert_array_equal(window.session.prediction.logits, before)
     assert not window.isWindowModified() and not window.restore_act.isEnabled()
     assert not window.edited_badge.isVisible()
+    qtbot.waitUntil(lambda: not panel.refresh_due())
     assert not any(panel.table.item(row, 0).font().italic() for row in range(4))
     assert panel.cell_spin.value() == pytest.approx(loaded["fc.weight"][panel.cell].item(), abs=1e-4)
 

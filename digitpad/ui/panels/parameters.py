@@ -97,6 +97,9 @@ class ParametersPanel(Panel):
         self.stale = False
         self._rebuild_timer = QtCore.QTimer(self, singleShot=True, interval=0)
         self._rebuild_timer.timeout.connect(self.build_now)
+        # Edits' numbers, likewise in the turn after (once for a burst of edits).
+        self._values_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._values_timer.timeout.connect(self.show_values_now)
         self._build_widgets()
         if session is not None:  # a module's output picked here or elsewhere: marked in the tree
             session.shown_outputs_changed.connect(
@@ -242,6 +245,7 @@ class ParametersPanel(Panel):
         if not self.stale or self.model is None:
             return
         self.stale = False
+        self._values_timer.stop()  # the build shows the values as they are
         self._fill_table()
         self._build_tree()
         keep = self.current if self.current in self.parameters else None
@@ -254,8 +258,18 @@ class ParametersPanel(Panel):
         """Parameters changed (here, in another dock, or restored): new numbers, marks,
         picture values."""
         self.edited = edited
-        if self.stale:
-            return  # the build to come shows them
+        if not self.stale:  # else the build to come shows them
+            self._values_timer.start()  # a burst of edits (a slider's drag) refreshed once
+
+    def refresh_due(self) -> bool:
+        """Whether a build or a refresh of the numbers is waiting for the next turn."""
+        return self.stale or self._values_timer.isActive()
+
+    def show_values_now(self) -> None:
+        """The numbers, marks and picture of the weights as they are now."""
+        self._values_timer.stop()
+        if self.stale or self.model is None:
+            return
         for row, entry in enumerate(summarize_parameters(self.model)):
             self._set_row(row, entry)
         self._show_values()

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
+import torch
 from PySide6 import QtCore, QtWidgets
 
 from ...anatomy import anatomy
@@ -80,6 +81,10 @@ def fitting_work(model, store: bool = True):
     from the cache (and keeps a new fit there when ``store``). It yields the check, then
     REFERENCE_READY once the reference digits (for the thumbnail) are loaded too."""
     def work(cancelled):
+        # One CPU thread for this background fit (torch's setting is the calling thread's
+        # own): with all of them it took CPU time from the window's thread and slowed its
+        # event loop by half while a fit ran.
+        torch.set_num_threads(1)
         try:
             check, _ = cached_fit(model, reference_digits, cache_folder(), mnist_source(),
                                   store=store, cancelled=cancelled)
@@ -121,6 +126,8 @@ class UncertaintyPanel(Panel):
         self._fit_timer.timeout.connect(self._start_fit)
         self._new_weights_timer = QtCore.QTimer(self, singleShot=True, interval=0)
         self._new_weights_timer.timeout.connect(lambda: self._weights_changed(at_once=True))
+        self._edited_timer = QtCore.QTimer(self, singleShot=True, interval=0)
+        self._edited_timer.timeout.connect(lambda: self._weights_changed(at_once=False))
         self._check_timer = QtCore.QTimer(self, singleShot=True, interval=CHECK_INTERVAL_MS)
         self._check_timer.timeout.connect(self._check_rested)
         self.show_prediction(None)
@@ -171,8 +178,11 @@ class UncertaintyPanel(Panel):
         self._new_weights_timer.start()
 
     def weights_edited(self, edited: frozenset[str]) -> None:
+        # No verdict from the old weights' check meanwhile; the lookup (a fingerprint of
+        # every parameter) comes in the turn after the edit, once for a burst of edits.
+        self.check, self.latest = None, None
         if not self._new_weights_timer.isActive():  # else the new weights' lookup covers it
-            self._weights_changed(at_once=False)
+            self._edited_timer.start()
 
     def show_prediction(self, prediction: Prediction | None) -> None:
         self.prediction = prediction
@@ -278,7 +288,7 @@ class UncertaintyPanel(Panel):
         has delivered their check, or fits weights that are gone, may still be winding
         down (its end arrives as a queued event): that is not fitting."""
         return (self._fit_timer.isActive() or self._new_weights_timer.isActive()
-                or (self.worker is not None and self.check is None))
+                or self._edited_timer.isActive() or (self.worker is not None and self.check is None))
 
     def _start_fit(self) -> None:
         if self.worker is not None:  # one at a time: the next starts when this one ends
@@ -332,6 +342,7 @@ class UncertaintyPanel(Panel):
         """Stop fitting (the window is closing): cancel and wait for the thread."""
         self._fit_timer.stop()
         self._new_weights_timer.stop()
+        self._edited_timer.stop()
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait()
