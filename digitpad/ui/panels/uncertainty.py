@@ -16,7 +16,6 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-import torch
 from PySide6 import QtCore, QtWidgets
 
 from ...anatomy import anatomy
@@ -81,10 +80,6 @@ def fitting_work(model, store: bool = True):
     from the cache (and keeps a new fit there when ``store``). It yields the check, then
     REFERENCE_READY once the reference digits (for the thumbnail) are loaded too."""
     def work(cancelled):
-        # One CPU thread for this background fit (torch's setting is the calling thread's
-        # own): with all of them it took CPU time from the window's thread and slowed its
-        # event loop by half while a fit ran.
-        torch.set_num_threads(1)
         try:
             check, _ = cached_fit(model, reference_digits, cache_folder(), mnist_source(),
                                   store=store, cancelled=cancelled)
