@@ -146,7 +146,12 @@ class Session:
     @property
     def modified(self) -> bool:
         """Changed since loaded or saved: edited, corrected or trained on."""
-        return self.changed_since_loaded or bool(self.edited())
+        return self.modified_given(self.edited())
+
+    def modified_given(self, edited: frozenset[str]) -> bool:
+        """``modified``, for the edited set just worked out (each time compares every
+        parameter)."""
+        return self.changed_since_loaded or bool(edited)
 
     def weights_changed_in_place(self) -> frozenset[str]:
         """Call after writing into the live parameters; returns what differs now."""

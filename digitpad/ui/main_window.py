@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         state = self.session.live()
         if edited is None:
             edited = state.edited()
-        self.setWindowModified(state.changed_since_loaded or bool(edited))
+        self.setWindowModified(state.modified_given(edited))
         self.restore_act.setEnabled(bool(edited) and not self.session.jobs.busy)
         self.edited_badge.setVisible(bool(edited))
         self.edited_badge.setText(self.tr("edited: {names}").format(names=", ".join(sorted(edited))))

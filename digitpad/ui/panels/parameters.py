@@ -240,8 +240,8 @@ class ParametersPanel(Panel):
             self.build_now()  # the first model: nothing shown to keep meanwhile
 
     def build_now(self) -> None:
-        """Build what a set_classifier left for later, if anything (before a change
-        that needs the table: a selection, an edit from elsewhere)."""
+        """Build what a set_classifier left for later, if anything (at once when
+        something needs the table, such as a selection)."""
         if not self.stale or self.model is None:
             return
         self.stale = False
