@@ -1,6 +1,6 @@
 """Property-based tests of the parsers of outside data: arrays and image files, weights
-files. Whatever comes in ends in a reading or a clear error (ImageFileError, ValueError,
-WeightsError), never another exception.
+files, imported digit exports. Whatever comes in ends in a reading or a clear error
+(ImageFileError, ValueError, WeightsError, CollectionError), never another exception.
 
 The examples per test come from the Hypothesis profile: a short budget in the normal run
 (``hostile``), a long one with ``make fuzz`` (``--hypothesis-profile=fuzz``)."""
@@ -162,3 +162,48 @@ def test_mutated_weights_files_load_or_fail_clearly(scratch, data, suffix):
         assert loaded.model(x).shape == (1, 10)
     for tensor in loaded.model.state_dict().values():
         assert torch.isfinite(tensor).all()
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory):
+    """A few kept drawings exported in each format: {format: (path, {file name: bytes})}."""
+    from digitpad.collection import Collection, export_idx, export_json, export_png_folder
+    from digitpad.samples import SAMPLES
+
+    folder = tmp_path_factory.mktemp("exports")
+    with Collection(folder / "kept.sqlite") as kept:
+        for sample in SAMPLES[:3]:
+            kept.add([s * 280 for s in sample.strokes], sample.digit)
+        drawings = kept.drawings()
+    made = {"json": export_json(drawings, folder / "digits.json"),
+            "png": export_png_folder(drawings, folder / "png"),
+            "idx": export_idx(drawings, folder / "idx")[0].parent}
+    return {fmt: (path, {p.name: p.read_bytes() for p in ([path] if path.is_file() else sorted(path.iterdir()))})
+            for fmt, path in made.items()}
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data(), fmt=st.sampled_from(["json", "png", "idx"]))
+def test_mutated_digit_exports_import_or_fail_clearly(exports, tmp_path, data, fmt):
+    from digitpad.collection import CollectionError, read_drawings_from
+
+    original, files = exports[fmt]
+    name = data.draw(st.sampled_from(sorted(files)))
+    target = tmp_path / f"case-{fmt}"
+    if original.is_file():
+        target.parent.mkdir(exist_ok=True)
+        path = target.with_suffix(original.suffix)
+        path.write_bytes(data.draw(mutated(files[name])))
+    else:
+        target.mkdir(exist_ok=True)
+        for other, content in files.items():
+            (target / other).write_bytes(data.draw(mutated(content)) if other == name else content)
+        path = target
+    try:
+        drawings = read_drawings_from(path, fmt)
+    except CollectionError as exc:
+        assert str(exc) and "Traceback" not in str(exc)
+        return
+    for drawing in drawings:
+        assert 0 <= drawing.label <= 9
+        assert drawing.model_input.shape == (28, 28) and np.isfinite(drawing.model_input).all()
