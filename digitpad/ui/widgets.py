@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QColor, QPainter, QTextDocument
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QToolBar, QToolButton, QWidget
 
@@ -253,3 +253,12 @@ def image_view(parent_layout: pg.GraphicsLayout, title: str | None = None) -> pg
     item = pg.ImageItem()
     view.addItem(item)
     return item
+
+
+def next_turn(parent: QObject, slot: Callable[[], object]) -> QTimer:
+    """A timer whose start() runs ``slot`` in a later event-loop turn: work that need not
+    share the turn of what asked for it (a network switch, an edit). Started again before
+    it fires, it still runs ``slot`` once (a burst of edits)."""
+    timer = QTimer(parent, singleShot=True, interval=0)
+    timer.timeout.connect(slot)
+    return timer

@@ -43,6 +43,7 @@ from ..mosaic import (
     sequential_lut,
     symmetric_levels,
 )
+from ..widgets import next_turn
 from . import Panel, pop_up, zero_channel_action
 from .network_layout import Arrangement, Block, arrange
 
@@ -277,6 +278,7 @@ class NetworkViewPanel(Panel):
         self.classifier: Classifier | None = None
         self.built_for: nn.Module | None = None  # the model whose blocks are shown
         self.stale = False  # a model arrived while hidden: build when shown
+        self._rebuild_timer = next_turn(self, self._rebuild_if_stale)
         self.blocks: list[_Block] = []
         self.arrangement: Arrangement | None = None
         self.prediction: Prediction | None = None
@@ -416,7 +418,7 @@ class NetworkViewPanel(Panel):
         if self.isVisible() and self.on_screen():
             # In the next event-loop turn: a network switch then does not build this view
             # in the same turn as every other panel's update (together over 100 ms).
-            QtCore.QTimer.singleShot(0, self, self._rebuild_if_stale)
+            self._rebuild_timer.start()
 
     def _rebuild_if_stale(self) -> None:
         if self.stale and self.classifier is not None and self.isVisible() and self.on_screen():

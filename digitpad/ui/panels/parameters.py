@@ -24,7 +24,7 @@ from ...edits import set_element, zero_channel
 from ...networks import onnx_constants
 from ...params import ParameterSummary, format_shape, summarize_parameters, summarize_tensor
 from ..mosaic import Mosaic, MosaicImage, Spot, diverging_lut, outline, picture_box, show_in
-from ..widgets import WrappedLabel
+from ..widgets import WrappedLabel, next_turn
 from . import Panel, pop_up, zero_channel_action
 from .parameter_views import TileView, input_shape_of, tile_view, view_options
 
@@ -95,11 +95,9 @@ class ParametersPanel(Panel):
         # Table, tree and picture of a new model are built in the event-loop turn after
         # the switch itself (together they took over 100 ms in one turn).
         self.stale = False
-        self._rebuild_timer = QtCore.QTimer(self, singleShot=True, interval=0)
-        self._rebuild_timer.timeout.connect(self.build_now)
+        self._rebuild_timer = next_turn(self, self.build_now)
         # Edits' numbers, likewise in the turn after (once for a burst of edits).
-        self._values_timer = QtCore.QTimer(self, singleShot=True, interval=0)
-        self._values_timer.timeout.connect(self.show_values_now)
+        self._values_timer = next_turn(self, self.show_values_now)
         self._build_widgets()
         if session is not None:  # a module's output picked here or elsewhere: marked in the tree
             session.shown_outputs_changed.connect(

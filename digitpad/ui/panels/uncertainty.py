@@ -33,7 +33,7 @@ from ...uncertainty import (
     softmax_uncertainty,
 )
 from ..teaching import mnist
-from ..widgets import BLANK_INPUT, INPUT_LEVELS, Caption, Meter, image_view
+from ..widgets import BLANK_INPUT, INPUT_LEVELS, Caption, Meter, image_view, next_turn
 from ..workers import Worker, sent_by_running
 from . import Panel
 from .probabilities import MUTED, SURE, UNSURE
@@ -119,10 +119,8 @@ class UncertaintyPanel(Panel):
 
         self._fit_timer = QtCore.QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
         self._fit_timer.timeout.connect(self._start_fit)
-        self._new_weights_timer = QtCore.QTimer(self, singleShot=True, interval=0)
-        self._new_weights_timer.timeout.connect(lambda: self._weights_changed(at_once=True))
-        self._edited_timer = QtCore.QTimer(self, singleShot=True, interval=0)
-        self._edited_timer.timeout.connect(lambda: self._weights_changed(at_once=False))
+        self._new_weights_timer = next_turn(self, lambda: self._weights_changed(at_once=True))
+        self._edited_timer = next_turn(self, lambda: self._weights_changed(at_once=False))
         self._check_timer = QtCore.QTimer(self, singleShot=True, interval=CHECK_INTERVAL_MS)
         self._check_timer.timeout.connect(self._check_rested)
         self.show_prediction(None)
