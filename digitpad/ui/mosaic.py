@@ -2,7 +2,9 @@
 single pyqtgraph ImageItem that is updated in place, and the colour maps the panels share.
 
 One ImageItem per layer (rather than one per channel) keeps a repaint to a handful of
-drawImage calls, which is what lets the feature maps follow every stroke.
+drawImage calls, which is what lets the feature maps follow every stroke. Values reach
+pyqtgraph as uint8 colour indices (``ColouredImage``), which it hands to Qt as an
+indexed image instead of rescaling floats and looking up colours at every change.
 """
 
 from __future__ import annotations
@@ -33,6 +35,91 @@ def sequential_lut() -> np.ndarray:
 
 def grey_lut() -> np.ndarray:
     return pg.colormap.get("CET-L1").getLookupTable(nPts=256)
+
+
+# A colour table for ColouredImage: COLOURS colours for the values, then one transparent
+# entry for NaN (the mosaics' gaps).
+COLOURS = 255
+NAN_INDEX = COLOURS
+
+
+def indexed_lut(lut: np.ndarray) -> np.ndarray:
+    """(256, 4) RGBA: ``lut`` (N, 3 or 4) resampled to COLOURS colours, then transparent."""
+    lut = np.asarray(lut, np.uint8)
+    if lut.shape[1] == 3:
+        lut = np.concatenate([lut, np.full((len(lut), 1), 255, np.uint8)], axis=1)
+    picked = lut[np.round(np.linspace(0, len(lut) - 1, COLOURS)).astype(np.intp)]
+    return np.concatenate([picked, np.zeros((1, 4), np.uint8)])
+
+
+def colour_indices(values: np.ndarray, levels: tuple[float, float],
+                   out: np.ndarray | None = None) -> np.ndarray:
+    """``values`` as uint8 indices into an ``indexed_lut``: ``levels`` map to its first
+    and last colour (clipped beyond them), NaN to the transparent entry."""
+    low, high = float(levels[0]), float(levels[1])
+    step = (COLOURS - 1) / (high - low) if high > low else 0.0
+    scaled = np.multiply(values, step, dtype=np.float32)
+    scaled += 0.5 - low * step  # + 0.5: the cast below rounds to the nearest colour
+    np.clip(scaled, 0.0, COLOURS - 0.5, out=scaled)
+    np.nan_to_num(scaled, copy=False, nan=NAN_INDEX)
+    if out is None or out.shape != scaled.shape:
+        out = np.empty(scaled.shape, np.uint8)
+    np.copyto(out, scaled, casting="unsafe")
+    return out
+
+
+class ColouredImage(pg.ImageItem):
+    """An ImageItem of float values through a colour table at fixed levels. pyqtgraph
+    gets uint8 colour indices (``colour_indices``), which it draws through Qt's indexed
+    format; float values would be rescaled and looked up in NumPy at every change, most
+    of a live picture's repaint. ``values``, ``shown_levels`` and ``colours`` are what
+    it shows and how."""
+
+    def __init__(self, lut: np.ndarray, *, smooth: bool = False):
+        super().__init__(axisOrder="row-major")
+        self.smooth = smooth  # scaled up with bilinear filtering, not as square pixels
+        self.values: np.ndarray | None = None
+        self.shown_levels = (0.0, 1.0)
+        self._indices: np.ndarray | None = None
+        self.set_colours(lut)
+
+    def set_colours(self, lut: np.ndarray) -> None:
+        self.colours = np.asarray(lut, np.uint8)
+        table = indexed_lut(self.colours)
+        self.setLookupTable(table)
+        self._colour_table = [QtGui.qRgba(*(int(c) for c in rgba)) for rgba in table]
+
+    def show_values(self, values: np.ndarray, levels: tuple[float, float]) -> None:
+        self.values = values
+        self.shown_levels = (float(levels[0]), float(levels[1]))
+        if self._indices is not None and self._indices.shape == values.shape:
+            # The colours are worked out when the picture is painted, so a picture off
+            # screen costs nothing; pyqtgraph's setImage would only say the same.
+            self._renderRequired = True
+            self.update()
+            return
+        self._indices = colour_indices(values, self.shown_levels)
+        self.setImage(self._indices, levels=None)
+
+    def paint(self, painter, *args) -> None:
+        if self.smooth:
+            painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform)
+        super().paint(painter, *args)
+
+    def render(self) -> None:
+        # pyqtgraph's own render makes the same indexed QImage, but converts the colour
+        # table from NumPy to Qt's colours each time: most of the cost at these sizes.
+        indices = self._indices
+        if indices is None or indices.size == 0:
+            self._unrenderable = True
+            return
+        colour_indices(self.values, self.shown_levels, out=indices)
+        height, width = indices.shape
+        self.qimage = QtGui.QImage(indices.data, width, height, indices.strides[0],
+                                   QtGui.QImage.Format.Format_Indexed8)
+        self.qimage.setColorTable(self._colour_table)
+        self._renderRequired = False
+        self._unrenderable = False
 
 
 def lut_for(levels: tuple[float, float]) -> np.ndarray:
@@ -127,7 +214,7 @@ class Mosaic:
         return Spot(index, row, column, ty, tx)
 
 
-class MosaicImage(pg.ImageItem):
+class MosaicImage(ColouredImage):
     """The ImageItem of one Mosaic, with fixed levels and colours, that reports the tile
     pixel under the pointer (``hovered``, None on leaving), a left click (``clicked``) and
     a right click (``context_requested``, with the screen position for a menu)."""
@@ -138,11 +225,10 @@ class MosaicImage(pg.ImageItem):
 
     def __init__(self, mosaic: Mosaic, levels: tuple[float, float], lut: np.ndarray | None = None,
                  gap_color: str = GAP_COLOR):
-        super().__init__(axisOrder="row-major")
+        super().__init__(lut if lut is not None else lut_for(levels))
         self.mosaic = mosaic
         self.levels_fixed = (float(levels[0]), float(levels[1]))
-        self.setLookupTable(lut if lut is not None else lut_for(levels))
-        self.setImage(mosaic.image, levels=self.levels_fixed)
+        self.show_values(mosaic.image, self.levels_fixed)
         self.setAcceptHoverEvents(True)
         height, width = mosaic.shape
         blank_tiles = QtGui.QPainterPath()
@@ -158,10 +244,10 @@ class MosaicImage(pg.ImageItem):
             backdrop.setPen(pg.mkPen(None))
 
     def show_tiles(self, tiles: np.ndarray) -> None:
-        self.setImage(self.mosaic.fill(tiles), levels=self.levels_fixed)
+        self.show_values(self.mosaic.fill(tiles), self.levels_fixed)
 
     def show_empty(self) -> None:
-        self.setImage(self.mosaic.clear(), levels=self.levels_fixed)
+        self.show_values(self.mosaic.clear(), self.levels_fixed)
 
     def spot_at(self, pos: QtCore.QPointF) -> Spot | None:
         return self.mosaic.locate(math.floor(pos.y()), math.floor(pos.x()))

@@ -11,7 +11,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QColor, QPainter, QTextDocument
-from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsItem,
+    QLabel,
+    QListView,
+    QListWidget,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from ..models import NUM_CLASSES
 from ..preprocess import INPUT_SIZE, normalise
@@ -238,6 +248,9 @@ def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
     for axis in (bottom, left):
         axis.setPen(AXIS)
         axis.setTextPen(AXIS_TEXT)
+        # The axes never change while the bars move: Qt keeps them as pixmaps instead of
+        # drawing their ticks, labels and grid again at every reading.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.showGrid(y=True, alpha=0.15)
     return plot
 

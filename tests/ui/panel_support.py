@@ -35,7 +35,7 @@ def shown(qtbot, panel, width: int, height: int):
 def pixels_of_tile(item, index):
     """Tile ``index`` as the ImageItem holds it (its own image array, not our buffer)."""
     y, x = item.mosaic.tile_origin(index)
-    return item.image[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
+    return item.values[y : y + item.mosaic.tile_h, x : x + item.mosaic.tile_w]
 
 
 def hover(qtbot, view, item, y: int, x: int) -> None:

@@ -90,7 +90,7 @@ def test_the_evidence_shows_both_maps(comparing, qtbot):
     settle(qtbot)
     assert evidence.second_picture.isVisible()
     assert evidence.evidence.target == 3 and evidence.second_evidence.target == 7  # each its own reading
-    assert np.abs(evidence.second_evidence_item.image).max() > 0
+    assert np.abs(evidence.second_evidence_item.values).max() > 0
     # The second map is the second network's own evidence, from its reading of the same input.
     expected = evidence.second_explainer.explain(window.session.second_prediction, None, None)
     assert np.allclose(evidence.second_evidence.input_map, expected.input_map)

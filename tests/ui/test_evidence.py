@@ -30,10 +30,12 @@ def test_the_dock_shows_the_exact_split_and_its_sum(window, qtbot):
     draw_each(window, sample(3).strokes, qtbot)
     evidence = expected(window)
     assert evidence.method == EXACT and evidence.target == window.session.prediction.digit == 3
-    values = evidence.on_source()
-    np.testing.assert_array_equal(panel.evidence_item.image, values)
-    assert panel.evidence_item.levels == pytest.approx([-peak_of(values), peak_of(values)])
-    np.testing.assert_array_equal(panel.drawing_item.image, window.session.prediction.steps.image)
+    values = evidence.input_map  # stretched over the part of the drawing it covers
+    np.testing.assert_array_equal(panel.evidence_item.values, values)
+    assert panel.evidence_item.shown_levels == pytest.approx([-peak_of(values), peak_of(values)])
+    placed = panel.evidence_item.mapRectToParent(panel.evidence_item.boundingRect())
+    assert placed.getRect() == pytest.approx(evidence.input_rect)
+    np.testing.assert_array_equal(panel.drawing_item.values, window.session.prediction.steps.image)
     assert (panel.drawing_item, panel.evidence_item) == items  # updated in place
 
     caption = panel.caption.text()
@@ -55,7 +57,7 @@ def test_any_digit_and_any_method(window, qtbot):
     evidence = expected(window, 1)
     assert panel.evidence.target == 1 and panel.evidence.logit == pytest.approx(
         float(window.session.prediction.logits[1]))
-    np.testing.assert_array_equal(panel.evidence_item.image, evidence.on_source())
+    np.testing.assert_array_equal(panel.evidence_item.values, evidence.input_map)
     assert "logit(1) = " in panel.caption.text()
 
     for method, label in ((GRAD_CAM, "<b>Grad-CAM</b> on <i>pool</i>"),
@@ -63,7 +65,7 @@ def test_any_digit_and_any_method(window, qtbot):
         panel.choose(target=1, method=method)
         evidence = expected(window, 1, method)
         assert panel.evidence.method == method
-        np.testing.assert_allclose(panel.evidence_item.image, evidence.on_source(), atol=1e-6)
+        np.testing.assert_allclose(panel.evidence_item.values, evidence.input_map, atol=1e-6)
         assert label in panel.caption.text() and "cells" not in panel.caption.text()
 
     panel.choose()  # back to the digit read, best method
@@ -77,7 +79,7 @@ def test_without_an_exact_split_it_says_which_method(window, qtbot):
     assert not exact_item.isEnabled()
     draw_each(window, sample(5).strokes, qtbot)
     assert panel.evidence.method == GRAD_CAM and panel.evidence.layer == "block2.2"
-    np.testing.assert_allclose(panel.evidence_item.image, expected(window).on_source(), atol=1e-6)
+    np.testing.assert_allclose(panel.evidence_item.values, expected(window).input_map, atol=1e-6)
     assert "<b>Grad-CAM</b> on <i>block2.2</i>" in panel.caption.text()
 
 

@@ -43,7 +43,7 @@ def test_mosaics_hold_exactly_the_captured_maps(panel, arch, all_stages):
     assert [layer.name for layer in panel.layers] == expected
     for layer in panel.layers:
         maps = prediction.feature_maps[layer.name]
-        shown = layer.image.image  # what the ImageItem draws
+        shown = layer.image.values  # what the ImageItem draws
         assert shown.dtype == np.float32
         for channel in range(maps.shape[0]):
             np.testing.assert_array_equal(pixels_of_tile(layer.image, channel), maps[channel])
@@ -56,7 +56,7 @@ def test_mosaics_hold_exactly_the_captured_maps(panel, arch, all_stages):
         direct = modules[first.name](x)[0].numpy()
     for channel in range(direct.shape[0]):
         np.testing.assert_array_equal(pixels_of_tile(first.image, channel), direct[channel])
-    np.testing.assert_array_equal(panel.input_image.image, prediction.model_input)
+    np.testing.assert_array_equal(panel.input_image.values, prediction.model_input)
 
 
 def test_titles_name_layer_type_and_output_shape(panel):
@@ -80,7 +80,7 @@ def test_levels_are_fixed_per_layer_from_calibration(panel):
         for layer, item in zip(panel.layers, items):
             assert layer.image is item  # the same ImageItem, updated in place
             r = ranges[layer.name]
-            assert tuple(item.levels) == (r.low, r.high)
+            assert item.shown_levels == (r.low, r.high)
             if isinstance(classifier.model.get_submodule(layer.name), nn.Conv2d):
                 assert r.low == -r.high  # zero in the middle of the diverging map
 
@@ -104,8 +104,8 @@ def test_no_digit_shows_the_empty_state(panel):
     empty = classifier.classify(np.zeros((280, 280), np.float32))
     assert not empty.has_digit
     panel.show_prediction(empty)
-    assert all(np.isnan(layer.image.image).all() for layer in panel.layers)
-    assert np.isnan(panel.input_image.image).all()
+    assert all(np.isnan(layer.image.values).all() for layer in panel.layers)
+    assert np.isnan(panel.input_image.values).all()
     assert "No digit" in panel.status.text()
 
 
@@ -139,8 +139,8 @@ def test_click_enlarges_a_map_beside_the_input_and_it_stays_live(panel, qtbot):
     assert "block2.0 · channel 37" in panel.zoom_title.text
     later = classifier.classify(drawn(6))
     panel.show_prediction(later)
-    np.testing.assert_array_equal(panel.zoom_image.image, later.feature_maps["block2.0"][37])
-    assert tuple(panel.zoom_image.levels) == tuple(layer.image.levels)
+    np.testing.assert_array_equal(panel.zoom_image.values, later.feature_maps["block2.0"][37])
+    assert panel.zoom_image.shown_levels == layer.image.shown_levels
 
 
 def test_hidden_panel_catches_up_when_shown(panel):

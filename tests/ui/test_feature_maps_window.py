@@ -58,7 +58,7 @@ def test_a_digit_drawn_with_the_mouse_fills_both_docks(window, qtbot):
     with torch.no_grad():
         conv1 = window.session.classifier.model.conv1(x)[0].numpy()
     np.testing.assert_array_equal(pixels_of_tile(window.feature_maps.layers[0].image, 3), conv1[3])
-    np.testing.assert_array_equal(window.feature_maps.input_image.image, prediction.model_input)
+    np.testing.assert_array_equal(window.feature_maps.input_image.values, prediction.model_input)
     tree = window.parameters.tree_items
     assert tree["conv1"].text(TREE_SHAPE) == "[1, 16, 26, 26]" and tree["pool"].text(TREE_SHAPE) == "[1, 16, 13, 13]"
 

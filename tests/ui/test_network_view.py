@@ -169,7 +169,7 @@ def test_drawing_runs_no_forward_pass_of_its_own(qtbot):
     np.testing.assert_array_equal(panel.block("logits").values[0, 0], prediction.logits)
     np.testing.assert_array_equal(panel.block("probabilities").values[0, 0],
                                   prediction.probabilities)
-    np.testing.assert_array_equal(panel.block("input").image.image, prediction.model_input)
+    np.testing.assert_array_equal(panel.block("input").image.values, prediction.model_input)
 
 
 def test_it_follows_architecture_switches_without_leaking_hooks(window, qtbot):
@@ -235,7 +235,7 @@ def test_colour_bars_use_the_levels_the_pictures_are_drawn_with(qtbot):
     panel, prediction = panel_with(qtbot, classifier)
     calibrated = classifier.feature_ranges(calibration_inputs())
     for block in panel.blocks:
-        assert tuple(block.image.levels) == pytest.approx(block.levels)  # what is drawn
+        assert block.image.shown_levels == pytest.approx(block.levels)  # what is drawn
         if block.kind == "maps":
             r = calibrated[block.layer]
             assert block.levels == pytest.approx((r.low, r.high))
@@ -248,7 +248,7 @@ def test_colour_bars_use_the_levels_the_pictures_are_drawn_with(qtbot):
         rest_on(qtbot, panel, key, index, y, x)
         block = panel.block(key)
         assert panel.colour_bar.levels == pytest.approx(block.levels)
-        np.testing.assert_array_equal(panel.colour_bar.lut, block.image.lut)
+        np.testing.assert_array_equal(panel.colour_bar.lut, block.image.colours)
         low, high = panel.colour_bar.levels
         bar = panel.colour_bar.bar_rect()
         marker = panel.colour_bar.position_of(panel.reading.value, bar)

@@ -90,10 +90,10 @@ def test_conv1_is_sixteen_3x3_kernels_on_a_zero_centred_diverging_map(panel):
     assert image.mosaic.count == 16 and (image.mosaic.tile_h, image.mosaic.tile_w) == (3, 3)
     for k in range(16):
         np.testing.assert_array_equal(pixels_of_tile(image, k), weights[k, 0])
-    assert np.isnan(image.image).sum() == image.image.size - 144  # gaps between kernels
+    assert np.isnan(image.values).sum() == image.values.size - 144  # gaps between kernels
     m = np.abs(weights).max()
-    assert tuple(image.levels) == pytest.approx((-m, m))
-    middle = image.lut[len(image.lut) // 2]
+    assert tuple(image.shown_levels) == pytest.approx((-m, m))
+    middle = image.colours[len(image.colours) // 2]
     assert min(middle[:3]) > 200  # zero is (near) white, ends are coloured
     assert not panel.view_choice.isVisible()
 
@@ -119,7 +119,7 @@ def test_fc_weight_as_ten_templates_shaped_like_the_pooled_maps(panel):
     panel.select("fc.weight")
     # Before any forward pass the input shape is unknown: the weight is a matrix.
     assert panel.picture_image.mosaic.count == 1
-    assert panel.picture_image.image.shape == (10, 2704)
+    assert panel.picture_image.values.shape == (10, 2704)
     panel.show_prediction(classifier.classify(drawn(3)))
     assert panel.current == "fc.weight"
     templates = classifier.model.fc.weight.detach().numpy().reshape(10, 16, 13, 13)
@@ -143,7 +143,7 @@ def test_deep_linear_layers_template_or_matrix(panel):
     assert panel.picture_image.mosaic.count == 128
     np.testing.assert_array_equal(pixels_of_tile(panel.picture_image, 100), weights[100, 63])
     panel.select("classifier.4.weight")  # 10 x 128: no map has 128 values per channel grid
-    np.testing.assert_array_equal(panel.picture_image.image,
+    np.testing.assert_array_equal(panel.picture_image.values,
                                   classifier.model.classifier[4].weight.detach().numpy())
 
 

@@ -63,7 +63,7 @@ def test_editing_a_kernel_element_reads_the_drawing_with_the_edited_model(window
     shown = window.feature_maps.layer("conv1").image
     np.testing.assert_allclose(pixels_of_tile(shown, 6), maps[6], rtol=1e-5, atol=1e-6)
     evidence = Explainer(window.session.classifier).explain(window.session.prediction)
-    np.testing.assert_allclose(window.evidence.evidence_item.image, evidence.on_source(), atol=1e-6)
+    np.testing.assert_allclose(window.evidence.evidence_item.values, evidence.input_map, atol=1e-6)
     assert pixels_of_tile(image, 6)[1, 2] == 2.5  # the kernel picture, in place
 
     # Marked: the row (in the next turn), the title, the status bar; Restore is offered.

@@ -23,7 +23,7 @@ from ...classifier import Classifier, GradientRequest, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES, display_name
-from ..mosaic import picture_box
+from ..mosaic import ColouredImage, picture_box
 from ..widgets import Caption, choice_box
 from . import Panel
 from .probabilities import SECOND
@@ -65,6 +65,16 @@ def coloured(values: np.ndarray, peak: float, lut: np.ndarray) -> np.ndarray:
     """``values`` through ``lut`` with levels (-peak, peak): (H, W, 4) uint8."""
     index = np.clip((values / peak + 1.0) * (LUT_SIZE / 2), 0, LUT_SIZE - 1).astype(np.intp)
     return lut[index]
+
+
+def show_map(item: ColouredImage, evidence: Evidence) -> None:
+    """``evidence``'s input map on ``item``, over the part of the drawing it covers,
+    coloured on a scale symmetric about zero."""
+    peak = peak_of(evidence.input_map)
+    item.show_values(evidence.input_map, levels=(-peak, peak))
+    rect = QtCore.QRectF(*evidence.input_rect)
+    if item.mapRectToParent(item.boundingRect()) != rect:
+        item.setRect(rect)
 
 
 class EvidencePanel(Panel):
@@ -178,10 +188,10 @@ class EvidencePanel(Panel):
         picture.setMinimumSize(60, 60)
         box = picture_box()
         picture.ci.addItem(box)
-        drawing_item = pg.ImageItem(axisOrder="row-major")
-        drawing_item.setLookupTable(ink_lut())
-        evidence_item = pg.ImageItem(axisOrder="row-major")
-        evidence_item.setLookupTable(self.lut)
+        drawing_item = ColouredImage(ink_lut())
+        # The 28 x 28 map itself, stretched smoothly over the part of the drawing the
+        # network reads: what Evidence.on_source computes, drawn by Qt.
+        evidence_item = ColouredImage(self.lut, smooth=True)
         box.addItem(drawing_item)
         box.addItem(evidence_item)
         return picture, drawing_item, evidence_item, box
@@ -286,16 +296,15 @@ class EvidencePanel(Panel):
             self._show_nothing(prediction)
             return
         self.evidence = self.explain(prediction)
-        values = self.evidence.on_source()
-        peak = peak_of(values)
         if self.on_screen():
-            self.drawing_item.setImage(prediction.steps.image, levels=(0.0, 1.0))
-            self.evidence_item.setImage(values, levels=(-peak, peak))
+            self.drawing_item.show_values(prediction.steps.image, levels=(0.0, 1.0))
+            show_map(self.evidence_item, self.evidence)
             self._frame(self.evidence.input_rect)
             self.caption.setText(self.describe(self.evidence))
             self._show_second(prediction)
         if self.on_pad.isChecked():
-            self.overlay_changed.emit(coloured(values, peak, self.lut))
+            values = self.evidence.on_source()
+            self.overlay_changed.emit(coloured(values, peak_of(values), self.lut))
 
     # ------------------------------------------------------------------ the second network
 
@@ -322,16 +331,14 @@ class EvidencePanel(Panel):
         if self.second is None:
             return
         self.second_evidence = evidence = self.explain_second(prediction)
-        self.second_drawing_item.setImage(prediction.steps.image, levels=(0.0, 1.0))
+        self.second_drawing_item.show_values(prediction.steps.image, levels=(0.0, 1.0))
         if evidence is None:
-            self.second_evidence_item.setImage(np.zeros_like(prediction.steps.image),
+            self.second_evidence_item.show_values(np.zeros_like(prediction.steps.image),
                                                levels=(-1.0, 1.0))
             self.second_caption.setText(self.tr("{name} finds no digit here").format(
                 name=html.escape(self.second.name)))
             return
-        values = evidence.on_source()
-        peak = peak_of(values)
-        self.second_evidence_item.setImage(values, levels=(-peak, peak))
+        show_map(self.second_evidence_item, evidence)
         rect = QtCore.QRectF(*evidence.input_rect)
         if rect != self.second_framed:
             self.second_framed = rect
@@ -389,8 +396,8 @@ class EvidencePanel(Panel):
             blank = np.zeros_like(prediction.steps.image)
             for drawing, evidence in ((self.drawing_item, self.evidence_item),
                                       (self.second_drawing_item, self.second_evidence_item)):
-                drawing.setImage(prediction.steps.image, levels=(0.0, 1.0))
-                evidence.setImage(blank, levels=(-1.0, 1.0))
+                drawing.show_values(prediction.steps.image, levels=(0.0, 1.0))
+                evidence.show_values(blank, levels=(-1.0, 1.0))
             height, width = prediction.steps.image.shape
             self._frame((0, 0, width, height))
         self.caption.setText(self.tr("Draw a digit: red marks the strokes that raise a "
