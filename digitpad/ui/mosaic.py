@@ -61,10 +61,11 @@ def colour_indices(values: np.ndarray, levels: tuple[float, float],
     scaled = np.multiply(values, step, dtype=np.float32)
     scaled += 0.5 - low * step  # + 0.5: the cast below rounds to the nearest colour
     np.clip(scaled, 0.0, COLOURS - 0.5, out=scaled)
-    np.nan_to_num(scaled, copy=False, nan=NAN_INDEX)
     if out is None or out.shape != scaled.shape:
         out = np.empty(scaled.shape, np.uint8)
-    np.copyto(out, scaled, casting="unsafe")
+    with np.errstate(invalid="ignore"):  # NaN casts to some index, replaced next
+        np.copyto(out, scaled, casting="unsafe")
+    np.putmask(out, np.isnan(scaled), NAN_INDEX)
     return out
 
 
