@@ -12,8 +12,9 @@ event filter on their widgets); the time from sending the move to the end of tha
 is the latency. Qt runs offscreen, so the paints are real raster paints into the
 window's backing store.
 
-    python benchmarks/ui_latency.py [--arch DeepCNN | --weights W] [--layout tabbed]
-                                    [--steps] [--all-stages] [--on-pad] [--compare ARCH] [--digits 80352]
+    python benchmarks/ui_latency.py [--arch DeepCNN | --weights W | --network FILE:CLASS]
+                                    [--layout tabbed] [--steps] [--all-stages] [--on-pad]
+                                    [--compare ARCH] [--digits 80352]
     python benchmarks/ui_latency.py --matrix [--baseline DIR] [--rounds 2]
 
 Layouts: ``default`` as the app lays the docks out (the evidence in front of its tab
@@ -32,7 +33,12 @@ time of the GUI thread (so a busy machine inflates it little):
 ``show:<dock>`` (each dock's show_prediction) and ``paint:<dock>`` (the paint events of
 its widgets: its share of the window repaint).
 
-``--matrix`` runs every layout for SimpleCNN and DeepCNN, each in its own process.
+``--network FILE:CLASS`` opens one of your own networks (say an example of
+``examples/``) as the app's Model > Open Network does, with ``--weights`` for it or
+random ones.
+
+``--matrix`` runs every layout for SimpleCNN and DeepCNN, and for each ``--network``
+given, each in its own process.
 With ``--baseline DIR`` (a checkout of another commit, say ``git worktree add --detach
 /tmp/base main``) it runs this script against that checkout's ``digitpad`` and against
 this one in alternation, ``--rounds`` times each, and ends with one comparison line
@@ -210,7 +216,12 @@ def run_once(args) -> None:
     from digitpad.ui.main_window import MainWindow
 
     weights = args.weights or shipped_weights_path(args.arch or "SimpleCNN")
-    window = MainWindow(weights=weights)
+    window = MainWindow(weights=None if args.network else weights)
+    if args.network:
+        from digitpad.ui.app import open_model_quietly
+
+        if not open_model_quietly(window, args.network, args.weights):
+            sys.exit(1)
     window.resize(1280, 800)
     arrange(window, args.layout)
     window.evidence.on_pad.setChecked(args.on_pad)
@@ -222,6 +233,8 @@ def run_once(args) -> None:
         stages.setCurrentIndex(stages.findData(ALL_STAGES))
     window.show()
     QApplication.processEvents()
+    for _ in range(10):  # the turns a new network's panels are built in
+        QApplication.processEvents()
     while window.uncertainty.fitting():  # the digit check is fitted in a worker thread first
         QApplication.processEvents()
         time.sleep(0.02)
@@ -261,7 +274,7 @@ def run_once(args) -> None:
     print(json.dumps({
         "benchmark": "ui_latency", "summary": True,
         "measure": "pointer move -> classified -> canvas and every visible panel painted",
-        "arch": window.session.classifier.arch, "layout": args.layout,
+        "arch": window.session.classifier.arch, "network": args.network, "layout": args.layout,
         "moves": len(latencies) + len(all_missed), "missed": len(all_missed),
         **percentiles(latencies), "max_ms": round(float(latencies.max()), 2),
         "goal_p95_ms": GOAL_P95_MS,
@@ -306,8 +319,9 @@ def run_matrix(args, passed: list[str]) -> None:
     if args.baseline:
         trees = {"baseline": Path(args.baseline).resolve(), "this": this_tree}
     layouts = [args.layout] if args.layout_given else list(LAYOUTS)
-    archs = [args.arch] if args.arch else list(ARCHS)
-    for arch in archs:
+    models = [["--arch", args.arch]] if args.arch else [["--arch", arch] for arch in ARCHS]
+    models += [["--network", network] for network in args.network or ()]
+    for model in models:
         for layout in layouts:
             results: dict[str, list[dict]] = {name: [] for name in trees}
             for round_index in range(args.rounds):
@@ -316,13 +330,13 @@ def run_matrix(args, passed: list[str]) -> None:
                 if round_index % 2:
                     order.reverse()
                 for name, tree in order:
-                    summary = run_child(tree, ["--arch", arch, "--layout", layout, *passed])
+                    summary = run_child(tree, [*model, "--layout", layout, *passed])
                     if summary is not None:
                         summary["tree"] = name
                         summary["round"] = round_index
                         print(json.dumps(summary), flush=True)
                         results[name].append(summary)
-            line = {"benchmark": "ui_latency", "comparison": True, "arch": arch,
+            line = {"benchmark": "ui_latency", "comparison": True, model[0][2:]: model[1],
                     "layout": layout, "rounds": args.rounds}
             for name, runs in results.items():
                 for key in ("p50_ms", "p95_ms", "p99_ms", "cpu_p50_ms", "cpu_p95_ms"):
@@ -342,6 +356,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arch", choices=ARCHS, help="the network, with its shipped weights")
     parser.add_argument("--weights", help="weights file (default: the shipped SimpleCNN)")
+    parser.add_argument("--network", action="append", metavar="FILE:CLASS",
+                        help="one of your own networks (with --matrix: may be given again)")
     parser.add_argument("--layout", choices=LAYOUTS, default="default")
     parser.add_argument("--all-docks", action="store_true", help="the same as --layout all-docks")
     parser.add_argument("--steps", action="store_true", help="show the preprocessing steps too")
@@ -368,6 +384,7 @@ def main() -> None:
                                          ("--on-pad", args.on_pad)) if on]
         run_matrix(args, passed)
     else:
+        args.network = args.network[0] if args.network else None
         run_once(args)
 
 
