@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QColor, QPainter, QTextDocument
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QListWidget, QSizePolicy, QToolBar, QToolButton, QWidget
 
@@ -24,12 +24,7 @@ INPUT_LEVELS = tuple(float(v) for v in normalise(np.array([0.0, 1.0])))
 
 class Caption(QWidget):
     """Rich text that may change on every pointer move. Unlike a QLabel, a new text never
-    asks the dock and the window for a new layout (which costs two more repaints). While
-    texts come faster than one per ``INTERVAL_MS`` (numbers that change with every move
-    of the pen, too fast to read), it lays out and shows the latest of them at that pace;
-    the last one always lands. ``text()`` is the latest asked for."""
-
-    INTERVAL_MS = 100
+    asks the dock and the window for a new layout (which costs two more repaints)."""
 
     def __init__(self, height: int, parent=None):
         super().__init__(parent)
@@ -37,12 +32,8 @@ class Caption(QWidget):
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the dock needs no repaint
-        self._html = ""  # the latest text asked for
-        self._shown = ""  # the text laid out in the document
+        self._html = ""
         self._document = QTextDocument(self)
-        self._last_shown = QElapsedTimer()
-        self._pending = QTimer(self, singleShot=True)
-        self._pending.timeout.connect(self._show_latest)
 
     def text(self) -> str:
         return self._html
@@ -53,22 +44,9 @@ class Caption(QWidget):
         self._fit(grow_only=False)
 
     def setText(self, html: str) -> None:
-        self._html = html
-        if html == self._shown:
-            self._pending.stop()
-            return
-        since = self._last_shown.elapsed() if self._last_shown.isValid() else self.INTERVAL_MS
-        if since >= self.INTERVAL_MS:
-            self._show_latest()
-        elif not self._pending.isActive():
-            self._pending.start(self.INTERVAL_MS - since)
-
-    def _show_latest(self) -> None:
-        self._pending.stop()
-        self._last_shown.start()
-        if self._html != self._shown:
-            self._shown = self._html
-            self._document.setHtml(self._html)
+        if html != self._html:
+            self._html = html
+            self._document.setHtml(html)
             self._fit(grow_only=True)
             self.update()
 
