@@ -214,10 +214,10 @@ class ProbabilitiesPanel(Panel):
         brushes[digit] = colour
         self.bars.setOpts(height=probabilities, brushes=brushes)
         if self.second is None:
-            self._set_top_value(f"{100 * prediction.confidence:.0f}{NBSP}%")
+            self.top_value.setText(f"{100 * prediction.confidence:.0f}{NBSP}%")
             self._place_top_value(digit, float(probabilities[digit]))
         else:  # two bars per digit: the readings under the chart say the numbers
-            self._set_top_value("")
+            self.top_value.setText("")
         self._set_digit(str(digit), colour)
         if prediction.unsure:
             runner_up = int(np.argsort(probabilities)[-2])
@@ -280,7 +280,7 @@ class ProbabilitiesPanel(Panel):
         if looks_like_digit or prediction is not self.prediction or not prediction.has_digit:
             return
         self.bars.setOpts(height=prediction.probabilities, brushes=[IDLE] * NUM_CLASSES)
-        self._set_top_value("")
+        self.top_value.setText("")
         self._set_digit("?", UNSURE)
         self.confidence_label.setText(self.tr(
             "<b style='color:{colour}'>Does not look like a digit</b><br>"
@@ -300,11 +300,6 @@ class ProbabilitiesPanel(Panel):
             self.top_value.setAnchor(anchor)
         self.top_value.setPos(x, height + 0.02 if height <= 0.75 else height)
 
-    def _set_top_value(self, text: str) -> None:
-        # Laying the text out again costs more than the bars: only when it changes.
-        if text != self.top_value.toPlainText():
-            self.top_value.setText(text)
-
     def _set_digit(self, text: str, colour: str) -> None:
         self.digit_label.setText(text)
         if colour != self._colour:  # a style sheet change re-polishes the label: only on change
@@ -314,7 +309,7 @@ class ProbabilitiesPanel(Panel):
     def _show_no_digit(self, prediction) -> None:
         """An invitation, never a guess."""
         self.bars.setOpts(height=np.zeros(NUM_CLASSES), brushes=[IDLE] * NUM_CLASSES)
-        self._set_top_value("")
+        self.top_value.setText("")
         self._set_digit("\u270e", MUTED)  # a pencil: nothing to read yet
         if prediction is not None and prediction.steps.bbox is not None:  # ink, but no digit
             text = self.tr("Nothing to read yet ({reason}): keep drawing.").format(
