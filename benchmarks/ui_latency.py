@@ -299,8 +299,16 @@ def run_once(args) -> None:
 
 
 def run_child(tree: Path, options: list[str]) -> dict | None:
-    """This script in a new process, reading ``digitpad`` from ``tree``; its summary."""
+    """This script in a new process, reading ``digitpad`` from ``tree``; its summary.
+    Every checkout reads the MNIST folder this one finds: one elsewhere (say in /tmp)
+    finds none beside it, and its window would have no digit check, whose work lands in
+    the slowest moves."""
+    from digitpad.data import local_mnist_dir
+
     env = {**os.environ, "PYTHONPATH": str(tree), "QT_QPA_PLATFORM": "offscreen"}
+    mnist = local_mnist_dir()
+    if mnist is not None:
+        env["DIGITPAD_DATA"] = str(mnist)
     result = subprocess.run([sys.executable, str(HERE / "ui_latency.py"), "--quiet", *options],
                             env=env, cwd=tree, capture_output=True, text=True)
     summary = None
