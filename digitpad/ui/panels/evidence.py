@@ -77,6 +77,18 @@ def show_map(item: ColouredImage, evidence: Evidence) -> None:
         item.setRect(rect)
 
 
+BLANK_MAP = np.zeros((28, 28), np.float32)
+
+
+def show_blank(item: ColouredImage, shape: tuple[int, int]) -> None:
+    """No evidence: a blank map of the same 28 x 28 over the whole drawing (``shape``)."""
+    item.show_values(BLANK_MAP, levels=(-1.0, 1.0))
+    height, width = shape
+    rect = QtCore.QRectF(0, 0, width, height)
+    if item.mapRectToParent(item.boundingRect()) != rect:
+        item.setRect(rect)
+
+
 class EvidencePanel(Panel):
     """The evidence map over the drawing, the class it explains, how it was made and, for
     the exact split, the numbers that add up to the logit."""
@@ -333,8 +345,7 @@ class EvidencePanel(Panel):
         self.second_evidence = evidence = self.explain_second(prediction)
         self.second_drawing_item.show_values(prediction.steps.image, levels=(0.0, 1.0))
         if evidence is None:
-            self.second_evidence_item.show_values(np.zeros_like(prediction.steps.image),
-                                               levels=(-1.0, 1.0))
+            show_blank(self.second_evidence_item, prediction.steps.image.shape)
             self.second_caption.setText(self.tr("{name} finds no digit here").format(
                 name=html.escape(self.second.name)))
             return
@@ -393,11 +404,10 @@ class EvidencePanel(Panel):
 
     def _show_nothing(self, prediction: Prediction | None) -> None:
         if prediction is not None:
-            blank = np.zeros_like(prediction.steps.image)
             for drawing, evidence in ((self.drawing_item, self.evidence_item),
                                       (self.second_drawing_item, self.second_evidence_item)):
                 drawing.show_values(prediction.steps.image, levels=(0.0, 1.0))
-                evidence.show_values(blank, levels=(-1.0, 1.0))
+                show_blank(evidence, prediction.steps.image.shape)
             height, width = prediction.steps.image.shape
             self._frame((0, 0, width, height))
         self.caption.setText(self.tr("Draw a digit: red marks the strokes that raise a "
