@@ -128,7 +128,9 @@ def add_train_parser(sub) -> None:
                        "on others")
     train.add_argument("--no-average", action="store_true", help="save the last weights, not "
                        "their moving average over the end of the run")
-    train.add_argument("--teacher", metavar="WEIGHTS", help="distil from this trained network")
+    train.add_argument("--teacher", metavar="WEIGHTS", action="append",
+                       help="distil from this trained network; give it several times to "
+                       "distil from their averaged outputs")
     train.add_argument("--temperature", type=in_range(float, 0, 100, above=True),
                        default=defaults.temperature,
                        help="distillation temperature (default %(default)s)")
@@ -422,7 +424,7 @@ def run_train(args) -> int:
                          weight_decay=args.weight_decay, label_smoothing=args.label_smoothing,
                          seed=args.seed, device=device, augmentation=augmentation,
                          augment_share=args.augment_share,
-                         teacher=args.teacher, temperature=args.temperature,
+                         teacher=tuple(args.teacher or ()), temperature=args.temperature,
                          distill_weight=args.distill_weight, average=not args.no_average,
                          bfloat16=args.bf16, pen_share=args.pen_share,
                          stroke_share=args.stroke_share)

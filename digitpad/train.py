@@ -66,7 +66,9 @@ class TrainConfig:
     # The share of the digits distorted; the rest are used as they are, so a small network
     # still learns MNIST's own digits well while it learns the distorted ones.
     augment_share: float = 0.5
-    teacher: str | None = None  # weights file of a network to distil from
+    # Weights file(s) of trained networks to distil from; with several, the student learns
+    # their averaged softened outputs (an ensemble reads better than any one of them).
+    teacher: str | tuple[str, ...] | None = None
     temperature: float = 4.0  # softens both networks' outputs for distillation
     distill_weight: float = 0.9  # share of the distillation term in the loss
     average: bool = True  # keep and save an exponential moving average of the weights
@@ -149,8 +151,9 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     generator = torch.Generator(device).manual_seed(config.seed)  # batches and augmentation
     student = fresh_copy(model) if model is not None else create_model(config.arch)
     student = student.to(device, memory_format=torch.channels_last)
-    teacher_file = load_model(config.teacher) if config.teacher else None
-    teacher = teacher_file.model.to(device, memory_format=torch.channels_last) if teacher_file else None
+    teacher_files = [load_model(path) for path in teacher_paths(config)]
+    teacher = Teachers([loaded.model for loaded in teacher_files], config.temperature).to(
+        device, memory_format=torch.channels_last) if teacher_files else None
 
     images = torch.from_numpy(np.array(train_set.images, np.uint8)).to(device)
     labels = torch.from_numpy(np.array(train_set.labels, np.int64)).to(device)
@@ -223,7 +226,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     if not all(torch.isfinite(t).all() for t in trained.state_dict().values() if t.is_floating_point()):
         raise TrainingError("training diverged: the weights are not finite; nothing was written "
                             "(try a smaller learning rate)")
-    metadata = provenance(config, arch_name(trained), device, command=command, teacher=teacher_file,
+    metadata = provenance(config, arch_name(trained), device, command=command, teachers=teacher_files,
                           train_images=len(labels), test_accuracy=test_accuracy, seconds=total_seconds)
     if pens is not None:
         metadata["pen_data"] = {**(pen_record or {}), "drawings": len(pens), "share": config.pen_share,
@@ -358,6 +361,31 @@ def _check_finite(loss_sum: float, epoch: int, step: int) -> None:
                             f"{step}; nothing was written (try a smaller learning rate)")
 
 
+def teacher_paths(config: TrainConfig) -> tuple[str, ...]:
+    if not config.teacher:
+        return ()
+    return (config.teacher,) if isinstance(config.teacher, str) else tuple(config.teacher)
+
+
+class Teachers(nn.Module):
+    """One or several trained networks as one teacher. Several give
+    ``T * log(mean_i softmax(z_i / T))``: logits whose softened outputs at temperature T are
+    the networks' softened outputs averaged, so ``distillation_loss`` needs no change."""
+
+    def __init__(self, networks: list[nn.Module], temperature: float):
+        super().__init__()
+        self.networks = nn.ModuleList(networks)
+        self.temperature = temperature
+        self.eval()  # dropout off and BatchNorm's statistics fixed, whatever the student does
+
+    def forward(self, x):
+        if len(self.networks) == 1:
+            return self.networks[0](x)
+        softened = torch.stack([F.log_softmax(net(x).float() / self.temperature, dim=1)
+                                for net in self.networks])
+        return self.temperature * (torch.logsumexp(softened, dim=0) - math.log(len(self.networks)))
+
+
 def distillation_loss(student_logits, teacher_logits, temperature: float) -> torch.Tensor:
     """KL divergence between the softened outputs, scaled by T^2 so its gradients keep
     their size whatever the temperature (Hinton et al., 2015)."""
@@ -409,9 +437,14 @@ def device_description(device: torch.device) -> str:
     return f"cpu ({platform.machine()}, {threads} thread{'s' if threads != 1 else ''})"
 
 
-def provenance(config: TrainConfig, arch: str, device: torch.device, *, command, teacher,
+def provenance(config: TrainConfig, arch: str, device: torch.device, *, command, teachers,
                train_images: int, test_accuracy: float | None, seconds: float) -> dict:
-    """What a weights file records about how it was made (``teacher``: its LoadedModel)."""
+    """What a weights file records about how it was made (``teachers``: their LoadedModels;
+    one is recorded as ``teacher``, several as ``teacher["ensemble"]``)."""
+    described = [{"file": Path(path).name, "arch": loaded.arch,
+                  "test_accuracy": loaded.file.metadata.get("test_accuracy")}
+                 for path, loaded in zip(teacher_paths(config), teachers or [])]
+    distilling = {"temperature": config.temperature, "weight": config.distill_weight}
     return {
         "command": command,
         "arch": arch,
@@ -425,10 +458,8 @@ def provenance(config: TrainConfig, arch: str, device: torch.device, *, command,
         "weight_average": f"exponential, over the last {AVERAGE_SPAN:.0%} of steps" if config.average else None,
         "augmentation": asdict(config.augmentation) if config.augmentation else None,
         "augment_share": config.augment_share if config.augmentation else None,
-        "teacher": None if teacher is None else {
-            "file": Path(config.teacher).name, "arch": teacher.arch,
-            "test_accuracy": teacher.file.metadata.get("test_accuracy"),
-            "temperature": config.temperature, "weight": config.distill_weight},
+        "teacher": (None if not described else {**described[0], **distilling} if len(described) == 1
+                    else {"ensemble": described, **distilling}),
         "train_images": train_images,
         "test_accuracy": test_accuracy,
         "train_seconds": round(seconds, 2),

@@ -11,7 +11,16 @@ from digitpad import cli
 from digitpad.augment import Augmentation
 from digitpad.data import Digits
 from digitpad.models import SimpleCNN
-from digitpad.train import DoneEvent, EpochEvent, StepEvent, TrainConfig, WeightAverage, distillation_loss, train
+from digitpad.train import (
+    DoneEvent,
+    EpochEvent,
+    StepEvent,
+    Teachers,
+    TrainConfig,
+    WeightAverage,
+    distillation_loss,
+    train,
+)
 from digitpad.weights import load_model, read_weights, save_weights
 
 TRAIN_IMAGES = 3000
@@ -123,6 +132,36 @@ def test_distillation_from_a_teacher(small_mnist, tmp_path):
     recorded = read_weights(out).metadata["teacher"]
     assert recorded["file"] == "teacher.pt" and recorded["arch"] == "SimpleCNN"
     assert recorded["test_accuracy"] == pytest.approx(teacher.test_accuracy)
+
+
+def test_several_teachers_teach_their_averaged_softened_outputs():
+    torch.manual_seed(0)
+    first, second = SimpleCNN(), SimpleCNN()
+    with torch.no_grad():
+        second.scale.fill_(3.0)  # another network: other outputs
+    x = torch.rand(5, 1, 28, 28)
+    temperature = 4.0
+    taught = Teachers([first, second], temperature)(x)
+    averaged = (torch.softmax(first(x) / temperature, 1) + torch.softmax(second(x) / temperature, 1)) / 2
+    assert torch.allclose(torch.softmax(taught / temperature, 1), averaged, atol=1e-6)
+    # two copies of one network teach exactly what it teaches alone
+    assert distillation_loss(first(x), Teachers([first, first], temperature)(x), temperature).item() == \
+        pytest.approx(0.0, abs=1e-6)
+    assert not Teachers([first], temperature).training and not first.training
+
+
+def test_distillation_from_several_teachers_records_them_all(small_mnist, tmp_path):
+    paths = []
+    for seed in (1, 2):
+        teacher = run(quick_config(epochs=1, seed=seed), small_mnist)[-1]
+        paths.append(str(save_weights(tmp_path / f"teacher{seed}.pt", teacher.model,
+                                      metadata={"test_accuracy": teacher.test_accuracy})))
+    out = tmp_path / "student.pt"
+    done = run(quick_config(epochs=1, teacher=tuple(paths)), small_mnist, out=out)[-1]
+    assert done.test_accuracy > 0.8
+    recorded = read_weights(out).metadata["teacher"]
+    assert [t["file"] for t in recorded["ensemble"]] == ["teacher1.pt", "teacher2.pt"]
+    assert recorded["temperature"] == 4.0 and recorded["weight"] == 0.9
 
 
 def test_mnist_strokes_take_their_share_of_each_batch(small_mnist, tmp_path):
