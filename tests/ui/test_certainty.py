@@ -55,6 +55,40 @@ def test_the_meters_are_assess_and_a_scribble_is_no_digit(window, qtbot):
     assert shown_digit(window) == str(window.session.prediction.digit)
 
 
+def test_the_check_runs_after_the_readings_repaint_not_inside_it(window, qtbot):
+    """The search of the training digits (1-3 ms) never holds a frame back: a reading is
+    painted first, then judged in a later turn, before the next pointer move."""
+    from PySide6.QtCore import QEvent, QObject
+
+    panel = window.uncertainty
+    fitted(window, qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    events = []
+
+    class PaintLog(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and watched is window.canvas:
+                events.append(("painted", window.session.prediction))
+            return False
+
+    log = PaintLog()
+    QApplication.instance().installEventFilter(log)
+    run_check = panel._run_check
+    panel._run_check = lambda: (events.append(("checked", panel.prediction)), run_check())
+    try:
+        qtbot.wait(CHECK_INTERVAL_MS + 50)  # the check rested: the next reading is judged
+        draw_each(window, sample(3).strokes[:1], qtbot)
+        checked(window, qtbot)
+    finally:
+        QApplication.instance().removeEventFilter(log)
+    checks = [index for index, (what, _) in enumerate(events) if what == "checked"]
+    assert checks and panel.judged is window.session.prediction
+    for index in checks:  # each judged reading was on screen before it was judged
+        assert ("painted", events[index][1]) in events[:index]
+    assert "Looks like a digit" in panel.verdict.text()
+
+
 def test_checking_until_the_check_fits_the_edited_weights(window, qtbot):
     panel = window.uncertainty
     fitted(window, qtbot)

@@ -106,3 +106,24 @@ def test_docks_behind_tabs_cost_nothing_and_catch_up_when_shown(window, qtbot):
     assert len(drawn) == 1
     layer = window.feature_maps.layers[0]
     np.testing.assert_array_equal(layer.image.mosaic.tile(0), latest.feature_maps[layer.name][0])
+
+
+def test_the_charts_axes_stay_out_of_the_bars_repaint(window):
+    """The grid is lines of its own: an axis with a grid is as big as the chart, so every
+    reading's bars repainted it whole, labels and all."""
+    from PySide6.QtWidgets import QGraphicsLineItem
+
+    for plot in (window.probabilities.plot, window.correction.plot):
+        left = plot.getAxis("left")
+        assert left.grid is False
+        assert left.boundingRect().width() < plot.getViewBox().boundingRect().width() / 4
+        lines = [item for item in plot.getViewBox().addedItems if isinstance(item, QGraphicsLineItem)]
+        assert sorted(line.line().y1() for line in lines) == [0.5, 1.0]
+
+
+def test_the_drawing_is_pictured_once_per_reading(window, qtbot):
+    """The canvas announces each change with its picture; the reading uses that one."""
+    pictures = count_calls(window.canvas, "image")
+    predictions = readings(window)
+    draw_each(window, sample(7).strokes, qtbot)
+    assert predictions and len(pictures) == len(predictions)

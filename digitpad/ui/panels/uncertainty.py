@@ -5,9 +5,11 @@ whether the drawing looks like a digit at all, with the nearest training digit.
 digits in the network's own feature space, fitted to the current weights in a worker
 thread (seconds) whenever the weights change, or read from the user's cache folder
 (``digitpad.checkcache``: milliseconds) when these very weights were fitted before. Until
-it is fitted the dock says so rather than guess. The check itself costs a few
-milliseconds, so while drawing it runs at once and then at most every CHECK_INTERVAL_MS;
-confidence and entropy follow every frame.
+it is fitted the dock says so rather than guess. The check itself costs a millisecond or
+two (the search of 10,000 training digits' features), so while drawing it runs at most
+every CHECK_INTERVAL_MS, and never inside a frame: it runs in the event-loop turn after a
+reading's repaint, in the gap before the next pointer move. Confidence and entropy follow
+every frame.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ if TYPE_CHECKING:
     from ..session import AppSession
 
 FIT_DELAY_MS = 500  # after an edit of the weights: a burst of edits makes one fit
-CHECK_INTERVAL_MS = 250  # the verdict needs no more; each check costs 2-3 ms
+CHECK_INTERVAL_MS = 250  # the verdict needs no more; each check costs 1-3 ms
+CHECK_DUE_MS = 20  # a frame at 50 Hz: how long a waiting reading waits for a newer one
 REFERENCE_READY = "reference digits ready"  # the fit's last news: thumbnails can be shown
 CONFIDENCE_COLOUR = "#9cc3e6"
 ENTROPY_COLOUR = "#f3c68c"
@@ -123,6 +126,13 @@ class UncertaintyPanel(Panel):
         self._edited_timer = next_turn(self, lambda: self._weights_changed(at_once=False))
         self._check_timer = QtCore.QTimer(self, singleShot=True, interval=CHECK_INTERVAL_MS)
         self._check_timer.timeout.connect(self._check_rested)
+        # A zero timer started while a reading is shown fires after that reading's repaint
+        # (Qt delivers the window's UpdateRequest before timers): the frame never waits.
+        self._after_frame = next_turn(self, lambda: self._run_check())
+        # When the rest ends with a reading unjudged: the next reading's frame, if one
+        # comes within a frame's time, goes first; else the waiting reading is judged.
+        self._check_due = QtCore.QTimer(self, singleShot=True, interval=CHECK_DUE_MS)
+        self._check_due.timeout.connect(self._judge_waiting)
         self.show_prediction(None)
 
     def _build_widgets(self) -> None:
@@ -191,8 +201,7 @@ class UncertaintyPanel(Panel):
         elif self._check_timer.isActive():
             self._check_pending = True  # judged when the rest is over
         else:
-            self._run_check()  # the first reading after a pause is judged at once
-            self._check_timer.start()
+            self._judge_after_frame()
 
     # ------------------------------------------------------------------ readings
 
@@ -203,11 +212,19 @@ class UncertaintyPanel(Panel):
             check = None  # a prediction from before the map was captured
         return assess(prediction, check)
 
+    def _judge_after_frame(self) -> None:
+        self._check_pending = False
+        self._check_due.stop()
+        self._after_frame.start()
+        self._check_timer.start()  # the rest starts now
+
     def _check_rested(self) -> None:
         if self._check_pending:
-            self._check_pending = False
-            self._run_check()
-            self._check_timer.start()
+            self._check_due.start()
+
+    def _judge_waiting(self) -> None:
+        if self._check_pending:
+            self._judge_after_frame()
 
     def _run_check(self) -> None:
         prediction = self.prediction
