@@ -239,8 +239,8 @@ def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
         axis.setPen(AXIS)
         axis.setTextPen(AXIS_TEXT)
     # The grid as plain lines, not the left axis's grid (showGrid): that makes the axis as
-    # big as the chart, so every reading's bars repainted it whole, labels and all
-    # (1.5 ms a reading); lines that Qt draws are a few microseconds.
+    # big as the chart, so every reading's bars repainted it whole, labels and all (the
+    # axes' paint per reading, DeepCNN, CPU time: 0.44 ms with that grid, 0.26 ms now).
     grid = QColor(AXIS)
     grid.setAlphaF(0.15)
     pen = QPen(grid, 1)
