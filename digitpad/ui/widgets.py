@@ -11,7 +11,17 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QColor, QPainter, QPen, QTextDocument
-from PySide6.QtWidgets import QComboBox, QGraphicsLineItem, QLabel, QListView, QListWidget, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsLineItem,
+    QLabel,
+    QListView,
+    QListWidget,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from ..models import NUM_CLASSES
 from ..preprocess import INPUT_SIZE, normalise
