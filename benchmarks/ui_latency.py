@@ -8,9 +8,11 @@ has happened and the canvas and each dock panel on screen that repaints for ever
 prediction (all but the parameters dock and the stroke timeline, where nothing changes
 per move, and the certainty meters, which repaint only when their rounded values change,
 in the same window repaint as the others) have received a paint event (counted by an
-event filter on their widgets); the time from sending the move to the end of that loop
-is the latency. Qt runs offscreen, so the paints are real raster paints into the
-window's backing store.
+event filter on their widgets); the time from sending the move to the end of the last of
+those paints, when the frame is on screen, is the latency (``p50_ms``...). The time to
+the end of that pass of the event loop, which also holds what the pass did after the
+paints (the Certainty dock's check runs there), is ``loop_p50_ms``... Qt runs offscreen,
+so the paints are real raster paints into the window's backing store.
 
     python benchmarks/ui_latency.py [--arch DeepCNN | --weights W | --network FILE:CLASS]
                                     [--layout tabbed] [--steps] [--all-stages] [--on-pad]
