@@ -239,7 +239,8 @@ def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
     plot.setMouseEnabled(False, False)
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    plot.setXRange(-0.6, NUM_CLASSES - 0.4, padding=0)
+    left_edge, right_edge = -0.6, NUM_CLASSES - 0.4
+    plot.setXRange(left_edge, right_edge, padding=0)
     plot.setYRange(0, top, padding=0)
     bottom, left = plot.getAxis("bottom"), plot.getAxis("left")
     bottom.setTicks([[(digit, str(digit)) for digit in range(NUM_CLASSES)]])
@@ -256,7 +257,7 @@ def probability_chart(object_name: str, top: float) -> pg.PlotWidget:
     pen = QPen(grid, 1)
     pen.setCosmetic(True)  # one screen pixel, whatever the chart's scale
     for value in (0.5, 1.0):
-        line = QGraphicsLineItem(-0.6, value, NUM_CLASSES - 0.4, value)
+        line = QGraphicsLineItem(left_edge, value, right_edge, value)
         line.setPen(pen)
         plot.addItem(line)
     return plot

@@ -23,6 +23,7 @@ from ...classifier import Classifier, GradientRequest, Prediction
 from ...explain import EXACT, GRAD_CAM, SALIENCY, Evidence, Explainer
 from ...export import NEGATIVE, POSITIVE
 from ...models import NUM_CLASSES, display_name
+from ...preprocess import INPUT_SIZE
 from ..mosaic import ColouredImage, picture_box
 from ..widgets import Caption, choice_box
 from . import Panel
@@ -71,20 +72,22 @@ def show_map(item: ColouredImage, evidence: Evidence) -> None:
     """``evidence``'s input map on ``item``, over the part of the drawing it covers,
     coloured on a scale symmetric about zero."""
     peak = peak_of(evidence.input_map)
-    item.show_values(evidence.input_map, levels=(-peak, peak))
-    rect = QtCore.QRectF(*evidence.input_rect)
-    if item.mapRectToParent(item.boundingRect()) != rect:
-        item.setRect(rect)
+    _show_over(item, evidence.input_map, (-peak, peak), evidence.input_rect)
 
 
-BLANK_MAP = np.zeros((28, 28), np.float32)
+BLANK_MAP = np.zeros((INPUT_SIZE, INPUT_SIZE), np.float32)
 
 
 def show_blank(item: ColouredImage, shape: tuple[int, int]) -> None:
     """No evidence: a blank map of the same 28 x 28 over the whole drawing (``shape``)."""
-    item.show_values(BLANK_MAP, levels=(-1.0, 1.0))
     height, width = shape
-    rect = QtCore.QRectF(0, 0, width, height)
+    _show_over(item, BLANK_MAP, (-1.0, 1.0), (0, 0, width, height))
+
+
+def _show_over(item: ColouredImage, values: np.ndarray, levels, rect) -> None:
+    """``values`` on ``item``, stretched over ``rect`` (x, y, width, height) of the drawing."""
+    item.show_values(values, levels=levels)
+    rect = QtCore.QRectF(*rect)
     if item.mapRectToParent(item.boundingRect()) != rect:
         item.setRect(rect)
 
