@@ -21,6 +21,7 @@ from digitpad.data import load_mnist, local_mnist_dir
 from digitpad.drawn import drawn_sets, evaluate_drawn, prepare
 from digitpad.evaluate import evaluate
 from digitpad.models import ARCHITECTURES
+from digitpad.pendata import strokes_cache
 from digitpad.weights import load_model, shipped_weights_path
 
 
@@ -34,7 +35,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     weights = args.weights or [str(shipped_weights_path(arch)) for arch in ARCHITECTURES]
     test_set = load_mnist(local_mnist_dir(), "test")
-    sets = drawn_sets(None, test_set)
+    sets = drawn_sets(None, test_set, cache_folder=strokes_cache())
     for path in args.paths:
         start = time.perf_counter()
         prepared = prepare(sets, path)

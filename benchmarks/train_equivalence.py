@@ -20,8 +20,8 @@ import time
 
 import torch
 
-from digitpad.data import cache_dir, load_mnist, local_mnist_dir
-from digitpad.pendata import mnist_pen_digits, unipen_split
+from digitpad.data import load_mnist, local_mnist_dir
+from digitpad.pendata import mnist_strokes, strokes_cache, unipen_split
 from digitpad.train import EpochEvent, TrainConfig, train
 
 
@@ -40,7 +40,7 @@ def main() -> int:
     mixed = {}
     if not args.plain:
         pen_train, pen_validation, _ = unipen_split()
-        strokes = mnist_pen_digits(train_set.images, train_set.labels, cache_folder=cache_dir().parent / "strokes")
+        strokes = mnist_strokes(train_set.images, train_set.labels, cache_folder=strokes_cache())
         mixed = {"pen_set": pen_train, "pen_validation": pen_validation, "stroke_set": strokes}
     shares = {} if args.plain else {"pen_share": 0.25, "stroke_share": 0.2}
     finals = []

@@ -43,9 +43,9 @@ import torch
 import torch.nn.functional as F
 
 from digitpad.augment import Augmentation
-from digitpad.data import SPLITS, DataError, cache_dir, load_mnist, local_mnist_dir
+from digitpad.data import SPLITS, DataError, load_mnist, local_mnist_dir
 from digitpad.models import SimpleCNN
-from digitpad.pendata import mnist_pen_digits, unipen_dir, unipen_split
+from digitpad.pendata import mnist_strokes, strokes_cache, unipen_dir, unipen_split
 from digitpad.train import EpochEvent, TrainConfig, train
 
 TARGET_ACCURACY = 0.985
@@ -175,7 +175,7 @@ def drawn_digits(train_set) -> dict | None:
         pens, _, _ = unipen_split()
     except DataError:
         return None
-    strokes = mnist_pen_digits(train_set.images, train_set.labels, cache_folder=cache_dir().parent / "strokes")
+    strokes = mnist_strokes(train_set.images, train_set.labels, cache_folder=strokes_cache())
     return {"pen_set": pens, "stroke_set": strokes}
 
 

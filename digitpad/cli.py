@@ -390,8 +390,7 @@ def pen_split_or_exit(folder: str | None):
 
 def mnist_as_strokes(train_set):
     """MNIST's training digits as traced strokes, from the user cache after the first time."""
-    from .data import cache_dir
-    from .pendata import mnist_pen_digits
+    from .pendata import mnist_strokes, strokes_cache
 
     shown = []
 
@@ -400,8 +399,8 @@ def mnist_as_strokes(train_set):
         print(f"\rdigitpad: turning MNIST's digits into strokes (once): {done}/{total}", end="",
               file=sys.stderr, flush=True)
 
-    digits = mnist_pen_digits(train_set.images, train_set.labels,
-                              cache_folder=cache_dir().parent / "strokes", progress=report)
+    digits = mnist_strokes(train_set.images, train_set.labels,
+                          cache_folder=strokes_cache(), progress=report)
     if shown:
         print(file=sys.stderr)
     return digits
@@ -547,9 +546,10 @@ def run_eval(args) -> int:
 def run_eval_drawn(args, loaded, test_set, device) -> int:
     from .data import DataError
     from .drawn import drawn_sets, evaluate_drawn
+    from .pendata import strokes_cache
 
     try:
-        sets = drawn_sets(args.pen_data, test_set)
+        sets = drawn_sets(args.pen_data, test_set, cache_folder=strokes_cache())
     except DataError as exc:
         raise SystemExit(f"digitpad: {exc}")
     result = evaluate_drawn(loaded.model, sets, device=device)
@@ -631,9 +631,10 @@ def run_eval_compare(args, loaded, device) -> int:
         if args.drawn:
             from .data import DataError
             from .drawn import drawn_sets
+            from .pendata import strokes_cache
 
             try:
-                sets = drawn_sets(args.pen_data, test_set)
+                sets = drawn_sets(args.pen_data, test_set, cache_folder=strokes_cache())
             except DataError as exc:
                 raise SystemExit(f"digitpad: {exc}")
             comparison = compare_drawn(loaded.model, other.model, sets, device)

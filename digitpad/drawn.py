@@ -88,13 +88,15 @@ class DrawnEvaluation:
         }
 
 
-def drawn_sets(unipen_folder=None, mnist_test=None, mnist_count: int | None = None) -> list[DrawnSet]:
+def drawn_sets(unipen_folder=None, mnist_test=None, mnist_count: int | None = None,
+               cache_folder=None) -> list[DrawnSet]:
     """The held-out UNIPEN writers and, given MNIST's test Digits, its first
-    ``mnist_count`` digits (all by default) as strokes."""
+    ``mnist_count`` digits (all by default) as strokes, kept traced in ``cache_folder``
+    (``pendata.strokes_cache()`` for the user's) when one is given."""
     sets = [DrawnSet("unipen-validation", unipen_split(unipen_folder)[1])]
     if mnist_test is not None:
         images, labels = mnist_test.images[:mnist_count], mnist_test.labels[:mnist_count]
-        sets.append(DrawnSet("mnist-strokes", mnist_strokes(images, labels)))
+        sets.append(DrawnSet("mnist-strokes", mnist_strokes(images, labels, cache_folder)))
     return sets
 
 

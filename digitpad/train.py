@@ -40,7 +40,7 @@ from .evaluate import accuracy
 from .fileio import check_writable
 from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, SimpleCNN, arch_name, create_model, fresh_copy
-from .pendata import PenBank, PenDigits, PenVariation
+from .pendata import POLYLINES_VERSION, PenBank, PenDigits, PenVariation
 from .preprocess import INPUT_SIZE, MNIST_MEAN, MNIST_STD
 from .weights import WeightsError, load_model, save_weights
 
@@ -138,7 +138,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     ``pen_set``: drawings mixed into every batch (``config.pen_share`` of it);
     ``pen_validation``: drawings read after every epoch; ``pen_record``: what the
     metadata says of the pen data (source, citation, split); ``stroke_set``: MNIST's
-    training digits as strokes (``pendata.mnist_pen_digits``), ``config.stroke_share`` of
+    training digits as strokes (``pendata.mnist_strokes``), ``config.stroke_share`` of
     every batch.
     """
     out = None if out is None else Path(out)
@@ -235,7 +235,7 @@ def train(config: TrainConfig, train_set: Digits, test_set: Digits | None = None
     if drawn is not None:
         metadata["mnist_strokes"] = {
             "source": "MNIST's training digits, skeletons traced into strokes (digitpad.pendata."
-                      "skeleton_polylines), rendered with the pen data's variations",
+                      f"digit_strokes, version {POLYLINES_VERSION}), rendered with the pen data's variations",
             "drawings": len(drawn), "share": config.stroke_share}
     if out is not None:
         save_weights(out, trained, metadata=metadata)

@@ -10,8 +10,8 @@ from digitpad.pendata import (
     PenBank,
     PenDigits,
     PenVariation,
+    digit_strokes,
     load_unipen,
-    mnist_pen_digits,
     mnist_strokes,
     skeleton_polylines,
     skeleton_strokes,
@@ -119,14 +119,51 @@ def test_a_closed_loop_and_a_dot_are_traced():
     assert any(len(line) == 1 and tuple(line[0]) == (25, 25) for line in lines)
 
 
-def test_mnist_strokes_for_training_are_cached(mnist_test, tmp_path, monkeypatch):
-    made = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+def closed(line: np.ndarray) -> bool:
+    return len(line) > 3 and np.array_equal(line[0], line[-1])
+
+
+def enclosed_pixels(strokes) -> int:
+    """Background pixels the rendered ink closes in: the holes of loops."""
+    from scipy import ndimage
+
+    ink = rasterise(strokes).model_input > 0.5
+    return int((ndimage.binary_fill_holes(ink) & ~ink).sum())
+
+
+@pytest.mark.parametrize("radius", [4.5, 5.0, 5.5])
+def test_a_loop_the_ink_filled_in_reaches_the_network_as_a_loop(radius):
+    # A small 9 whose head the ink filled: a solid disc on a stem, as MNIST often has it.
+    rows, cols = np.mgrid[:28, :28]
+    image = np.zeros((28, 28), np.uint8)
+    image[(rows - 8) ** 2 + (cols - 13) ** 2 <= radius**2] = 255
+    image[8:25, 16:19] = 255
+    assert enclosed_pixels(skeleton_polylines(image)) == 0  # thinned to a line through the blob
+    lines = digit_strokes(image)
+    assert enclosed_pixels(lines) >= 8
+    points = np.concatenate(lines)
+    assert points[:, 1].max() >= 22 and points[:, 1].min() <= 6  # the stem and the head
+
+
+def test_an_evenly_thick_stroke_gets_no_loop():
+    image = np.zeros((28, 28), np.uint8)
+    image[4:24, 11:16] = 255  # a fat 1, five pixels wide all the way
+    image[4:7, 7:16] = 255  # its flag
+    lines = digit_strokes(image)
+    assert lines and not any(closed(line) for line in lines) and enclosed_pixels(lines) == 0
+    points = np.concatenate(lines)
+    assert points[:, 1].max() - points[:, 1].min() >= 15
+    assert all(len(line) <= 6 for line in lines)  # straight runs are simplified to few points
+
+
+def test_mnist_strokes_are_cached(mnist_test, tmp_path, monkeypatch):
+    made = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert len(made) == 40 and len(list(tmp_path.glob("*.npz"))) == 1
-    monkeypatch.setattr("digitpad.pendata.skeleton_polylines", lambda image: pytest.fail("traced again"))
-    again = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+    monkeypatch.setattr("digitpad.pendata.digit_strokes", lambda image: pytest.fail("traced again"))
+    again = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert np.array_equal(again.labels, made.labels)
     assert all(np.array_equal(a, b) for x, y in zip(made.strokes, again.strokes) for a, b in zip(x, y))
     next(tmp_path.glob("*.npz")).write_bytes(b"damaged")
     monkeypatch.undo()
-    rebuilt = mnist_pen_digits(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
+    rebuilt = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert len(rebuilt) == 40

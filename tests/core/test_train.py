@@ -165,10 +165,10 @@ def test_distillation_from_several_teachers_records_them_all(small_mnist, tmp_pa
 
 
 def test_mnist_strokes_take_their_share_of_each_batch(small_mnist, tmp_path):
-    from digitpad.pendata import mnist_pen_digits
+    from digitpad.pendata import mnist_strokes
 
     train_set = small_mnist[0]
-    strokes = mnist_pen_digits(train_set.images[:300], train_set.labels[:300])
+    strokes = mnist_strokes(train_set.images[:300], train_set.labels[:300])
     out = tmp_path / "strokes.pt"
     events = run(quick_config(epochs=1, stroke_share=0.25), small_mnist, out=out, stroke_set=strokes)
     step = next(e for e in events if isinstance(e, StepEvent))

@@ -84,12 +84,12 @@ def test_the_fast_path_under_bfloat16_autocast_matches_the_module():
 
 def batch_maker(mnist_train, ahead: int, seed: int = 0, share: float = 0.5):
     from digitpad.augment import Augmentation
-    from digitpad.pendata import PenBank, mnist_pen_digits
+    from digitpad.pendata import PenBank, mnist_strokes
     from digitpad.train import TrainConfig, _Batches, _Cycle
 
     images = torch.from_numpy(mnist_train.images[:640].copy())
     labels = torch.from_numpy(mnist_train.labels[:640].copy())
-    bank = PenBank(mnist_pen_digits(mnist_train.images[:50], mnist_train.labels[:50]))
+    bank = PenBank(mnist_strokes(mnist_train.images[:50], mnist_train.labels[:50]))
     generator = torch.Generator().manual_seed(seed)
     config = TrainConfig(augmentation=Augmentation(), augment_share=share)
     maker = _Batches(images, labels, 20, [(bank, _Cycle(len(bank), generator, "cpu"), 12)], config,

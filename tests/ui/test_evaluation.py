@@ -135,7 +135,7 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
 
     test = load_mnist(mnist_dir, "test")
     small = [DrawnSet("mnist-strokes", mnist_strokes(test.images[:200], test.labels[:200]))]
-    monkeypatch.setattr(evaluation, "drawn_sets", lambda folder, test_set: small)
+    monkeypatch.setattr(evaluation, "drawn_sets", lambda folder, test_set, cache_folder=None: small)
     monkeypatch.setattr(evaluation, "unipen_dir", lambda: mnist_dir)  # found
     panel = window.evaluation
     panel.set_choice.setCurrentIndex(panel.set_choice.findData(evaluation.DRAWN_SET))

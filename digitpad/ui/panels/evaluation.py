@@ -47,7 +47,7 @@ from ...data import Digits
 from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
 from ...evaluate import Evaluation, evaluate
 from ...models import NUM_CLASSES, display_name, fresh_copy
-from ...pendata import unipen_dir
+from ...pendata import strokes_cache, unipen_dir
 from ...preprocess import denormalise
 from ..style import EXPLAINING
 from ..teaching import bring_forward, describe_augmentation, missing_mnist_message, mnist
@@ -99,7 +99,7 @@ def evaluation_work(model, device: str, which: str = MNIST_SET, second=None, sta
                 second_result = evaluate(second, test_set, device)
         else:
             yield Stage(stages.get("drawing", ""), 0.0)
-            sets = drawn_sets(None, test_set)
+            sets = drawn_sets(None, test_set, cache_folder=strokes_cache())
             prepared = prepare(sets)
             if cancelled():
                 return
