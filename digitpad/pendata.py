@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Callable, Generator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -28,6 +30,8 @@ import torch
 from .data import DataError
 from .preprocess import BOX_SIZE, INPUT_SIZE
 from .strokes import EDGE, PEN_WIDTH, PEN_WIDTHS, centre_shifts, segment_ink, shift_images
+
+T = TypeVar("T")
 
 UNIPEN_FILE = "unipen_1a_strokes.npz"
 UNIPEN_FLAGS = "unipen_1a_flags.npz"
@@ -273,9 +277,16 @@ def mnist_strokes(images: np.ndarray, labels: np.ndarray, cache_folder=None,
                   progress=None) -> PenDigits:
     """MNIST digits (N, 28, 28) as the strokes a pen drew them with (``digit_strokes``),
     for training and the drawn-digit evaluation; digits with no skeleton are left out.
-    Tracing takes about 4 ms a digit (minutes for 60,000), so with
-    ``cache_folder`` the result is kept there, keyed by the images' hash and the tracing's
-    version. ``progress(done, total)`` is called now and then."""
+    Tracing takes about 4 ms a digit (minutes for 60,000), so with ``cache_folder`` the
+    result is kept there, keyed by the images' hash and the tracing's version.
+    ``progress(done, total)`` is called now and then."""
+    return finished(tracing_mnist(images, labels, cache_folder),
+                    None if progress is None else lambda share: progress(round(share * len(images)), len(images)))
+
+
+def tracing_mnist(images: np.ndarray, labels: np.ndarray, cache_folder=None) -> Generator[float, None, PenDigits]:
+    """``mnist_strokes`` as a generator: yields the share of the digits traced now and
+    then, and returns the digits (for a worker thread that shows progress)."""
     images = np.ascontiguousarray(images, np.uint8)
     labels = np.asarray(labels, np.int64)
     key = hashlib.sha256(images.tobytes() + labels.tobytes()).hexdigest()[:16]
@@ -291,12 +302,24 @@ def mnist_strokes(images: np.ndarray, labels: np.ndarray, cache_folder=None,
         if drawing:
             drawings.append(drawing)
             kept.append(i)
-        if progress is not None and (i + 1) % 1000 == 0:
-            progress(i + 1, len(images))
+        if (i + 1) % 500 == 0 or i + 1 == len(images):
+            yield (i + 1) / len(images)
     digits = PenDigits(drawings, labels[np.asarray(kept, np.int64)], np.full(len(kept), "mnist"))
     if cached is not None:
         _store(digits, cached)
     return digits
+
+
+def finished(steps: Generator[float, None, T], report: Callable[[float], None] | None = None) -> T:
+    """Run a generator that yields progress to its end, passing each share to ``report``;
+    its return value."""
+    while True:
+        try:
+            share = next(steps)
+        except StopIteration as end:
+            return end.value
+        if report is not None:
+            report(share)
 
 
 def _store(digits: PenDigits, path: Path) -> None:

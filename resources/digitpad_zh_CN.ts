@@ -248,6 +248,10 @@
         <translation>正在识别 10,000 个测试数字（原样的和变形的）…</translation>
     </message>
     <message>
+        <source>Tracing MNIST&apos;s 10,000 test digits into strokes (once)…</source>
+        <translation>正在把 MNIST 的 10,000 个测试数字描成笔画（仅此一次）…</translation>
+    </message>
+    <message>
         <source>My Digits is off: {reason}</source>
         <translation>“我的数字”不可用：{reason}</translation>
     </message>

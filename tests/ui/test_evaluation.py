@@ -130,14 +130,21 @@ def test_evaluating_on_cuda_gives_the_same_matrix(window, qtbot, trained_weights
 def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypatch, mnist_dir):
     from digitpad.data import load_mnist
     from digitpad.drawn import DrawnSet, evaluate_drawn
-    from digitpad.pendata import mnist_strokes
+    from digitpad.pendata import mnist_strokes, tracing_mnist
     from digitpad.ui.panels import evaluation
 
     test = load_mnist(mnist_dir, "test")
     small = [DrawnSet("mnist-strokes", mnist_strokes(test.images[:200], test.labels[:200]))]
-    monkeypatch.setattr(evaluation, "drawn_sets", lambda folder, test_set, cache_folder=None: small)
+
+    def making(folder, test_set, cache_folder=None):  # the same digits, traced again in the worker
+        return [DrawnSet("mnist-strokes", (yield from tracing_mnist(test.images[:200], test.labels[:200])))]
+
+    monkeypatch.setattr(evaluation, "making_drawn_sets", making)
     monkeypatch.setattr(evaluation, "unipen_dir", lambda: mnist_dir)  # found
     panel = window.evaluation
+    stages = []
+    show_stage = panel._show_stage
+    monkeypatch.setattr(panel, "_show_stage", lambda stage: (stages.append(stage.text), show_stage(stage)))
     panel.set_choice.setCurrentIndex(panel.set_choice.findData(evaluation.DRAWN_SET))
     bring = panel.present
     bring()
@@ -147,6 +154,7 @@ def test_the_drawn_digits_are_a_second_set_beside_mnist(window, qtbot, monkeypat
     assert f"{100 * expected.accuracy:.2f} %" in panel.summary.text()
     assert "200 drawn digits" in panel.status.text()
     assert "size 25%-41%" in panel.summary.toolTip()
+    assert any(text.startswith("Tracing") for text in stages)  # the slow first time shows progress
     # A digit of the drawn set goes on the pad as the network saw it.
     confusion = np.array(shown_matrix(panel))
     true = int(np.argmax(np.diag(confusion)))

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from ...collection import CollectionError, CollectionEvaluation, evaluate_drawings
 from ...compare import Comparison, McNemar
 from ...data import Digits
-from ...drawn import DrawnEvaluation, drawn_sets, evaluate_drawn, prepare
+from ...drawn import DrawnEvaluation, evaluate_drawn, making_drawn_sets, prepare
 from ...evaluate import Evaluation, evaluate
 from ...models import NUM_CLASSES, display_name, fresh_copy
 from ...pendata import strokes_cache, unipen_dir
@@ -99,7 +99,17 @@ def evaluation_work(model, device: str, which: str = MNIST_SET, second=None, sta
                 second_result = evaluate(second, test_set, device)
         else:
             yield Stage(stages.get("drawing", ""), 0.0)
-            sets = drawn_sets(None, test_set, cache_folder=strokes_cache())
+            making = making_drawn_sets(None, test_set, cache_folder=strokes_cache())
+            while True:  # tracing MNIST's digits into strokes, the first time only
+                try:
+                    share = next(making)
+                except StopIteration as end:
+                    sets = end.value
+                    break
+                if cancelled():
+                    return
+                yield Stage(stages.get("tracing", ""), 0.6 * share)
+            yield Stage(stages.get("drawing", ""), 0.6)
             prepared = prepare(sets)
             if cancelled():
                 return
@@ -323,7 +333,8 @@ class EvaluationPanel(Panel):
                                         "<code>DIGITPAD_UNIPEN</code> to its folder."))
             return False
         second = self.session.second
-        stages = {"drawing": self.tr("Drawing some 14,000 digits on the pad…"),
+        stages = {"tracing": self.tr("Tracing MNIST's 10,000 test digits into strokes (once)…"),
+                  "drawing": self.tr("Drawing some 14,000 digits on the pad…"),
                   "first": (self.tr("Reading the 10,000 test digits, as they are and distorted…")
                             if which == MNIST_SET else self.tr("Reading them…")),
                   "second": self.tr("Reading them with {name}…").format(
