@@ -390,20 +390,42 @@ def pen_split_or_exit(folder: str | None):
 
 def mnist_as_strokes(train_set):
     """MNIST's training digits as traced strokes, from the user cache after the first time."""
-    from .pendata import mnist_strokes, strokes_cache
+    from .pendata import strokes_cache, tracing_mnist
+
+    return traced_with_progress(tracing_mnist(train_set.images, train_set.labels, strokes_cache()),
+                                len(train_set.labels))
+
+
+def drawn_sets_or_exit(args, test_set):
+    """The drawn-digit evaluation's sets (``drawn.drawn_sets``), MNIST's test digits traced
+    with progress on stderr the first time."""
+    from .data import DataError
+    from .drawn import making_drawn_sets
+    from .pendata import strokes_cache
+
+    try:
+        return traced_with_progress(making_drawn_sets(args.pen_data, test_set, cache_folder=strokes_cache()),
+                                    len(test_set.labels))
+    except DataError as exc:
+        raise SystemExit(f"digitpad: {exc}")
+
+
+def traced_with_progress(steps, total: int):
+    """Run a tracing generator (``pendata.tracing_mnist``) to its end, showing how many of
+    ``total`` digits are done on one stderr line; its result."""
+    from .pendata import finished
 
     shown = []
 
-    def report(done: int, total: int) -> None:
-        shown.append(done)
-        print(f"\rdigitpad: turning MNIST's digits into strokes (once): {done}/{total}", end="",
+    def report(share: float) -> None:
+        shown.append(share)
+        print(f"\rdigitpad: turning MNIST's digits into strokes (once): {round(share * total)}/{total}", end="",
               file=sys.stderr, flush=True)
 
-    digits = mnist_strokes(train_set.images, train_set.labels,
-                          cache_folder=strokes_cache(), progress=report)
+    result = finished(steps, report)
     if shown:
         print(file=sys.stderr)
-    return digits
+    return result
 
 
 def run_train(args) -> int:
@@ -544,14 +566,9 @@ def run_eval(args) -> int:
 
 
 def run_eval_drawn(args, loaded, test_set, device) -> int:
-    from .data import DataError
-    from .drawn import drawn_sets, evaluate_drawn
-    from .pendata import strokes_cache
+    from .drawn import evaluate_drawn
 
-    try:
-        sets = drawn_sets(args.pen_data, test_set, cache_folder=strokes_cache())
-    except DataError as exc:
-        raise SystemExit(f"digitpad: {exc}")
+    sets = drawn_sets_or_exit(args, test_set)
     result = evaluate_drawn(loaded.model, sets, device=device)
     if args.json:
         print(json.dumps({"weights": str(loaded.file.path), "arch": loaded.arch, **result.as_dict()}))
@@ -629,14 +646,7 @@ def run_eval_compare(args, loaded, device) -> int:
     else:
         test_set = load_split_or_exit(mnist_folder_or_exit(args.data), "test")
         if args.drawn:
-            from .data import DataError
-            from .drawn import drawn_sets
-            from .pendata import strokes_cache
-
-            try:
-                sets = drawn_sets(args.pen_data, test_set, cache_folder=strokes_cache())
-            except DataError as exc:
-                raise SystemExit(f"digitpad: {exc}")
+            sets = drawn_sets_or_exit(args, test_set)
             comparison = compare_drawn(loaded.model, other.model, sets, device)
             what = f"{comparison.pairs.count} drawn digits"
         else:

@@ -273,15 +273,13 @@ def strokes_cache() -> Path:
     return cache_dir().parent / "strokes"
 
 
-def mnist_strokes(images: np.ndarray, labels: np.ndarray, cache_folder=None,
-                  progress=None) -> PenDigits:
+def mnist_strokes(images: np.ndarray, labels: np.ndarray, cache_folder=None) -> PenDigits:
     """MNIST digits (N, 28, 28) as the strokes a pen drew them with (``digit_strokes``),
     for training and the drawn-digit evaluation; digits with no skeleton are left out.
     Tracing takes about 4 ms a digit (minutes for 60,000), so with ``cache_folder`` the
-    result is kept there, keyed by the images' hash and the tracing's version.
-    ``progress(done, total)`` is called now and then."""
-    return finished(tracing_mnist(images, labels, cache_folder),
-                    None if progress is None else lambda share: progress(round(share * len(images)), len(images)))
+    result is kept there, keyed by the images' hash and the tracing's version
+    (``tracing_mnist`` reports progress)."""
+    return finished(tracing_mnist(images, labels, cache_folder))
 
 
 def tracing_mnist(images: np.ndarray, labels: np.ndarray, cache_folder=None) -> Generator[float, None, PenDigits]:

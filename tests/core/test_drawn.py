@@ -75,10 +75,14 @@ def test_training_mixes_pen_drawings_in_and_records_them(mnist_train, stroke_dig
 
 @needs_unipen
 @pytest.mark.slow
-def test_cli_eval_drawn_prints_json(capsys, simple_weights, mnist_dir):
+def test_cli_eval_drawn_prints_json(capsys, simple_weights, mnist_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # traced afresh, not into the user's cache
     assert cli.main(["eval", "--drawn", "--json", "--weights", str(simple_weights),
                      "--data", str(mnist_dir)]) == 0
-    result = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    assert "strokes (once): 10000/10000" in printed.err  # the slow first time shows progress
+    assert len(list((tmp_path / "digitpad" / "strokes").glob("mnist-strokes-*.npz"))) == 1
+    result = json.loads(printed.out)
     assert set(result["per_set"]) == {"unipen-validation", "mnist-strokes"}
     assert result["drawings"] > 13_000 and 0.5 < result["accuracy"] <= 1
     assert [b["drawings"] > 0 for b in result["per_brush"]] == [True] * 4
