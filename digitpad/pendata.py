@@ -305,6 +305,9 @@ def tracing_mnist(images: np.ndarray, labels: np.ndarray, cache_folder=None) -> 
     digits = PenDigits(drawings, labels[np.asarray(kept, np.int64)], np.full(len(kept), "mnist"))
     if cached is not None:
         _store(digits, cached)
+        for stale in cached.parent.glob(f"mnist-strokes-v*-{key}.npz"):  # an older tracing's
+            if stale != cached:
+                stale.unlink(missing_ok=True)
     return digits
 
 

@@ -7,6 +7,7 @@ import torch
 
 from digitpad.pendata import (
     NO_VARIATION,
+    POLYLINES_VERSION,
     PenBank,
     PenDigits,
     PenVariation,
@@ -159,11 +160,15 @@ def test_an_evenly_thick_stroke_gets_no_loop():
 def test_mnist_strokes_are_cached(mnist_test, tmp_path, monkeypatch):
     made = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert len(made) == 40 and len(list(tmp_path.glob("*.npz"))) == 1
+    kept = next(tmp_path.glob("*.npz"))
+    older = tmp_path / kept.name.replace(f"-v{POLYLINES_VERSION}-", "-v0-")  # an older tracing's
     monkeypatch.setattr("digitpad.pendata.digit_strokes", lambda image: pytest.fail("traced again"))
     again = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert np.array_equal(again.labels, made.labels)
     assert all(np.array_equal(a, b) for x, y in zip(made.strokes, again.strokes) for a, b in zip(x, y))
     next(tmp_path.glob("*.npz")).write_bytes(b"damaged")
     monkeypatch.undo()
+    older.write_bytes(kept.read_bytes())
     rebuilt = mnist_strokes(mnist_test.images[:40], mnist_test.labels[:40], cache_folder=tmp_path)
     assert len(rebuilt) == 40
+    assert [f.name for f in tmp_path.glob("*.npz")] == [kept.name]  # the older one is gone
