@@ -42,7 +42,7 @@ def main() -> int:
     os.environ.update(DIGITPAD_SETTINGS=f"{scratch}/settings.ini", DIGITPAD_DATA_DIR=f"{scratch}/data",
                       DIGITPAD_DIGITS_DB=f"{scratch}/digits.sqlite")
 
-    from PySide6.QtCore import QEventLoop, QPointF, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     from digitpad.pendata import unipen_split
     from digitpad.strokes import PenStroke, Rasteriser
@@ -51,6 +51,7 @@ def main() -> int:
     create_app()
     from digitpad.ui.canvas import LOGICAL_SIZE
     from digitpad.ui.main_window import MainWindow
+    from digitpad.ui.xpointer import screen_paths, xdotool_drawing
 
     validation = unipen_split()[1]
     window = MainWindow(settings=QSettings(f"{scratch}/settings.ini", QSettings.Format.IniFormat))
@@ -64,17 +65,7 @@ def main() -> int:
         loop.exec()
 
     def draw(strokes: list[np.ndarray]) -> None:
-        canvas = window.canvas
-        paths = [[canvas.mapToGlobal(canvas.to_widget(QPointF(x * LOGICAL_SIZE, y * LOGICAL_SIZE)).toPoint())
-                  for x, y in stroke] for stroke in strokes]
-        pause = f"{args.seconds / sum(map(len, paths)):.4f}"
-        command = ["xdotool"]
-        for path in paths:
-            command += ["mousemove", str(path[0].x()), str(path[0].y()), "mousedown", "1"]
-            for point in path[1:]:
-                command += ["sleep", pause, "mousemove", str(point.x()), str(point.y())]
-            command += ["mouseup", "1"]
-        drawing = subprocess.Popen(command)
+        drawing = subprocess.Popen(xdotool_drawing(screen_paths(window.canvas, strokes), args.seconds))
         while drawing.poll() is None:
             settle(0.03)
         settle(0.35)  # the last move's reading

@@ -13,11 +13,11 @@ import subprocess
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF
 from PySide6.QtGui import QGuiApplication
 
 from digitpad.samples import sample
-from digitpad.ui.canvas import INK, LOGICAL_SIZE
+from digitpad.ui.canvas import INK
+from digitpad.ui.xpointer import screen_paths, xdotool_drawing
 from digitpad.weights import shipped_weights_path
 
 pytestmark = pytest.mark.skipif(
@@ -45,30 +45,10 @@ def busy_window(qtbot, settings):
     return win
 
 
-def screen_path(window, strokes):
-    """Each stroke's points in screen pixels, as xdotool moves the pointer."""
-    canvas = window.canvas
-    return [[canvas.mapToGlobal(canvas.to_widget(QPointF(x * LOGICAL_SIZE, y * LOGICAL_SIZE)).toPoint())
-             for x, y in stroke] for stroke in strokes]
-
-
-def xdotool_drawing(paths, seconds: float) -> list[str]:
-    """One xdotool command drawing the strokes, the whole drawing in about ``seconds``."""
-    count = sum(len(path) for path in paths)
-    pause = f"{seconds / count:.4f}"
-    command = ["xdotool"]
-    for path in paths:
-        command += ["mousemove", str(path[0].x()), str(path[0].y()), "mousedown", "1"]
-        for point in path[1:]:
-            command += ["sleep", pause, "mousemove", str(point.x()), str(point.y())]
-        command += ["mouseup", "1"]
-    return command
-
-
 def draw_with_x(window, qtbot, strokes, seconds: float):
     window.canvas.clear()
     qtbot.wait(100)
-    paths = screen_path(window, strokes)
+    paths = screen_paths(window.canvas, strokes)
     process = subprocess.Popen(xdotool_drawing(paths, seconds))
     qtbot.waitUntil(lambda: process.poll() is not None, timeout=30_000)
     assert process.returncode == 0
