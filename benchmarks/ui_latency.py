@@ -2,8 +2,8 @@
 
 Draws real strokes of the sample digits with mouse events, one move at a time, at most
 ``--pointer-hz`` moves a second (60: a mouse that a person moves; the pad reads the
-drawing at most once a frame, so moves sent back to back, ``--pointer-hz 0``, also time
-that pacing wait). After each move the event loop runs until the move's classification
+drawing once a frame on average, so moves sent back to back, ``--pointer-hz 0``, also
+time that pacing wait). After each move the event loop runs until the move's classification
 has happened and the canvas and each dock panel on screen that repaints for every
 prediction (all but the parameters dock and the stroke timeline, where nothing changes
 per move, and the certainty meters, which repaint only when their rounded values change,

@@ -12,6 +12,7 @@ of the event loop, however many pointer moves arrived in it.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,7 +50,10 @@ KEPT_CHECKPOINTS = 8
 # few MB of history (each step keeps its stroke and the stroke timeline's entry).
 HISTORY_LIMIT = 500
 PAD_MARGIN = 14  # widget pixels around the pad
-FRAME_MS = 16  # at most one reading per frame of a 60 Hz screen
+FRAME_MS = 16  # on average at most one reading per frame of a 60 Hz screen
+# Readings the pad may take back to back before it paces them a frame apart: with one in
+# hand, a pointer that moves once a frame never waits on the phase of the last reading.
+READING_BURST = 2
 
 BACKGROUND = QColor("#e9ecf1")
 PAPER = QColor("#ffffff")
@@ -350,6 +354,36 @@ class _Clear(_PadCommand):
         self.canvas._rebuild()
 
 
+class ReadingPace:
+    """When the pad may read the drawing again while the pen moves: a token bucket that
+    earns one reading per FRAME_MS and holds at most READING_BURST.
+
+    Spacing readings at least a frame apart from the last one instead would lock them to
+    its phase: a pointer that moves once a frame, a little late after a reading that was
+    itself late (a stroke's first move, say, comes right after the press was read), waits
+    most of a frame, move after move. The bucket gives a fast pointer the same one reading
+    a frame on average, and a steady one no wait at all."""
+
+    def __init__(self, frame_ms: float = FRAME_MS, burst: int = READING_BURST):
+        self.frame_ms, self.burst = frame_ms, burst
+        self._credit, self._at = float(burst), None
+
+    def _earned(self, now_ms: float) -> float:
+        if self._at is None:
+            return self._credit
+        return min(self.burst, self._credit + (now_ms - self._at) / self.frame_ms)
+
+    def wait_ms(self, now_ms: float) -> int:
+        """How long from ``now_ms`` until a reading may be taken."""
+        missing = 1.0 - self._earned(now_ms)
+        return max(0, math.ceil(missing * self.frame_ms)) if missing > 0 else 0
+
+    def spend(self, now_ms: float) -> None:
+        """A reading is taken at ``now_ms`` (one that did not wait, after an undo or at a
+        stroke's end, also counts; the credit never goes below none)."""
+        self._credit, self._at = max(0.0, self._earned(now_ms) - 1.0), now_ms
+
+
 class DrawingCanvas(QWidget):
     """A square pad to draw digits on with a mouse, a stylus or a finger.
 
@@ -413,7 +447,9 @@ class DrawingCanvas(QWidget):
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._emit_timer.timeout.connect(self._emit_image)
-        self._last_emit = QElapsedTimer()
+        self._pace = ReadingPace()
+        self._clock = QElapsedTimer()
+        self._clock.start()
 
     # ------------------------------------------------------------------ properties
 
@@ -635,11 +671,10 @@ class DrawingCanvas(QWidget):
         if self._active is None:
             self._emit_timer.start(0)
         elif not self._emit_timer.isActive():
-            since = self._last_emit.elapsed() if self._last_emit.isValid() else FRAME_MS
-            self._emit_timer.start(max(0, FRAME_MS - since))
+            self._emit_timer.start(self._pace.wait_ms(self._clock.elapsed()))
 
     def _emit_image(self) -> None:
-        self._last_emit.start()
+        self._pace.spend(self._clock.elapsed())
         self.image_changed.emit(self.image())
 
     def flush(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QInputDevice, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from digitpad.samples import sample
-from digitpad.ui.canvas import LOGICAL_SIZE, DrawingCanvas, draw_strokes
+from digitpad.ui.canvas import FRAME_MS, LOGICAL_SIZE, DrawingCanvas, ReadingPace, draw_strokes
 
 from .conftest import ink
 
@@ -42,6 +42,41 @@ def test_a_stroke_inks_the_image_and_announces_it_once_per_turn(canvas, qtbot):
     # The ink is where the sample went: the 4's stem crosses the pad's lower half.
     assert ink(image[160:240, 150:190]) > 500
     assert ink(image[:30]) == 0 and ink(image[:, :40]) == 0
+
+
+def pen_readings(pace: ReadingPace, move_times_ms, first_reading_ms=None) -> list[float]:
+    """When the pad reads the drawing for pointer moves at these times, as the canvas asks
+    ``pace``: a move finds a reading pending, or schedules one after ``wait_ms``."""
+    readings, due = [], None
+    if first_reading_ms is not None:
+        pace.spend(first_reading_ms)
+        readings.append(first_reading_ms)
+    for now in move_times_ms:
+        if due is not None and due <= now:
+            pace.spend(due)
+            readings.append(due)
+            due = None
+        if due is None:
+            due = now + pace.wait_ms(now)
+    return readings
+
+
+def test_a_pointer_moving_once_a_frame_is_read_at_once():
+    # The stroke before ended and this one's press was read just now; then the pointer moves
+    # every 16.7 ms. Readings spaced a frame after the last one waited ~15 ms at first.
+    pace = ReadingPace()
+    pace.spend(0.0)  # the last stroke's end
+    moves = [0.3 + 16.7 * k for k in range(60)]  # the press, then the moves
+    readings = pen_readings(pace, [*moves, moves[-1] + 100])
+    assert readings == moves
+
+
+def test_a_fast_pointer_is_read_once_a_frame_on_average():
+    pace = ReadingPace()
+    readings = pen_readings(pace, [float(ms) for ms in range(2001)])  # a move each millisecond
+    assert abs(len(readings) - 2000 / FRAME_MS) <= 3
+    gaps = np.diff(readings)
+    assert gaps.min() >= 0 and np.median(gaps) >= FRAME_MS - 1
 
 
 def test_the_image_follows_the_pen_mid_stroke(canvas, qtbot):
