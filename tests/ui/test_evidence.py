@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF
 from digitpad.explain import EXACT, GRAD_CAM, SALIENCY, Explainer
 from digitpad.samples import sample
 from digitpad.ui.canvas import LOGICAL_SIZE
-from digitpad.ui.panels.evidence import coloured, peak_of
+from digitpad.ui.panels.evidence import LUT_SIZE, coloured, evidence_lut, peak_of
 
 from .insight_support import draw_each
 from .window_support import bring_forward
@@ -81,6 +81,17 @@ def test_without_an_exact_split_it_says_which_method(window, qtbot):
     assert panel.evidence.method == GRAD_CAM and panel.evidence.layer == "block2.2"
     np.testing.assert_allclose(panel.evidence_item.values, expected(window).input_map, atol=1e-6)
     assert "<b>Grad-CAM</b> on <i>block2.2</i>" in panel.caption.text()
+
+
+def test_the_colours_are_the_lut_entries_of_the_values():
+    lut = evidence_lut()
+    values = np.linspace(-1.5, 1.5, 280 * 280, dtype=np.float32).reshape(280, 280)
+    rgba = coloured(values, 1.0, lut)
+    assert rgba.shape == (280, 280, 4) and rgba.dtype == np.uint8
+    expected = np.clip((values + 1.0) * (LUT_SIZE / 2), 0, LUT_SIZE - 1).astype(np.intp)
+    np.testing.assert_array_equal(rgba, lut[expected])
+    assert (rgba[0, 0] == lut[0]).all() and (rgba[-1, -1] == lut[-1]).all()  # beyond the peak
+    assert (coloured(np.zeros((3, 5), np.float32), 1.0, lut) == lut[LUT_SIZE // 2]).all()
 
 
 def test_the_map_on_the_pad_lies_under_the_strokes(window, qtbot):
