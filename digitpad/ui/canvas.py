@@ -376,7 +376,7 @@ class ReadingPace:
     def wait_ms(self, now_ms: float) -> int:
         """How long from ``now_ms`` until a reading may be taken."""
         missing = 1.0 - self._earned(now_ms)
-        return max(0, math.ceil(missing * self.frame_ms)) if missing > 0 else 0
+        return math.ceil(missing * self.frame_ms) if missing > 0 else 0
 
     def spend(self, now_ms: float) -> None:
         """A reading is taken at ``now_ms`` (one that did not wait, after an undo or at a

@@ -44,13 +44,10 @@ def test_a_stroke_inks_the_image_and_announces_it_once_per_turn(canvas, qtbot):
     assert ink(image[:30]) == 0 and ink(image[:, :40]) == 0
 
 
-def pen_readings(pace: ReadingPace, move_times_ms, first_reading_ms=None) -> list[float]:
+def pen_readings(pace: ReadingPace, move_times_ms) -> list[float]:
     """When the pad reads the drawing for pointer moves at these times, as the canvas asks
     ``pace``: a move finds a reading pending, or schedules one after ``wait_ms``."""
     readings, due = [], None
-    if first_reading_ms is not None:
-        pace.spend(first_reading_ms)
-        readings.append(first_reading_ms)
     for now in move_times_ms:
         if due is not None and due <= now:
             pace.spend(due)
